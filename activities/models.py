@@ -1,0 +1,1 @@
+# Member-society activities and feed ingestion arrive with the activities issue.

@@ -1,0 +1,1 @@
+# Campaigns, milestones and nominations arrive with the campaigns issue.

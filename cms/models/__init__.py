@@ -1,0 +1,13 @@
+from .pages import HomePage, NewsIndexPage, NewsPage, StandardPage
+from .site_settings import FederationSettings
+from .snippets import MemberSociety, Workstream
+
+__all__ = [
+    "FederationSettings",
+    "HomePage",
+    "MemberSociety",
+    "NewsIndexPage",
+    "NewsPage",
+    "StandardPage",
+    "Workstream",
+]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ReportsConfig(AppConfig):
+    name = "reports"
+    verbose_name = "进展情况月报"
+    default_auto_field = "django.db.models.BigAutoField"

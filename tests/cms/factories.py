@@ -1,0 +1,61 @@
+import datetime
+
+import factory
+import wagtail_factories
+from cms.models import HomePage, MemberSociety, NewsIndexPage, NewsPage, StandardPage, Workstream
+
+
+class HomePageFactory(wagtail_factories.PageFactory):
+    title = "首页"
+
+    class Meta:
+        model = HomePage
+
+
+class StandardPageFactory(wagtail_factories.PageFactory):
+    title = factory.Sequence(lambda n: f"关于联合体{n}")
+
+    class Meta:
+        model = StandardPage
+
+
+class NewsIndexPageFactory(wagtail_factories.PageFactory):
+    title = "新闻动态"
+
+    class Meta:
+        model = NewsIndexPage
+
+
+def news_body(paragraphs=(), captions=()):
+    """StreamField raw data: paragraphs then captioned pictures."""
+    data = [{"type": "paragraph", "value": f"<p>{text}</p>"} for text in paragraphs]
+    data += [{"type": "image", "value": {"image": None, "caption": c}} for c in captions]
+    return data
+
+
+class NewsPageFactory(wagtail_factories.PageFactory):
+    title = factory.Sequence(lambda n: f"联合体召开第{n}次工作会议")
+    date = factory.Sequence(lambda n: datetime.date(2021, 1, 1) + datetime.timedelta(days=n))
+    lead = "会议在线召开。"
+    body = factory.LazyFunction(lambda: news_body(["会议由秘书长主持。"]))
+
+    class Meta:
+        model = NewsPage
+
+
+class MemberSocietyFactory(factory.django.DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"中国测试学会{n}")
+    abbreviation = factory.Sequence(lambda n: f"CTS{n}")
+
+    class Meta:
+        model = MemberSociety
+
+
+class WorkstreamFactory(factory.django.DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"板块{n}")
+    order = factory.Sequence(lambda n: 100 + n)
+
+    class Meta:
+        model = Workstream
+        django_get_or_create = ["name"]
+

@@ -1,0 +1,34 @@
+import pytest
+from wagtail.models import Page, Site
+
+from tests.cms.factories import HomePageFactory, NewsIndexPageFactory
+from tests.reports.factories import ReportIndexPageFactory
+
+
+@pytest.fixture
+def home(db):
+    """A site whose root is the federation's home page, as `load_demo` leaves it."""
+    root = Page.get_first_root_node()
+    for child in root.get_children():
+        child.delete()
+    home = HomePageFactory(parent=root, title="首页", slug="home")
+    Site.objects.all().delete()
+    Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
+    return home
+
+
+@pytest.fixture
+def news_index(home):
+    return NewsIndexPageFactory(parent=home, title="新闻动态", slug="news")
+
+
+@pytest.fixture
+def report_index(home):
+    return ReportIndexPageFactory(parent=home, title="进展情况月报", slug="reports")
+
+
+@pytest.fixture
+def workstreams(db):
+    from cms.demo_data import ensure_workstreams
+
+    return ensure_workstreams()
