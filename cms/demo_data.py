@@ -1,0 +1,236 @@
+"""Idempotent set-up of the federation's reference data, groups, workflow and demo accounts.
+
+Used by `load_demo` and by tests; every function may run any number of times."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from wagtail.models import (
+    GroupApprovalTask,
+    GroupPagePermission,
+    Page,
+    Site,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
+
+from cms.models import FederationSettings, HomePage, MemberSociety, NewsIndexPage, StandardPage, Workstream
+
+# The 15 recommending member societies of the 2024 campaign (seed 001), in the seed's order.
+SOCIETIES = [
+    ("中国机械工程学会", "Chinese Mechanical Engineering Society", "CMES", "https://www.cmes.org"),
+    ("中国仪器仪表学会", "China Instrument and Control Society", "CIS", ""),
+    ("中国汽车工程学会", "China Society of Automotive Engineers", "SAE-China", ""),
+    ("中国电工技术学会", "China Electrotechnical Society", "CES", ""),
+    ("中国电子学会", "Chinese Institute of Electronics", "CIE", ""),
+    ("中国自动化学会", "Chinese Association of Automation", "CAA", ""),
+    ("中国农业机械学会", "Chinese Society for Agricultural Machinery", "CSAM", ""),
+    ("中国人工智能学会", "Chinese Association for Artificial Intelligence", "CAAI", ""),
+    ("中国微米纳米技术学会", "Chinese Society of Micro-Nano Technology", "CSMNT", ""),
+    ("中国光学工程学会", "Chinese Society for Optical Engineering", "CSOE", ""),
+    ("中国纺织工程学会", "China Textile Engineering Society", "CTES", ""),
+    ("中国造船工程学会", "Chinese Society of Naval Architects and Marine Engineers", "CSNAME", ""),
+    ("中国宇航学会", "Chinese Society of Astronautics", "CSA", ""),
+    ("中国计量测试学会", "Chinese Society for Measurement", "CSM", ""),
+    ("中国仿真学会", "China Simulation Federation", "CSF", ""),
+]
+
+# Workstreams named in DESIGN.md, with the synonyms the reports use for them.
+WORKSTREAMS = [
+    ("战略咨询", "Strategy consulting", ""),
+    ("学术交流", "Academic exchange", "技术交流"),
+    ("产学融合", "Industry–academia integration", "产学研融合"),
+    ("协同创新", "Collaborative innovation", ""),
+    ("人才培养", "Talent training", ""),
+    ("国际智能制造联盟（筹）", "International alliance (in preparation)", "国际智能制造联盟、国际联盟"),
+    ("科技公共服务", "Public S&T services", ""),
+    ("自身建设", "Self-building", "组织建设"),
+]
+
+EDITORS = "秘书处编辑"
+SECRETARY_GENERAL = "秘书长"
+MEMBER_SOCIETIES = "成员学会"
+EXPERTS = "评审专家"
+APPLICANTS = "申报单位"
+WORKFLOW_NAME = "秘书长审核"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    password: str
+    role: str
+    group: str | None
+    superuser: bool = False
+
+
+DEMO_ACCOUNTS = [
+    DemoAccount("admin", "lianhe-admin", "超级管理员", None, superuser=True),
+    DemoAccount("editor", "lianhe-editor", "秘书处编辑", EDITORS),
+    DemoAccount("secretary", "lianhe-secretary", "秘书长（审核）", SECRETARY_GENERAL),
+    DemoAccount("society", "lianhe-society", "成员学会（中国机械工程学会）", MEMBER_SOCIETIES),
+    DemoAccount("expert", "lianhe-expert", "评审专家", EXPERTS),
+    DemoAccount("applicant", "lianhe-applicant", "申报单位", APPLICANTS),
+]
+
+
+def ensure_workstreams():
+    result = []
+    for order, (name, name_en, synonyms) in enumerate(WORKSTREAMS, start=1):
+        workstream, _created = Workstream.objects.update_or_create(
+            name=name, defaults={"name_en": name_en, "synonyms": synonyms, "order": order * 10}
+        )
+        result.append(workstream)
+    return result
+
+
+def ensure_societies():
+    return [
+        MemberSociety.objects.update_or_create(
+            abbreviation=abbreviation,
+            defaults={"name": name, "name_en": name_en, "website": website, "active": True},
+        )[0]
+        for name, name_en, abbreviation, website in SOCIETIES
+    ]
+
+
+def ensure_site():
+    """The federation's home page as the default site's root, replacing Wagtail's welcome page."""
+    root = Page.get_first_root_node()
+    home = HomePage.objects.first()
+    if home is None:
+        home = HomePage(title="首页", slug="home", intro="<p>中国科协智能制造学会联合体</p>")
+        for child in root.get_children():
+            if not child.specific_class or child.specific_class is Page:
+                Site.objects.filter(root_page=child).delete()
+                child.delete()
+        root.refresh_from_db()
+        root.add_child(instance=home)
+        home.save_revision().publish()
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
+    elif site.root_page_id != home.pk:
+        site.root_page = home
+        site.save()
+    settings = FederationSettings.for_site(Site.objects.get(is_default_site=True))
+    settings.phone = settings.phone or "010-68799025"
+    settings.email = settings.email or "imac@cmes.org"
+    settings.save()
+    return home
+
+
+def ensure_child(parent, model, slug, title, **fields):
+    """A live child page of `parent` with this slug, created once."""
+    existing = parent.get_children().filter(slug=slug).first()
+    if existing is not None:
+        return existing.specific
+    page = model(title=title, slug=slug, show_in_menus=True, **fields)
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+def ensure_news_index(home):
+    return ensure_child(home, NewsIndexPage, "news", "新闻动态")
+
+
+def ensure_about_page(home):
+    body = [
+        {
+            "type": "paragraph",
+            "value": (
+                "<p>中国科协智能制造学会联合体（Intelligent Manufacturing Alliance of CAST Member "
+                "Societies，IMAC）由智能制造相关的全国学会组成，秘书处设在中国机械工程学会。</p>"
+            ),
+        }
+    ]
+    return ensure_child(home, StandardPage, "about", "关于联合体", body=body)
+
+
+def _permissions(model, *actions):
+    content_type = ContentType.objects.get_for_model(model)
+    codenames = [f"{action}_{model._meta.model_name}" for action in actions]
+    return list(Permission.objects.filter(content_type=content_type, codename__in=codenames))
+
+
+def ensure_groups(home):
+    """The roles of DESIGN.md. Editors write; only the secretary-general publishes."""
+    from wagtail.documents.models import Document
+    from wagtail.images.models import Image
+
+    admin_access = Permission.objects.get(
+        content_type__app_label="wagtailadmin", codename="access_admin"
+    )
+    groups = {name: Group.objects.get_or_create(name=name)[0] for name in (
+        EDITORS, SECRETARY_GENERAL, MEMBER_SOCIETIES, EXPERTS, APPLICANTS
+    )}  # fmt: skip
+    shared = (
+        _permissions(Workstream, "add", "change")
+        + _permissions(MemberSociety, "add", "change")
+        + _permissions(Image, "add", "change", "choose")
+        + _permissions(Document, "add", "change", "choose")
+        + _permissions(FederationSettings, "change")
+    )
+    for name, page_actions in (
+        (EDITORS, ("add_page", "change_page")),
+        (SECRETARY_GENERAL, ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")),
+    ):
+        group = groups[name]
+        group.permissions.add(admin_access, *shared)
+        for codename in page_actions:
+            GroupPagePermission.objects.get_or_create(
+                group=group,
+                page=home,
+                permission=Permission.objects.get(
+                    content_type__app_label="wagtailcore", codename=codename
+                ),
+            )
+    groups[MEMBER_SOCIETIES].permissions.add(admin_access)
+    return groups
+
+
+def ensure_workflow(groups, home):
+    """The moderation workflow "秘书长审核": one approval task for the secretary-general group,
+    for the whole site. Wagtail's sample "Moderators approval" workflow is switched off so no
+    page falls back to it."""
+    Workflow.objects.exclude(name=WORKFLOW_NAME).update(active=False)
+    workflow, _created = Workflow.objects.get_or_create(name=WORKFLOW_NAME)
+    task = GroupApprovalTask.objects.filter(name=WORKFLOW_NAME).first()
+    if task is None:
+        task = GroupApprovalTask.objects.create(name=WORKFLOW_NAME)
+    task.groups.set([groups[SECRETARY_GENERAL]])
+    WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
+    WorkflowPage.objects.update_or_create(page=home, defaults={"workflow": workflow})
+    return workflow
+
+
+def ensure_accounts(groups):
+    user_model = get_user_model()
+    for account in DEMO_ACCOUNTS:
+        user, created = user_model.objects.get_or_create(username=account.username)
+        if created:
+            user.set_password(account.password)
+        user.is_superuser = user.is_staff = account.superuser
+        user.email = user.email or f"{account.username}@imac.example.org"
+        user.save()
+        if account.group:
+            user.groups.add(groups[account.group])
+
+
+@transaction.atomic
+def load_core_demo():
+    """Everything the cms app owns; returns what the apps' demo loaders build on."""
+    home = ensure_site()
+    ensure_workstreams()
+    ensure_societies()
+    groups = ensure_groups(home)
+    workflow = ensure_workflow(groups, home)
+    ensure_accounts(groups)
+    news_index = ensure_news_index(home)
+    ensure_about_page(home)
+    return {"home": home, "groups": groups, "workflow": workflow, "news_index": news_index}
