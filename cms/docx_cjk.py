@@ -154,13 +154,20 @@ def setup_a4(document, top=37, bottom=35, left=28, right=26):
 
 
 def set_document_defaults(document, font, size):
-    """Strip theme fonts from the defaults and the Normal style so no run inherits a theme face."""
+    """Strip theme fonts from the defaults and every style so no run inherits a theme face."""
     styles = document.styles.element
     rpr_default = styles.find(qn("w:docDefaults"))
     if rpr_default is not None:
         rpr = rpr_default.find(qn("w:rPrDefault") + "/" + qn("w:rPr"))
         if rpr is not None:
             set_rpr_fonts(rpr, font)
+    # The template's other styles (Heading 3–9, Title, their linked character styles, table
+    # styles) name theme fonts too; an editor applying one in Word would get the theme's
+    # East-Asian face (often a Japanese one). Without the theme attributes they inherit the
+    # defaults set here.
+    for fonts in styles.iter(qn("w:rFonts")):
+        for attr in _THEME_FONT_ATTRS:
+            fonts.attrib.pop(qn(attr), None)
     normal = document.styles["Normal"]
     normal.font.name = LATIN_FONT
     normal.font.size = Pt(size_pt(size))

@@ -33,6 +33,7 @@ HEADING_FONT = "黑体"
 ITEM_FONT = "楷体"
 TITLE_FONT = "宋体"
 CAPTION_FONT = "楷体"
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 SECTION_TITLES = ("一、当月总体进展情况", "二、重点推进情况（新闻稿）", "三、下月工作计划")
 BLOCK_TAGS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "td", "th"}
 PICTURE_WIDTH = Cm(14)

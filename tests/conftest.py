@@ -32,3 +32,23 @@ def workstreams(db):
     from cms.demo_data import ensure_workstreams
 
     return ensure_workstreams()
+
+
+@pytest.fixture
+def federation(db):
+    """The demo site as `load_demo` builds it before any app content: home, news and report
+    indexes under the "秘书长审核" workflow, the groups and the demo accounts."""
+    from cms.demo_data import load_core_demo
+    from reports.demo import ensure_report_index
+
+    context = load_core_demo()
+    context["report_index"] = ensure_report_index(context["home"], context["workflow"])
+    return context
+
+
+@pytest.fixture
+def users(federation):
+    from django.contrib.auth import get_user_model
+
+    user_model = get_user_model()
+    return {u.username: u for u in user_model.objects.all()}

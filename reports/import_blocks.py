@@ -1,0 +1,239 @@
+"""Readers that turn a legacy report (plain text, Markdown or .docx) into one list of blocks.
+
+A block is a heading, a paragraph or a photo caption, in reading order. The readers know nothing
+about the report's structure; `reports.importer` parses the blocks.
+"""
+
+import io
+import re
+from dataclasses import dataclass
+
+from docx import Document
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+from cms.cjk_text import display_width, join_broken_lines
+from cms.upload_checks import check_docx
+
+PARAGRAPH = "paragraph"
+HEADING = "heading"
+CAPTION = "caption"
+
+# A section heading `一、当月总体进展情况` or a numbered item `1.战略咨询` / `2. 产学融合`; the
+# look-ahead keeps decimals such as `4.0 学习工厂` out.
+SECTION_HEADING = re.compile(r"^([一二三四五六七八九十]+)\s*[、.．]\s*(\S.*)$")
+NUMBERED_ITEM = re.compile(r"^(\d{1,2})\s*[.．、](?!\d)\s*(\S.*)$")
+
+# Where a sentence, and so possibly a paragraph, ends.
+TERMINAL_PUNCTUATION = "。！？；：”’）」』!?;:…"
+# A heading never ends in these; a closing bracket is fine (`国际智能制造联盟（筹）`).
+SENTENCE_PUNCTUATION = "。！？；，、：,;:!?"
+# No printed page holds a wider line (in Chinese characters); wider lines were typed unwrapped.
+MAX_PRINTED_LINE_WIDTH = 60
+
+
+class UnreadableText(ValueError):
+    """The bytes decode neither as UTF-8 nor as GB18030."""
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str  # PARAGRAPH, HEADING or CAPTION
+    text: str
+    style: str = ""  # the Word style name, for .docx
+    level: int = 0  # heading level where the source has one (Markdown #, Word Heading N)
+
+
+def looks_like_heading(text):
+    return bool(text) and text[-1] not in SENTENCE_PUNCTUATION
+
+
+def is_heading_line(text):
+    return looks_like_heading(text) and bool(
+        SECTION_HEADING.match(text) or NUMBERED_ITEM.match(text)
+    )
+
+
+# Plain text -----------------------------------------------------------------------------------
+
+
+def decode_text(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UnreadableText
+
+
+def read_text(text: str) -> list[Block]:
+    """Blocks of a report extracted from a PDF (or typed): broken lines are joined back up."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    double_spaced = _is_double_spaced(lines)
+    content = [(i, line.strip()) for i, line in enumerate(lines) if line.strip()]
+    widths = [display_width(line) for _i, line in content]
+    breaks = _break_positions(lines, double_spaced)
+
+    blocks = []
+    pieces = []
+
+    def flush():
+        if pieces:
+            merged = ""
+            for piece in pieces:
+                merged = join_broken_lines(merged, piece)
+            blocks.append(Block(PARAGRAPH, merged))
+            pieces.clear()
+
+    for n, (index, line) in enumerate(content):
+        if index in breaks:
+            flush()
+        full = _full_width(widths, n)
+        next_line = content[n + 1][1] if n + 1 < len(content) else ""
+        if is_heading_line(line):
+            flush()
+            blocks.append(Block(HEADING, line))
+        elif not pieces and _is_standalone(line, full):
+            blocks.append(Block(CAPTION, line))
+        else:
+            pieces.append(line)
+            if _ends_paragraph(line, full) or is_heading_line(next_line):
+                flush()
+    flush()
+    return blocks
+
+
+def _is_double_spaced(lines):
+    """PDF extractors often write a blank line after every line; then one blank line means
+    nothing and cannot separate paragraphs."""
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    gaps = [after - before - 1 for before, after in zip(filled, filled[1:], strict=False)]
+    return bool(gaps) and sum(1 for gap in gaps if gap == 1) >= 0.6 * len(gaps)
+
+
+def _break_positions(lines, double_spaced):
+    """Indexes of lines that start a new block because blank lines precede them.
+
+    In double-spaced text a lone empty line is the extractor's spacing; a whitespace-only line
+    (where a picture was) or a run of blank lines is a real break."""
+    breaks = set()
+    run = []
+    for i, line in enumerate(lines):
+        if not line.strip():
+            run.append(line)
+            continue
+        if run and (not double_spaced or len(run) > 1 or any(run)):
+            breaks.add(i)
+        run = []
+    return breaks
+
+
+def _full_width(widths, n, window=20):
+    """The width of a full line around line `n`: page layouts differ between sections."""
+    nearby = sorted(widths[max(0, n - window) : n + window + 1])
+    return nearby[int(0.9 * (len(nearby) - 1))]
+
+
+def _ends_paragraph(line, full):
+    if line[-1] not in TERMINAL_PUNCTUATION:
+        return False
+    if full > MAX_PRINTED_LINE_WIDTH:  # typed text, one paragraph per line
+        return True
+    return display_width(line) < full - 1.5
+
+
+def _is_standalone(line, full):
+    """A short line without end punctuation between paragraphs: a photo caption, or a line of
+    the title block."""
+    return line[-1] not in TERMINAL_PUNCTUATION and display_width(line) <= 0.6 * full
+
+
+# Markdown -------------------------------------------------------------------------------------
+
+MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+MARKDOWN_IMAGE = re.compile(r"^!\[([^\]]*)\]\([^)]*\)$")
+MARKDOWN_EMPHASIS = re.compile(r"^(?:\*([^*]+)\*|_([^_]+)_)$")
+
+
+def read_markdown(text: str) -> list[Block]:
+    blocks = []
+    pieces = []
+
+    def flush():
+        if pieces:
+            blocks.append(_markdown_paragraph(pieces))
+            pieces.clear()
+
+    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        line = raw.strip()
+        heading = MARKDOWN_HEADING.match(line)
+        if not line:
+            flush()
+        elif heading:
+            flush()
+            if heading.group(2):
+                blocks.append(Block(HEADING, heading.group(2), level=len(heading.group(1))))
+        else:
+            pieces.append(line)
+    flush()
+    return blocks
+
+
+def _markdown_paragraph(lines):
+    if len(lines) == 1:
+        image = MARKDOWN_IMAGE.match(lines[0])
+        if image:
+            return Block(CAPTION, image.group(1).strip())
+    text = ""
+    for line in lines:
+        text = join_broken_lines(text, line)
+    emphasis = MARKDOWN_EMPHASIS.match(text)
+    if emphasis:
+        return Block(CAPTION, (emphasis.group(1) or emphasis.group(2)).strip())
+    return Block(PARAGRAPH, text)
+
+
+# Word -----------------------------------------------------------------------------------------
+
+WORD_HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*(\d)$", re.IGNORECASE)
+WORD_TITLE_STYLES = {"title", "标题"}
+WORD_CAPTION_WORDS = ("图注", "题注")
+
+
+def read_docx(data: bytes, label: str = "文件") -> list[Block]:
+    """Blocks of a Word document, after the upload safety checks (which raise DocumentRejected)."""
+    check_docx(data, label)
+    document = Document(io.BytesIO(data))
+    blocks = []
+    for paragraph in _paragraphs(document):
+        text = paragraph.text.strip()
+        if not text:  # empty, or holding only a picture
+            continue
+        style = paragraph.style.name if paragraph.style is not None else ""
+        kind, level = _kind_of_style(style)
+        blocks.append(Block(kind, text, style=style, level=level))
+    return blocks
+
+
+def _paragraphs(document):
+    """Body paragraphs in reading order, including those inside tables."""
+    body = document.element.body
+    for child in body.iterchildren():
+        if child.tag.endswith("}p"):
+            yield Paragraph(child, document)
+        elif child.tag.endswith("}tbl"):
+            for row in Table(child, document).rows:
+                for cell in row.cells:
+                    yield from cell.paragraphs
+
+
+def _kind_of_style(style):
+    name = style.strip()
+    heading = WORD_HEADING_STYLE.match(name)
+    if heading:
+        return HEADING, int(heading.group(1))
+    if name.lower() in WORD_TITLE_STYLES:
+        return HEADING, 0
+    if name.lower() == "caption" or any(word in name for word in WORD_CAPTION_WORDS):
+        return CAPTION, 0
+    return PARAGRAPH, 0
