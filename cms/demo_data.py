@@ -18,7 +18,14 @@ from wagtail.models import (
     WorkflowTask,
 )
 
-from cms.models import FederationSettings, HomePage, MemberSociety, NewsIndexPage, StandardPage, Workstream
+from cms.models import (
+    FederationSettings,
+    HomePage,
+    MemberSociety,
+    NewsIndexPage,
+    StandardPage,
+    Workstream,
+)
 
 # The 15 recommending member societies of the 2024 campaign (seed 001), in the seed's order.
 SOCIETIES = [
@@ -46,7 +53,11 @@ WORKSTREAMS = [
     ("产学融合", "Industry–academia integration", "产学研融合"),
     ("协同创新", "Collaborative innovation", ""),
     ("人才培养", "Talent training", ""),
-    ("国际智能制造联盟（筹）", "International alliance (in preparation)", "国际智能制造联盟、国际联盟"),
+    (
+        "国际智能制造联盟（筹）",
+        "International alliance (in preparation)",
+        "国际智能制造联盟、国际联盟",
+    ),
     ("科技公共服务", "Public S&T services", ""),
     ("自身建设", "Self-building", "组织建设"),
 ]
@@ -178,7 +189,10 @@ def ensure_groups(home):
     )
     for name, page_actions in (
         (EDITORS, ("add_page", "change_page")),
-        (SECRETARY_GENERAL, ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")),
+        (
+            SECRETARY_GENERAL,
+            ("add_page", "change_page", "publish_page", "lock_page", "unlock_page"),
+        ),
     ):
         group = groups[name]
         group.permissions.add(admin_access, *shared)

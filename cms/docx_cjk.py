@@ -77,7 +77,7 @@ def set_first_line_indent(paragraph, chars, size):
     ppr = paragraph._p.get_or_add_pPr()
     ind = _get_or_add(ppr, "w:ind")
     ind.set(qn("w:firstLineChars"), str(int(chars * 100)))
-    ind.set(qn("w:firstLine"), str(int(round(chars * size_pt(size) * 20))))
+    ind.set(qn("w:firstLine"), str(round(chars * size_pt(size) * 20)))
 
 
 def set_line_spacing(paragraph, multiple=None, exact_pt=None):

@@ -5,6 +5,7 @@ about the report's structure; `reports.importer` parses the blocks.
 """
 
 import io
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -107,7 +108,7 @@ def _is_double_spaced(lines):
     """PDF extractors often write a blank line after every line; then one blank line means
     nothing and cannot separate paragraphs."""
     filled = [i for i, line in enumerate(lines) if line.strip()]
-    gaps = [after - before - 1 for before, after in zip(filled, filled[1:], strict=False)]
+    gaps = [after - before - 1 for before, after in itertools.pairwise(filled)]
     return bool(gaps) and sum(1 for gap in gaps if gap == 1) >= 0.6 * len(gaps)
 
 

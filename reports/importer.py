@@ -1,7 +1,7 @@
 """Import a legacy monthly report (plain text, Markdown or .docx) into a MonthlyReportPage.
 
 Two steps: `parse_report` turns the readers' blocks into the report's structure (title block,
-sections 一/二/三 with their numbered items) without touching the database; `write_report`
+sections 一/二/三 with their numbered items) without writing anything; `write_report`
 resolves workstreams and writes the pages, all in one transaction.
 """
 
@@ -82,6 +82,7 @@ class Item:
 class Section:
     kind: str  # PROGRESS, PRESS or PLAN
     heading: str
+    number: int = 0  # 一 is 1
     items: list = field(default_factory=list)
 
 
@@ -137,7 +138,7 @@ def read_blocks(data, filename):
         )
     suffix = Path(filename).suffix.lower()
     if suffix in DOCX_SUFFIXES or data.startswith((b"PK\x03\x04", OLE2_MAGIC)):
-        return read_docx(data, label=filename)
+        return read_docx(data, label=_("文件“%(name)s”") % {"name": filename})
     try:
         text = decode_text(data)
     except UnreadableText as exc:
@@ -159,9 +160,10 @@ def parse_report(blocks) -> ParsedReport:
     title_block = []
     sections = []
     for block in blocks:
-        kind = _section_kind(block, len(sections) + 1)
+        kind = _section_kind(block, sections[-1].number + 1 if sections else 1)
         if kind is not None:
-            sections.append(Section(kind, block.text))
+            number = CHINESE_NUMERALS.get(SECTION_HEADING.match(block.text).group(1), 0)
+            sections.append(Section(kind, block.text, number))
             if kind == UNKNOWN:
                 warnings.append(
                     _("无法识别的章节“%(section)s”，其内容未导入。") % {"section": block.text}

@@ -35,7 +35,8 @@ class ReportIndexPage(Page):
         context = super().get_context(request, *args, **kwargs)
         reports = list(self.reports_for(request))
         context["years"] = [
-            (year, list(items)) for year, items in groupby(reports, key=lambda r: r.period_start.year)
+            (year, list(items))
+            for year, items in groupby(reports, key=lambda r: r.period_start.year)
         ]
         return context
 

@@ -37,7 +37,8 @@ class Period:
 
     @property
     def slug(self):
-        """`2021-07` for one month, `2021-01-03` for January–March, `2021-12-2022-01` across years."""
+        """`2021-07` for one month, `2021-01-03` for January–March, `2021-12-2022-01` across
+        years."""
         if self.single_month:
             return f"{self.start:%Y-%m}"
         if self.start.year == self.end.year:

@@ -7,7 +7,9 @@ from reports.models import MonthlyReportPage
 
 
 def _docx_response(page, request, args, kwargs):
-    response = HttpResponse(export_report(page, site=page.get_site()), content_type=DOCX_CONTENT_TYPE)
+    response = HttpResponse(
+        export_report(page, site=page.get_site()), content_type=DOCX_CONTENT_TYPE
+    )
     response["Content-Disposition"] = f'attachment; filename="report-{page.slug}.docx"'
     response["Cache-Control"] = "private, no-store"
     return response

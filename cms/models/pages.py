@@ -93,4 +93,3 @@ class NewsPage(Page):
     class Meta:
         verbose_name = _("新闻")
         verbose_name_plural = _("新闻")
-

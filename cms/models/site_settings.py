@@ -41,11 +41,19 @@ class FederationSettings(BaseSiteSetting):
 
     panels = [
         MultiFieldPanel(
-            [FieldPanel("federation_name"), FieldPanel("federation_name_en"), FieldPanel("abbreviation")],
+            [
+                FieldPanel("federation_name"),
+                FieldPanel("federation_name_en"),
+                FieldPanel("abbreviation"),
+            ],
             heading=_("联合体"),
         ),
         MultiFieldPanel(
-            [FieldPanel("report_header"), FieldPanel("report_body_font"), FieldPanel("report_body_size")],
+            [
+                FieldPanel("report_header"),
+                FieldPanel("report_body_font"),
+                FieldPanel("report_body_size"),
+            ],
             heading=_("月报"),
         ),
         MultiFieldPanel(

@@ -2,6 +2,7 @@ import datetime
 
 import factory
 import wagtail_factories
+
 from cms.models import HomePage, MemberSociety, NewsIndexPage, NewsPage, StandardPage, Workstream
 
 
@@ -58,4 +59,3 @@ class WorkstreamFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Workstream
         django_get_or_create = ["name"]
-

@@ -10,7 +10,9 @@ from tests.reports.factories import MonthlyReportPageFactory
 
 
 def test_home_page_shows_latest_news_and_navigation(client, news_index, report_index):
-    NewsPageFactory(parent=news_index, title="联合体二届三次主席团会议召开", date=datetime.date(2021, 1, 7))
+    NewsPageFactory(
+        parent=news_index, title="联合体二届三次主席团会议召开", date=datetime.date(2021, 1, 7)
+    )
     news_index.show_in_menus = True
     news_index.save()
     response = client.get("/")
@@ -49,7 +51,9 @@ def test_news_page_shows_date_lead_body_and_captions(client, news_index):
         title="秘书长工作会议召开",
         date=datetime.date(2021, 2, 1),
         lead="会议在线召开。",
-        body=news_body(["会议明确了 2021 年的主要工作任务。"], captions=["张彦敏秘书长在线做工作报告"]),
+        body=news_body(
+            ["会议明确了 2021 年的主要工作任务。"], captions=["张彦敏秘书长在线做工作报告"]
+        ),
     )
     response = client.get(news.url)
     html = response.content.decode()

@@ -21,7 +21,9 @@ def report_form(start, end, progress=(), plans=(), press=()):
                 [{"workstream": ws.pk, "body": body} for ws, body in progress]
             ),
             "press_releases": inline_formset([{"news_page": page.pk} for page in press]),
-            "plan_entries": inline_formset([{"workstream": ws.pk, "body": body} for ws, body in plans]),
+            "plan_entries": inline_formset(
+                [{"workstream": ws.pk, "body": body} for ws, body in plans]
+            ),
         }
     )
 
@@ -40,7 +42,12 @@ def test_editor_sees_the_three_sections(editor_client, federation):
     response = editor_client.get(add_url(federation["report_index"]))
     assert response.status_code == 200
     html = response.content.decode()
-    for heading in ("一、当月总体进展情况", "二、重点推进情况（新闻稿）", "三、下月工作计划", "起始月份"):
+    for heading in (
+        "一、当月总体进展情况",
+        "二、重点推进情况（新闻稿）",
+        "三、下月工作计划",
+        "起始月份",
+    ):
         assert heading in html
 
 
@@ -82,12 +89,16 @@ def test_markdown_with_script_is_refused_and_nothing_is_saved(
     data = report_form(
         "2021-08-01",
         "2021-08-01",
-        progress=[(workstreams[0], "进展 <script>alert('x')</script> 与 [链接](javascript:alert(1))")],
+        progress=[
+            (workstreams[0], "进展 <script>alert('x')</script> 与 [链接](javascript:alert(1))")
+        ],
     )
     response = editor_client.post(add_url(federation["report_index"]), data)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "正文不能包含脚本" in html and "&lt;script&gt; 标签" in html and "javascript 链接" in html
+    assert (
+        "正文不能包含脚本" in html and "&lt;script&gt; 标签" in html and "javascript 链接" in html
+    )
     assert not MonthlyReportPage.objects.exists()
     assert not ProgressEntry.objects.exists()
 

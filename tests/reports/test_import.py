@@ -259,7 +259,7 @@ def test_news_date_prefers_a_full_date_near_the_period():
     assert news_date("2020 年 2 月 1 日成立。", period) == datetime.date(2021, 1, 1)
 
 
-# --- the seed report -------------------------------------------------------------------------------
+# --- the seed report -----------------------------------------------------------------------------
 
 
 def test_seed_period_title_and_slug(imported):
@@ -409,7 +409,7 @@ def test_news_pages_are_found_again_by_title_under_the_news_index(site, seed_fil
     assert {n.pk for n in second.news_pages} == {n.pk for n in first.news_pages}
 
 
-# --- the command -----------------------------------------------------------------------------------
+# --- the command ---------------------------------------------------------------------------------
 
 
 def test_command_prints_id_and_url(site, seed_file):
@@ -472,11 +472,11 @@ def test_docx_exported_by_the_system_imports_back(site, seed_file, tmp_path):
 def test_gb18030_text_imports_like_utf8(site, tmp_path):
     path = write(tmp_path, "report.txt", seed_text().encode("gb18030"))
     result = import_report(path)
-    assert [name for name, _body in entries(result.page)][0] == "战略咨询"
+    assert entries(result.page)[0][0] == "战略咨询"
     assert result.warnings == []
 
 
-# --- workstreams -----------------------------------------------------------------------------------
+# --- workstreams ---------------------------------------------------------------------------------
 
 
 def test_unknown_workstream_is_created_and_reported(site, tmp_path):
@@ -531,7 +531,7 @@ def test_chinese_numbered_list_inside_a_press_release_stays_in_it(site, tmp_path
     assert blocks[-1] == ("paragraph", "<p>会议由秘书长主持。</p>")
 
 
-# --- bad input changes nothing -----------------------------------------------------------------------
+# --- bad input changes nothing -------------------------------------------------------------------
 
 
 def docm_bytes():
@@ -578,15 +578,18 @@ SCRIPT_MARKDOWN = """# 进展情况月报
 
 
 BAD_INPUTS = [
-    ("report.docx", lambda: "这不是 Word 文件".encode(), "不是有效的 Word（.docx）文件：文件内容不是 docx 格式。"),
-    ("report.doc", lambda: OLE2_MAGIC + os.urandom(2048), "旧版 Word 97-2003（.doc）文件，请在 Word 中另存为 .docx"),
+    ("report.docx", lambda: "这不是 Word 文件".encode(),
+     "不是有效的 Word（.docx）文件：文件内容不是 docx 格式。"),
+    ("report.doc", lambda: OLE2_MAGIC + os.urandom(2048),
+     "旧版 Word 97-2003（.doc）文件，请在 Word 中另存为 .docx"),
     ("report.docm", docm_bytes, "含宏的 Word 文件（.docm）"),
     ("report.docx", zip_bomb_bytes, "疑似压缩炸弹"),
     ("report.txt", lambda: b"", "是空文件"),
     ("report.txt", lambda: b"   \n\n  \n", "是空文件"),
     ("report.txt", lambda: "会议纪要\n今天天气很好。\n".encode(), "无法识别的月报"),
     ("report.txt", lambda: "一、当月总体进展情况\n1.战略咨询\n完成调研。\n".encode(), "没有报告期"),
-    ("report.md", lambda: SCRIPT_MARKDOWN.encode(), "“一、当月总体进展情况”第 2 项（产学融合）：正文不能包含脚本"),
+    ("report.md", lambda: SCRIPT_MARKDOWN.encode(),
+     "“一、当月总体进展情况”第 2 项（产学融合）：正文不能包含脚本"),
 ]  # fmt: skip
 
 

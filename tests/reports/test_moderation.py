@@ -34,7 +34,9 @@ def test_reports_index_is_under_the_secretary_general_workflow(federation):
 
 
 def test_editor_cannot_publish(users, federation):
-    report = MonthlyReportPage(period_start=datetime.date(2021, 7, 1), period_end=datetime.date(2021, 7, 1))
+    report = MonthlyReportPage(
+        period_start=datetime.date(2021, 7, 1), period_end=datetime.date(2021, 7, 1)
+    )
     federation["report_index"].add_child(instance=report)
     assert not report.permissions_for_user(users["editor"]).can_publish()
     assert report.permissions_for_user(users["editor"]).can_edit()

@@ -66,7 +66,9 @@ def test_overlapping_period_is_refused_and_nothing_is_created(report_index, star
 
 
 def test_adjacent_months_do_not_overlap(report_index):
-    MonthlyReportPageFactory(parent=report_index, period_start=D(2021, 1, 1), period_end=D(2021, 3, 1))
+    MonthlyReportPageFactory(
+        parent=report_index, period_start=D(2021, 1, 1), period_end=D(2021, 3, 1)
+    )
     april = MonthlyReportPageFactory(parent=report_index, period_start=D(2021, 4, 1))
     assert april.slug == "2021-04"
 

@@ -24,12 +24,24 @@ def report(report_index, news_index, workstreams):
     )
     strategy, _academic, industry, *_rest, selfbuild = workstreams
     # Entered out of workstream order, two sharing a workstream.
-    ProgressEntry.objects.create(page=report, workstream=selfbuild, body="主席团会议在线举行。", sort_order=0)
-    ProgressEntry.objects.create(page=report, workstream=industry, body="走访**潍坊**企业。", sort_order=1)
-    ProgressEntry.objects.create(page=report, workstream=strategy, body="研究申报方案。", sort_order=2)
-    ProgressEntry.objects.create(page=report, workstream=selfbuild, body="秘书长工作会议召开。", sort_order=3)
-    PlanEntry.objects.create(page=report, workstream=strategy, body="4月中旬开通申报通道。", sort_order=0)
-    news = NewsPageFactory(parent=news_index, title="联合体二届三次主席团（扩大）会议召开", lead="会议在线举行。")
+    ProgressEntry.objects.create(
+        page=report, workstream=selfbuild, body="主席团会议在线举行。", sort_order=0
+    )
+    ProgressEntry.objects.create(
+        page=report, workstream=industry, body="走访**潍坊**企业。", sort_order=1
+    )
+    ProgressEntry.objects.create(
+        page=report, workstream=strategy, body="研究申报方案。", sort_order=2
+    )
+    ProgressEntry.objects.create(
+        page=report, workstream=selfbuild, body="秘书长工作会议召开。", sort_order=3
+    )
+    PlanEntry.objects.create(
+        page=report, workstream=strategy, body="4月中旬开通申报通道。", sort_order=0
+    )
+    news = NewsPageFactory(
+        parent=news_index, title="联合体二届三次主席团（扩大）会议召开", lead="会议在线举行。"
+    )
     PressRelease.objects.create(page=report, news_page=news, sort_order=0)
     return report
 
@@ -75,7 +87,11 @@ def test_markdown_is_sanitised_when_rendered(client, report, workstreams):
 
 
 def test_report_index_groups_by_year_newest_first(client, report_index):
-    for start, end in [(D(2021, 1, 1), D(2021, 3, 1)), (D(2021, 4, 1), None), (D(2022, 1, 1), None)]:
+    for start, end in [
+        (D(2021, 1, 1), D(2021, 3, 1)),
+        (D(2021, 4, 1), None),
+        (D(2022, 1, 1), None),
+    ]:
         MonthlyReportPageFactory(parent=report_index, period_start=start, period_end=end or start)
     html = client.get("/reports/").content.decode()
     text = text_of(html)
@@ -128,21 +144,27 @@ def test_report_page_queries_do_not_grow_with_entries(
     assert response.content.decode().count('class="entry"') == 2 * size
 
 
-def test_report_page_same_query_count_for_5_and_50_entries(client, report_index, news_index, workstreams):
+def test_report_page_same_query_count_for_5_and_50_entries(
+    client, report_index, news_index, workstreams
+):
     counts = []
     for month, size in ((7, 5), (8, 50)):
         report = MonthlyReportPageFactory(parent=report_index, period_start=D(2021, month, 1))
         add_entries(report, workstreams, size, "progress")
         add_entries(report, workstreams, size, "plan")
         for i in range(size // 5):
-            PressRelease.objects.create(page=report, news_page=NewsPageFactory(parent=news_index), sort_order=i)
+            PressRelease.objects.create(
+                page=report, news_page=NewsPageFactory(parent=news_index), sort_order=i
+            )
         client.get(report.url)
         counts.append(_queries_for(client, report.url))
     assert counts[0] == counts[1]
 
 
 @pytest.mark.parametrize("size", [10, 100])
-def test_report_index_queries_do_not_grow(client, report_index, size, django_assert_max_num_queries):
+def test_report_index_queries_do_not_grow(
+    client, report_index, size, django_assert_max_num_queries
+):
     for i in range(size):
         start = D(2000 + i // 12, i % 12 + 1, 1)
         MonthlyReportPageFactory(parent=report_index, period_start=start)

@@ -9,4 +9,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         self.stdout.write("演示账号（后台 /admin/，前台登录 /accounts/login/）：")
         for account in DEMO_ACCOUNTS:
-            self.stdout.write(f"  {account.role:<16} 用户名 {account.username:<10} 密码 {account.password}")
+            self.stdout.write(
+                f"  {account.role:<16} 用户名 {account.username:<10} 密码 {account.password}"
+            )

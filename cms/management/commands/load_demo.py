@@ -19,7 +19,7 @@ def app_demo_loaders():
 
 
 class Command(BaseCommand):
-    help = "载入演示数据（可重复运行）：成员学会、工作板块、角色与演示账号、栏目页面及各应用的演示内容。"
+    help = "载入演示数据（可重复运行）：成员学会、工作板块、角色与账号、栏目及各应用的演示内容。"
 
     def handle(self, *args, **options):
         context = load_core_demo()

@@ -13,7 +13,9 @@ class Command(BaseCommand):
         jobs = all_jobs()
         unknown = set(only or []) - set(jobs)
         if unknown:
-            raise CommandError(f"未知的定时任务：{'、'.join(sorted(unknown))}。可用：{'、'.join(jobs)}")
+            raise CommandError(
+                f"未知的定时任务：{'、'.join(sorted(unknown))}。可用：{'、'.join(jobs)}"
+            )
         for name, job in jobs.items():
             if only and name not in only:
                 continue

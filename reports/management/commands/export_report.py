@@ -12,14 +12,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("slug", help="月报的地址名，例如 2021-07 或 2021-01-03")
         parser.add_argument("-o", "--output", required=True, help="输出文件路径")
-        parser.add_argument(
-            "--draft", action="store_true", help="导出最新草稿，而不是已发布版本"
-        )
+        parser.add_argument("--draft", action="store_true", help="导出最新草稿，而不是已发布版本")
 
     def handle(self, *args, slug, output, draft=False, **options):
         page = MonthlyReportPage.objects.filter(slug=slug).first()
         if page is None:
-            known = "、".join(MonthlyReportPage.objects.order_by("-period_start").values_list("slug", flat=True)[:12])
+            known = "、".join(
+                MonthlyReportPage.objects.order_by("-period_start").values_list("slug", flat=True)[
+                    :12
+                ]
+            )
             raise CommandError(f"没有地址名为 {slug} 的月报。已有：{known or '无'}")
         if draft:
             page = page.get_latest_revision_as_object()
