@@ -20,8 +20,8 @@ from wagtail.images.models import Image
 from wagtail.models import PageViewRestriction, Site
 
 from cms.models import FederationSettings, Workstream
-from reports.docx_export import export_report
-from reports.models import DOCX_CONTENT_TYPE, PlanEntry, PressRelease, ProgressEntry
+from reports.docx_export import DOCX_CONTENT_TYPE, export_report
+from reports.models import PlanEntry, PressRelease, ProgressEntry
 from tests.cms.factories import NewsPageFactory, news_body
 from tests.reports.factories import MonthlyReportPageFactory, add_entries
 
@@ -355,45 +355,26 @@ def test_script_never_reaches_the_document(report):
 
 # --- HTTP ----------------------------------------------------------------------------------------
 
-# `…/report.docx` cannot reach the page today: Wagtail's catch-all URL pattern
-# `^((?:[\w\-]+/)*)$` admits no "." (Django answers 404 before Wagtail sees the request), and
-# RoutablePageMixin.route() resolves "/report.docx/" (with a slash) against the route
-# "report.docx" (without). Strict, so the marker must go once the route is fixed.
-UNREACHABLE_DOCX_ROUTE = pytest.mark.xfail(
-    strict=True, reason="report.docx route unreachable through wagtail_serve (see comment)"
-)
 
+def test_docx_route_serves_an_attachment(client, report):
+    assert report.docx_url() == report.url + "report.docx"
 
-def test_docx_view_answers_with_an_attachment(rf, report):
-    response = report.docx(rf.get(report.url + "report.docx"))
+    response = client.get(report.url + "report.docx")
 
     assert response.status_code == 200
     assert response["Content-Type"] == DOCX_CONTENT_TYPE
     assert response["Content-Disposition"] == 'attachment; filename="report-2021-01-03.docx"'
     assert response["Cache-Control"] == "private, no-store"
-    assert texts(open_docx(response.content))[1] == "进展情况月报"
+    document = open_docx(response.content)
+    assert texts(document)[:3] == ["中国科协智能制造学会联合体", "进展情况月报", "2021 年 1-3 月"]
+    assert len(document.inline_shapes) == 1
 
 
-@UNREACHABLE_DOCX_ROUTE
-def test_docx_route_serves_an_attachment(client, report):
-    response = client.get(report.url + "report.docx")
-
-    assert response.status_code == 200
-    assert response["Content-Type"] == DOCX_CONTENT_TYPE
-    assert response["Content-Disposition"] == 'attachment; filename="report-2021-01-03.docx"'
-    assert texts(open_docx(response.content))[1] == "进展情况月报"
+def test_docx_route_is_only_for_reports(client, news_index):
+    assert client.get(news_index.url + "report.docx").status_code == 404
+    assert client.get("/reports/1999-01/report.docx").status_code == 404
 
 
-def test_private_report_docx_is_not_served_to_anonymous_visitors(client, report):
-    PageViewRestriction.objects.create(page=report, restriction_type="login")
-
-    response = client.get(report.url + "report.docx")
-
-    assert response.status_code in (302, 404)
-    assert response.get("Content-Type") != DOCX_CONTENT_TYPE
-
-
-@UNREACHABLE_DOCX_ROUTE
 def test_private_report_docx_needs_login(client, django_user_model, report):
     PageViewRestriction.objects.create(page=report, restriction_type="login")
     url = report.url + "report.docx"
@@ -406,6 +387,7 @@ def test_private_report_docx_needs_login(client, django_user_model, report):
     client.force_login(django_user_model.objects.create_user("reader", password="x"))
     response = client.get(url)
     assert response.status_code == 200
+    assert response["Content-Type"] == DOCX_CONTENT_TYPE
     assert "一、当月总体进展情况" in texts(open_docx(response.content))
 
 
