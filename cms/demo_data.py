@@ -2,6 +2,7 @@
 
 Used by `load_demo` and by tests; every function may run any number of times."""
 
+import os
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -122,13 +123,15 @@ def ensure_site():
         root.refresh_from_db()
         root.add_child(instance=home)
         home.save_revision().publish()
-    site = Site.objects.filter(is_default_site=True).first()
-    if site is None:
-        Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
-    elif site.root_page_id != home.pk:
-        site.root_page = home
-        site.save()
-    settings = FederationSettings.for_site(Site.objects.get(is_default_site=True))
+    # The demo is served by `make run` on 127.0.0.1:$PORT; full URLs (emails, the importer's
+    # output) should point there.
+    site = Site.objects.filter(is_default_site=True).first() or Site(is_default_site=True)
+    site.hostname = "127.0.0.1"
+    site.port = int(os.environ.get("PORT", "8000"))
+    site.site_name = "中国科协智能制造学会联合体"
+    site.root_page = home
+    site.save()
+    settings = FederationSettings.for_site(site)
     settings.phone = settings.phone or "010-68799025"
     settings.email = settings.email or "imac@cmes.org"
     settings.save()

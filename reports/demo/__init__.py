@@ -1,6 +1,7 @@
 """Demo content of the reports app: the report index under the moderation workflow, and the real
 January–March 2021 report (seed 002) imported and published."""
 
+import datetime
 from pathlib import Path
 
 from wagtail.models import WorkflowPage
@@ -25,9 +26,47 @@ def ensure_report_index(home, workflow):
     return index
 
 
+def ensure_submitted_draft(index, workflow):
+    """April 2021, written by the demo editor and waiting for the secretary-general, so both
+    roles find something to do on their dashboards. Its text restates the 2021 call (seed 000)."""
+    from django.contrib.auth import get_user_model
+
+    from cms.models import Workstream
+    from reports.models import MonthlyReportPage, PlanEntry, ProgressEntry
+
+    if MonthlyReportPage.objects.filter(slug="2021-04").exists():
+        return None
+    editor = get_user_model().objects.get(username="editor")
+    strategy = Workstream.objects.get(name="战略咨询")
+    industry = Workstream.objects.get(name="产学融合")
+    report = MonthlyReportPage(
+        period_start=datetime.date(2021, 4, 1), period_end=datetime.date(2021, 4, 1), live=False
+    )
+    report.progress_entries = [
+        ProgressEntry(
+            workstream=strategy,
+            body=(
+                "4 月 10 日发出“2021 中国智能制造科技进展”征集活动邀请函。征集工作于 "
+                "2021 年 4 月 15 日开始，通过联合体 14 家成员学会、联合体专家委员会专家推荐，"
+                "评选材料征集时间为 2021 年 4 月 15 日至 8 月 15 日。"
+            ),
+        ),
+        ProgressEntry(workstream=industry, body="继续走访潍坊市企业，征集企业需求。"),
+    ]
+    report.plan_entries = [
+        PlanEntry(workstream=strategy, body="持续受理“2021 中国智能制造科技进展”推荐材料。")
+    ]
+    index.add_child(instance=report)
+    revision = report.save_revision(user=editor, log_action=True)
+    workflow.start(report, editor)
+    return revision
+
+
 def load(context, stdout):
     from reports.importer import import_report
 
-    ensure_report_index(context["home"], context["workflow"])
+    index = ensure_report_index(context["home"], context["workflow"])
     result = import_report(SEED_REPORT, publish=True)
     stdout.write(f"月报：{result.page.title}（{result.page.url}）")
+    if ensure_submitted_draft(index, context["workflow"]):
+        stdout.write("月报：进展情况月报（2021年4月）已由 editor 提交秘书长审核")

@@ -45,6 +45,12 @@ def test_load_demo_is_safe_to_run_twice(client, capsys):
     assert client.get("/news/").status_code == 200
     assert client.get("/reports/").status_code == 200
 
+    # A submitted draft waits for the secretary-general and is not public.
+    april = MonthlyReportPage.objects.get(slug="2021-04")
+    assert not april.live
+    assert april.current_workflow_task.name == "秘书长审核"
+    assert client.get("/reports/2021-04/").status_code == 404
+
 
 def test_every_demo_account_can_log_in(client):
     call_command("load_demo")
