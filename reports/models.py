@@ -130,9 +130,9 @@ class MonthlyReportPage(Page):
     def plan_groups(self):
         return group_by_workstream(self._entries("plan_entries"))
 
-    def press_release_pages(self):
+    def press_release_pages(self, live_only=False):
         links = self.press_releases.all().select_related("news_page")
-        return [link.news_page for link in links]
+        return [link.news_page for link in links if link.news_page.live or not live_only]
 
     def _entries(self, relation):
         return list(getattr(self, relation).all().select_related("workstream"))
@@ -140,7 +140,9 @@ class MonthlyReportPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["progress_groups"] = self.progress_groups()
-        context["press_releases"] = self.press_release_pages()
+        # Visitors only get links that lead somewhere; a preview shows the drafts too.
+        preview = getattr(request, "is_preview", False)
+        context["press_releases"] = self.press_release_pages(live_only=not preview)
         context["plan_groups"] = self.plan_groups()
         return context
 

@@ -108,3 +108,27 @@ def test_scheduled_publishing_runs_from_run_periodic_jobs(users, federation, wor
     call_command("run_periodic_jobs")
     report.refresh_from_db()
     assert report.live
+
+
+def test_approving_a_report_publishes_its_draft_press_releases(users, federation, workstreams):
+    from reports.models import PressRelease
+    from tests.cms.factories import NewsPageFactory
+
+    news_index = federation["news_index"]
+    draft = NewsPageFactory(parent=news_index, title="新闻稿草稿", live=False)
+    draft.save_revision(user=users["editor"])
+    live_news = NewsPageFactory(parent=news_index, title="已发布的新闻")
+    live_revision = live_news.latest_revision_id
+    report = MonthlyReportPage(
+        period_start=datetime.date(2021, 10, 1), period_end=datetime.date(2021, 10, 1), live=False
+    )
+    federation["report_index"].add_child(instance=report)
+    PressRelease.objects.create(page=report, news_page=draft, sort_order=0)
+    PressRelease.objects.create(page=report, news_page=live_news, sort_order=1)
+    report.refresh_from_db()
+    report.save_revision(user=users["secretary"]).publish(user=users["secretary"])
+
+    draft.refresh_from_db()
+    live_news.refresh_from_db()
+    assert draft.live
+    assert live_news.latest_revision_id == live_revision  # untouched

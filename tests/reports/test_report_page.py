@@ -172,3 +172,11 @@ def test_report_index_queries_do_not_grow(
     with django_assert_max_num_queries(10):
         response = client.get("/reports/")
     assert response.content.decode().count("进展情况月报（") == size
+
+
+def test_unpublished_press_release_is_not_linked_publicly(client, report, news_index):
+    draft = NewsPageFactory(parent=news_index, title="尚未发布的新闻稿", live=False)
+    PressRelease.objects.create(page=report, news_page=draft, sort_order=5)
+    html = client.get("/reports/2021-01-03/").content.decode()
+    assert "尚未发布的新闻稿" not in html
+    assert "联合体二届三次主席团（扩大）会议召开" in html
