@@ -84,7 +84,7 @@ DEMO_ACCOUNTS = [
     DemoAccount("admin", "lianhe-admin", "超级管理员", None, superuser=True),
     DemoAccount("editor", "lianhe-editor", "秘书处编辑", EDITORS),
     DemoAccount("secretary", "lianhe-secretary", "秘书长（审核）", SECRETARY_GENERAL),
-    DemoAccount("society", "lianhe-society", "成员学会（中国机械工程学会）", MEMBER_SOCIETIES),
+    DemoAccount("society", "lianhe-society", "成员学会", MEMBER_SOCIETIES),
     DemoAccount("expert", "lianhe-expert", "评审专家", EXPERTS),
     DemoAccount("applicant", "lianhe-applicant", "申报单位", APPLICANTS),
 ]

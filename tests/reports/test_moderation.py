@@ -26,6 +26,14 @@ def submitted(client, users, federation, workstreams):
     return MonthlyReportPage.objects.get()
 
 
+def approve_url(page):
+    state = WorkflowState.objects.get(object_id=str(page.pk))
+    return reverse(
+        "wagtailadmin_pages:workflow_action",
+        args=(page.pk, "approve", state.current_task_state.pk),
+    )
+
+
 def test_reports_index_is_under_the_secretary_general_workflow(federation):
     assert federation["report_index"].get_workflow().name == "秘书长审核"
     report_tasks = federation["report_index"].get_workflow().tasks.all()
@@ -53,13 +61,8 @@ def test_submitted_report_waits_for_the_secretary_general(submitted, client, use
 
 
 def test_editor_cannot_approve_their_own_submission(submitted, client, users):
-    state = WorkflowState.objects.get(object_id=str(submitted.pk))
     client.force_login(users["editor"])
-    url = reverse(
-        "wagtailadmin_pages:workflow_action",
-        args=(submitted.pk, "approve", state.current_task_state.pk),
-    )
-    response = client.post(url, {})
+    response = client.post(approve_url(submitted), {})
     assert response.status_code in (302, 403)
     assert not MonthlyReportPage.objects.get().live
 
@@ -67,11 +70,7 @@ def test_editor_cannot_approve_their_own_submission(submitted, client, users):
 def test_secretary_general_approves_and_the_report_goes_live(submitted, client, users):
     state = WorkflowState.objects.get(object_id=str(submitted.pk))
     client.force_login(users["secretary"])
-    url = reverse(
-        "wagtailadmin_pages:workflow_action",
-        args=(submitted.pk, "approve", state.current_task_state.pk),
-    )
-    response = client.post(url, {"comment": "同意发布"})
+    response = client.post(approve_url(submitted), {"comment": "同意发布"})
     assert response.status_code in (200, 302)
     report = MonthlyReportPage.objects.get()
     assert report.live
