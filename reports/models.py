@@ -1,5 +1,6 @@
 from itertools import groupby
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -172,7 +173,8 @@ class ReportEntry(Orderable):
         _("内容"), help_text=_("可使用 Markdown 格式"), validators=[validate_markdown]
     )
 
-    panels = [FieldPanel("workstream"), FieldPanel("body")]
+    # A plain select: there are a handful of workstreams, a chooser modal would only slow editors.
+    panels = [FieldPanel("workstream", widget=forms.Select), FieldPanel("body")]
 
     class Meta(Orderable.Meta):
         abstract = True
