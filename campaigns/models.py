@@ -1,1 +1,0 @@
-# Campaigns, milestones and nominations arrive with the campaigns issue.
