@@ -44,5 +44,17 @@ if env("AWS_STORAGE_BUCKET_NAME"):
             "querystring_auth": True,
         },
     }
+    # Nomination files and other private uploads: a bucket (or prefix) never served publicly.
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("AWS_PRIVATE_BUCKET_NAME", env("AWS_STORAGE_BUCKET_NAME")),
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL"),
+            "location": "private",
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": 300,
+        },
+    }
 
 LOGGING["root"]["level"] = env("LOG_LEVEL", "INFO")
