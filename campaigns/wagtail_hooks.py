@@ -1,9 +1,16 @@
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from campaigns.models import Milestone
+from campaigns.models import Milestone, Nomination
+from campaigns.views.admin import (
+    NominationIndexView,
+    NominationPermissionPolicy,
+    NominationReviewView,
+    RecommenderColumn,
+)
 
 
 class MilestoneViewSet(ModelViewSet):
@@ -19,11 +26,54 @@ class MilestoneViewSet(ModelViewSet):
     copy_view_enabled = False
 
 
+class NominationViewSet(ModelViewSet):
+    """Listing and review only: nominations are created and edited by applicants on the site, and
+    their status changes only through the review page."""
+
+    model = Nomination
+    icon = "doc-full"
+    menu_label = _("申报")
+    add_to_admin_menu = False
+    index_view_class = NominationIndexView
+    inspect_view_class = NominationReviewView
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    list_display = [
+        "project_name",
+        "campaign",
+        "category",
+        RecommenderColumn("recommender", label=_("推荐单位")),
+        "applicant_organisation",
+        "status",
+        "submitted_at",
+    ]
+    list_filter = ["campaign", "status"]
+    search_fields = ["project_name", "applicant_organisation", "recommender_name"]
+    ordering = ["-submitted_at", "-pk"]
+
+    @property
+    def permission_policy(self):
+        return NominationPermissionPolicy(self.model)
+
+    def get_common_view_kwargs(self, **kwargs):
+        kwargs = super().get_common_view_kwargs(**kwargs)
+        for name in ("add_url_name", "edit_url_name", "delete_url_name", "usage_url_name"):
+            kwargs[name] = None
+        return kwargs
+
+    def get_urlpatterns(self):
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+            path("review/<int:pk>/", self.inspect_view, name="inspect"),
+        ]
+
+
 class CampaignViewSetGroup(ViewSetGroup):
     menu_label = _("征集活动")
     menu_icon = "tasks"
     menu_order = 250
-    items = (MilestoneViewSet,)
+    items = (MilestoneViewSet, NominationViewSet)
 
 
 @hooks.register("register_admin_viewset")

@@ -226,7 +226,13 @@ def ensure_workflow(groups, home):
     return workflow
 
 
+# The demo member-society account works for this society (its group "成员学会·CMES").
+DEMO_SOCIETY = "CMES"
+
+
 def ensure_accounts(groups):
+    from cms.accounts import mark_email_verified
+
     user_model = get_user_model()
     for account in DEMO_ACCOUNTS:
         user, created = user_model.objects.get_or_create(username=account.username)
@@ -237,6 +243,12 @@ def ensure_accounts(groups):
         user.save()
         if account.group:
             user.groups.add(groups[account.group])
+        if account.group == MEMBER_SOCIETIES:
+            society = MemberSociety.objects.filter(abbreviation=DEMO_SOCIETY).first()
+            if society is not None and society.group_id:
+                user.groups.add(society.group)
+        if account.group == APPLICANTS:
+            mark_email_verified(user)  # the demo applicant can apply at once
 
 
 @transaction.atomic

@@ -6,10 +6,13 @@ explicit fonts, no theme attributes and `w:lang w:eastAsia="zh-CN"`.
 """
 
 from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm, Pt, RGBColor
+
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 # Chinese size names in points.
 FONT_SIZES = {
@@ -182,3 +185,116 @@ def add_page_number_footer(document, font="宋体", size="四号"):
         style_run(paragraph.add_run("— "), font, size)
         add_field(paragraph, "PAGE", font, size)
         style_run(paragraph.add_run(" —"), font, size)
+
+
+def style_paragraph_style(
+    document,
+    name,
+    font,
+    size,
+    *,
+    bold=False,
+    line_spacing=1.5,
+    space_before=0,
+    space_after=0,
+):
+    """Give a built-in paragraph style (Heading 1, …) explicit fonts, size, weight and spacing,
+    black and upright, so that text an editor later puts in that style looks like the form."""
+    style = document.styles[name]
+    style.font.name = LATIN_FONT
+    style.font.size = Pt(size_pt(size))
+    style.font.bold = bold
+    style.font.italic = False
+    style.font.color.rgb = RGBColor(0, 0, 0)
+    set_rpr_fonts(style.element.get_or_add_rPr(), font)
+    fmt = style.paragraph_format
+    fmt.space_before = Pt(space_before)
+    fmt.space_after = Pt(space_after)
+    fmt.line_spacing = line_spacing
+    return style
+
+
+def add_heading_paragraph(
+    document, text, level, font, size, *, bold=True, indent_chars=0, line_spacing=1.5
+):
+    """A heading in the Word style `Heading {level}` (so it shows in the navigation pane), with
+    its font, size, weight, indent and line spacing also set directly on the paragraph."""
+    return add_text_paragraph(
+        document,
+        text,
+        font,
+        size,
+        bold=bold,
+        indent_chars=indent_chars,
+        style=f"Heading {level}",
+        line_spacing=line_spacing,
+    )
+
+
+def style_paragraph_mark(paragraph, font, size, bold=False):
+    """Fonts for the paragraph mark: what Word uses for text typed into an empty paragraph
+    (an empty table cell, a blank line left for the applicant)."""
+    ppr = paragraph._p.get_or_add_pPr()
+    rpr = ppr.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = OxmlElement("w:rPr")
+        # w:rPr comes after every other paragraph property except w:sectPr and w:pPrChange.
+        successor = ppr.find(qn("w:sectPr"))
+        if successor is None:
+            successor = ppr.find(qn("w:pPrChange"))
+        if successor is not None:
+            successor.addprevious(rpr)
+        else:
+            ppr.append(rpr)
+    set_rpr_fonts(rpr, font)
+    if bold:
+        _get_or_add(rpr, "w:b")
+    half_points = str(round(size_pt(size) * 2))
+    for tag in ("w:sz", "w:szCs"):
+        _get_or_add(rpr, tag).set(qn("w:val"), half_points)
+    # Keep the schema order of the children python-docx may not have created itself.
+    order = ["w:rFonts", "w:b", "w:sz", "w:szCs", "w:lang"]
+    for tag in order:
+        element = rpr.find(qn(tag))
+        if element is not None:
+            rpr.remove(element)
+            rpr.append(element)
+    return paragraph
+
+
+def set_cell_text(
+    cell,
+    text,
+    font,
+    size,
+    *,
+    bold=False,
+    align=None,
+    vertical=WD_CELL_VERTICAL_ALIGNMENT.CENTER,
+    line_spacing=1.0,
+):
+    """Write `text` into a table cell's first paragraph with explicit East-Asian fonts; an empty
+    `text` leaves the cell blank but with its paragraph mark in the same fonts."""
+    paragraph = cell.paragraphs[0]
+    if align is not None:
+        paragraph.alignment = align
+    fmt = paragraph.paragraph_format
+    fmt.space_before = Pt(0)
+    fmt.space_after = Pt(0)
+    set_line_spacing(paragraph, multiple=line_spacing)
+    style_paragraph_mark(paragraph, font, size, bold=bold)
+    if text:
+        style_run(paragraph.add_run(text), font, size, bold=bold)
+    if vertical is not None:
+        cell.vertical_alignment = vertical
+    return paragraph
+
+
+def set_column_widths(table, widths_mm):
+    """Fixed column widths (Word reads the cell widths, LibreOffice the grid)."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths_mm, strict=False):
+        column.width = Mm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_mm, strict=False):
+            cell.width = Mm(width)

@@ -5,6 +5,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from campaigns.views.applicant import my_nominations
+from cms import accounts
 from reports.views import report_docx
 
 urlpatterns = [
@@ -16,6 +18,11 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/register/", accounts.register, name="register"),
+    path("accounts/verify/", accounts.verify_email_sent, name="verify_email_sent"),
+    path("accounts/verify/resend/", accounts.resend_verification, name="resend_verification"),
+    path("accounts/verify/<str:token>/", accounts.verify_email, name="verify_email"),
+    path("accounts/nominations/", my_nominations, name="my_nominations"),
     re_path(r"^(?P<path>(?:[\w\-]+/)+)report\.docx$", report_docx, name="report_docx"),
 ]
 

@@ -2,10 +2,11 @@ from itertools import groupby
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, Panel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -14,6 +15,20 @@ from cms.sanitise import render_markdown, validate_markdown
 from reports.periods import Period
 
 REPORT_TITLE = "进展情况月报"
+
+# Where an entry comes from. Linked entries (all but manual) are written by `reports.sync` from
+# what the other apps report for a period (`campaigns.reporting.entries_for`, …), keyed by
+# `origin_key`; the values match the origins those functions use.
+ORIGIN_MANUAL = "manual"
+ORIGIN_MILESTONE = "milestone"
+ORIGIN_ACTIVITY = "activity"
+ORIGIN_FIGURE = "figure"
+ORIGINS = [
+    (ORIGIN_MANUAL, _("手工填写")),
+    (ORIGIN_MILESTONE, _("征集活动里程碑")),
+    (ORIGIN_ACTIVITY, _("成员学会活动")),
+    (ORIGIN_FIGURE, _("申报统计")),
+]
 
 
 class ReportIndexPage(Page):
@@ -66,10 +81,16 @@ class MonthlyReportPage(Page):
             heading=_("三、下月工作计划"),
         ),
     ]
+    # Set by the sync when a published report's sources changed after approval (a new draft
+    # revision then carries the change). Page-wide state, not content: kept out of what a
+    # revision restores (see `with_content_json`) and changed with queryset updates only.
+    source_changed = models.BooleanField(_("来源已变更"), default=False, editable=False)
+    dismissed_source_hash = models.CharField(max_length=64, blank=True, editable=False)
+
     promote_panels = [FieldPanel("search_description")]
     search_fields = Page.search_fields + [
-        index.RelatedFields("progress_entries", [index.SearchField("body")]),
-        index.RelatedFields("plan_entries", [index.SearchField("body")]),
+        # Hidden entries are not shown, so they are not found either.
+        index.SearchField("entries_text"),
         index.FilterField("period_start"),
     ]
     parent_page_types = ["reports.ReportIndexPage"]
@@ -94,7 +115,32 @@ class MonthlyReportPage(Page):
 
     def full_clean(self, *args, **kwargs):
         self.derive_title_and_slug()
+        self.note_edited_entries()
         super().full_clean(*args, **kwargs)
+
+    def note_edited_entries(self):
+        """Mark linked entries whose text an editor changed (see `ReportEntry.note_edit`)."""
+        for relation in ("progress_entries", "plan_entries"):
+            for entry in getattr(self, relation).all():
+                entry.note_edit()
+
+    def with_content_json(self, content):
+        """A revision restores content; whether the sources changed since approval, and which
+        change an editor dismissed, belong to the page as it is now."""
+        obj = super().with_content_json(content)
+        obj.source_changed = self.source_changed
+        obj.dismissed_source_hash = self.dismissed_source_hash
+        return obj
+
+    @property
+    def has_been_published(self):
+        return bool(self.live or self.first_published_at)
+
+    def get_admin_display_title(self):
+        title = super().get_admin_display_title()
+        if self.source_changed:
+            return f"{title}【{_('来源已变更')}】"
+        return title
 
     def minimal_clean(self):
         self.derive_title_and_slug()
@@ -131,12 +177,22 @@ class MonthlyReportPage(Page):
     def plan_groups(self):
         return group_by_workstream(self._entries("plan_entries"))
 
+    def entries_text(self):
+        return "\n".join(
+            entry.body
+            for relation in ("progress_entries", "plan_entries")
+            for entry in self._entries(relation)
+        )
+
     def press_release_pages(self, live_only=False):
         links = self.press_releases.all().select_related("news_page")
         return [link.news_page for link in links if link.news_page.live or not live_only]
 
     def _entries(self, relation):
-        return list(getattr(self, relation).all().select_related("workstream"))
+        """The entries readers see: hidden ones stay in the report (so the sync does not add
+        them again) but are neither shown nor exported."""
+        entries = getattr(self, relation).all().select_related("workstream")
+        return [entry for entry in entries if not entry.hidden]
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -165,6 +221,46 @@ def group_by_workstream(entries):
     return groups
 
 
+def _same_text(a, b):
+    return (a or "").replace("\r\n", "\n").strip() == (b or "").replace("\r\n", "\n").strip()
+
+
+# A linked entry points at a page of this site or at an http(s) address, never at a script.
+validate_link_url = RegexValidator(
+    r"^(/(?!/)|https?://)[^\s<>\"']*$", _("链接只能是本站路径（以 / 开头）或 http(s) 地址。")
+)
+
+
+class LinkedEntryPanel(Panel):
+    """Where an entry comes from, shown read-only above its text. The sync's bookkeeping travels
+    with the form as hidden inputs: an entry that exists only in a draft revision has no database
+    id, so the form could not find these values again on its own."""
+
+    SYNC_FIELDS = ("origin", "origin_key", "link_url", "synced_body")
+
+    def get_form_options(self):
+        return {
+            "fields": list(self.SYNC_FIELDS),
+            "widgets": dict.fromkeys(self.SYNC_FIELDS, forms.HiddenInput),
+        }
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "reports/admin/linked_entry_panel.html"
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            form = self.form
+            origin = form["origin"].value() if form is not None else ORIGIN_MANUAL
+            context["hidden_fields"] = (
+                [form[name] for name in self.panel.SYNC_FIELDS] if form is not None else []
+            )
+            context["linked"] = bool(origin) and origin != ORIGIN_MANUAL
+            context["origin_label"] = dict(ORIGINS).get(origin, origin)
+            context["link_url"] = form["link_url"].value() if form is not None else ""
+            context["edited"] = getattr(self.instance, "edited", False)
+            return context
+
+
 class ReportEntry(Orderable):
     workstream = models.ForeignKey(
         "cms.Workstream", verbose_name=_("工作板块"), on_delete=models.PROTECT, related_name="+"
@@ -172,9 +268,34 @@ class ReportEntry(Orderable):
     body = models.TextField(
         _("内容"), help_text=_("可使用 Markdown 格式"), validators=[validate_markdown]
     )
+    # blank: a form that does not send it (every entry an editor adds) means a manual entry.
+    origin = models.CharField(
+        _("来源"), max_length=20, choices=ORIGINS, default=ORIGIN_MANUAL, blank=True
+    )
+    origin_key = models.CharField(
+        _("来源标识"), max_length=100, blank=True, help_text=_("例如 milestone:12")
+    )
+    link_url = models.CharField(
+        _("关联链接"), max_length=500, blank=True, validators=[validate_link_url]
+    )
+    # What the sync last wrote; an editor's text that differs from it is kept from then on.
+    synced_body = models.TextField(_("同步内容"), blank=True)
+    edited = models.BooleanField(
+        _("已改写"), default=False, help_text=_("编辑改写了关联条目的内容，同步时保留改写后的内容")
+    )
+    hidden = models.BooleanField(
+        _("隐藏"),
+        default=False,
+        help_text=_("隐藏的条目不在网页和 Word 版中显示，同步时也不会再次加入"),
+    )
 
     # A plain select: there are a handful of workstreams, a chooser modal would only slow editors.
-    panels = [FieldPanel("workstream", widget=forms.Select), FieldPanel("body")]
+    panels = [
+        LinkedEntryPanel(),
+        FieldPanel("workstream", widget=forms.Select),
+        FieldPanel("body"),
+        FieldPanel("hidden"),
+    ]
 
     class Meta(Orderable.Meta):
         abstract = True
@@ -182,8 +303,35 @@ class ReportEntry(Orderable):
     def __str__(self):
         return f"{self.workstream}：{self.body[:30]}"
 
+    @property
+    def is_linked(self):
+        return self.origin not in ("", ORIGIN_MANUAL) and bool(self.origin_key)
+
+    def note_edit(self):
+        """A linked entry whose text differs from what the sync wrote has been rewritten by an
+        editor; the sync keeps that text from then on. Computed, so nobody ticks a box."""
+        self.origin = self.origin or ORIGIN_MANUAL
+        if self.is_linked and self.synced_body:
+            self.edited = not _same_text(self.body, self.synced_body)
+
+    def clean(self):
+        super().clean()
+        self.note_edit()
+
+    def save(self, *args, **kwargs):
+        self.note_edit()
+        super().save(*args, **kwargs)
+
     def body_html(self):
         return render_markdown(self.body)
+
+    def public_link_url(self):
+        """The link shown to readers, only if it is a safe one."""
+        try:
+            validate_link_url(self.link_url)
+        except ValidationError:
+            return ""
+        return self.link_url
 
 
 class ProgressEntry(ReportEntry):

@@ -46,9 +46,7 @@ class Nomination(models.Model):
         blank=True,
         related_name="nominations",
     )
-    recommender_name = models.CharField(
-        _("推荐专家或推荐单位"), max_length=100, blank=True
-    )
+    recommender_name = models.CharField(_("推荐专家或推荐单位"), max_length=100, blank=True)
     applicant_organisation = models.CharField(_("申报单位"), max_length=200)
     contact_person = models.CharField(_("联系人"), max_length=50)
     phone = models.CharField(_("电话"), max_length=50)

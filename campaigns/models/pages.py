@@ -46,7 +46,9 @@ class CampaignIndexPage(Page):
 
 class CampaignPage(RoutablePageMixin, Page):
     year = models.PositiveIntegerField(_("年度"))
-    kind = models.CharField(_("类型"), max_length=20, choices=CAMPAIGN_KINDS, default=KIND_FEDERATION)
+    kind = models.CharField(
+        _("类型"), max_length=20, choices=CAMPAIGN_KINDS, default=KIND_FEDERATION
+    )
     organiser = models.CharField(
         _("主办单位"), max_length=200, default="中国科协智能制造学会联合体"
     )
@@ -73,7 +75,9 @@ class CampaignPage(RoutablePageMixin, Page):
         FieldPanel("introduction"),
         MultiFieldPanel([InlinePanel("categories", label=_("类别"))], heading=_("征集范围")),
         MultiFieldPanel([InlinePanel("criteria", label=_("评选标准"))], heading=_("评选标准")),
-        MultiFieldPanel([InlinePanel("document_slots", label=_("申报文件"))], heading=_("申报文件")),
+        MultiFieldPanel(
+            [InlinePanel("document_slots", label=_("申报文件"))], heading=_("申报文件")
+        ),
         MultiFieldPanel(
             [
                 FieldPanel("accepts_expert_recommenders"),
@@ -92,7 +96,9 @@ class CampaignPage(RoutablePageMixin, Page):
         ),
         FieldPanel("contact"),
         HelpPanel(
-            content=_("时间节点（里程碑）在“征集活动 → 里程碑”中维护，保存后自动写入相应月份的月报。"),
+            content=_(
+                "时间节点（里程碑）在“征集活动 → 里程碑”中维护，保存后自动写入相应月份的月报。"
+            ),
             heading=_("里程碑"),
         ),
     ]
@@ -138,15 +144,44 @@ class CampaignPage(RoutablePageMixin, Page):
 
         return form_template_view(request, self, code)
 
+    @path("apply/", name="apply")
+    def apply(self, request):
+        from campaigns.views.nominations import apply_view
+
+        return apply_view(request, self)
+
+    @path("nominations/<int:pk>/", name="nomination")
+    def nomination(self, request, pk):
+        from campaigns.views.nominations import nomination_view
+
+        return nomination_view(request, self, pk)
+
+    @path("nominations/<int:pk>/withdraw/", name="withdraw_nomination")
+    def withdraw_nomination(self, request, pk):
+        from campaigns.views.nominations import withdraw_view
+
+        return withdraw_view(request, self, pk)
+
+    @path("nominations/<int:pk>/files/<str:code>/", name="nomination_file")
+    def nomination_file(self, request, pk, code):
+        from campaigns.views.nominations import nomination_file_view
+
+        return nomination_file_view(request, self, pk, code)
+
     def get_context(self, request, *args, **kwargs):
         from campaigns.timeline import timeline_for
 
         context = super().get_context(request, *args, **kwargs)
         today = timezone.localdate()
-        context["timeline"] = timeline_for(self, today)
-        context["is_open"] = self.is_open(today)
-        context["call_opens"], context["call_closes"] = self.call_window()
-        context["today"] = today
+        opens, closes = self.call_window()
+        context.update(
+            timeline=timeline_for(self, today),
+            is_open=bool(opens and closes and opens <= today <= closes),
+            call_opens=opens,
+            call_closes=closes,
+            today=today,
+            recommending_societies=self.recommending_societies.select_related("society"),
+        )
         return context
 
 
@@ -205,7 +240,10 @@ def parse_form_sections(text):
         parts = _SECTION_SEPARATOR.split(line.strip(), maxsplit=3)
         if len(parts) < 3 or not all(parts[:3]):
             raise ValidationError(
-                _("第 %(line)d 行应写作“编号 | 标题 | 关键词 | 说明”，例如“一 | 背景和意义 | 背景 意义”。")
+                _(
+                    "第 %(line)d 行应写作“编号 | 标题 | 关键词 | 说明”，"
+                    "例如“一 | 背景和意义 | 背景 意义”。"
+                )
                 % {"line": line_number}
             )
         number, title, keywords = parts[:3]
@@ -285,7 +323,9 @@ class DocumentSlot(Orderable):
 class CampaignRecommender(Orderable):
     """A member society that may recommend nominations in this campaign."""
 
-    page = ParentalKey(CampaignPage, on_delete=models.CASCADE, related_name="recommending_societies")
+    page = ParentalKey(
+        CampaignPage, on_delete=models.CASCADE, related_name="recommending_societies"
+    )
     society = models.ForeignKey(
         "cms.MemberSociety", verbose_name=_("成员学会"), on_delete=models.PROTECT, related_name="+"
     )

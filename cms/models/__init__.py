@@ -1,8 +1,10 @@
+from .accounts import AccountProfile
 from .pages import HomePage, NewsIndexPage, NewsPage, StandardPage
 from .site_settings import FederationSettings
 from .snippets import MemberSociety, Workstream
 
 __all__ = [
+    "AccountProfile",
     "FederationSettings",
     "HomePage",
     "MemberSociety",

@@ -1,6 +1,7 @@
 import re
 
-from django.db import models
+from django.contrib.auth.models import Group, Permission
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.search import index
@@ -30,6 +31,16 @@ class MemberSociety(index.Indexed, models.Model):
     )
     member_since = models.DateField(_("加入日期"), null=True, blank=True)
     active = models.BooleanField(_("有效"), default=True)
+    # The society's people: a user belongs to the societies whose groups they are in.
+    group = models.OneToOneField(
+        Group,
+        verbose_name=_("用户组"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="member_society",
+    )
 
     panels = [
         FieldPanel("name"),
@@ -52,6 +63,36 @@ class MemberSociety(index.Indexed, models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            ensure_society_group(self)
+            super().save(*args, **kwargs)
+
+
+def society_group_name(abbreviation):
+    return f"成员学会·{abbreviation}"
+
+
+def ensure_society_group(society):
+    """Give `society` its group ("成员学会·CMES"), created with admin access so that adding a person
+    to it is enough for them to work on the society's nominations; a changed abbreviation renames
+    it."""
+    name = society_group_name(society.abbreviation)
+    group = society.group if society.group_id else None
+    if group is None:
+        group, created = Group.objects.get_or_create(name=name)
+        if created:
+            group.permissions.add(
+                *Permission.objects.filter(
+                    content_type__app_label="wagtailadmin", codename="access_admin"
+                )
+            )
+        society.group = group
+    elif group.name != name and not Group.objects.filter(name=name).exists():
+        group.name = name
+        group.save(update_fields=["name"])
+    return group
 
 
 class WorkstreamQuerySet(models.QuerySet):

@@ -156,7 +156,7 @@ WAGTAIL_DATE_FORMAT = "%Y-%m-%d"
 WAGTAIL_DATETIME_FORMAT = "%Y-%m-%d %H:%M"
 
 # Celery: eager unless a broker is configured, so the embedded default needs no service.
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", "memory://")
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", "memory://localhost//")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not env("CELERY_BROKER_URL"))
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", None)
@@ -164,6 +164,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_BEAT_SCHEDULE = {
     "publish-scheduled": {"task": "cms.tasks.publish_scheduled", "schedule": 300.0},
+    # A safety net: signals sync reports at once; this catches anything a lost task missed.
+    "sync-reports": {"task": "reports.tasks.sync_all_reports", "schedule": 3600.0},
 }
 
 # Report export: the largest .docx the importer will open, and the largest total

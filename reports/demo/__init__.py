@@ -4,6 +4,7 @@ January–March 2021 report (seed 002) imported and published."""
 import datetime
 from pathlib import Path
 
+from django.db import transaction
 from wagtail.models import WorkflowPage
 
 from reports.models import ReportIndexPage
@@ -26,9 +27,12 @@ def ensure_report_index(home, workflow):
     return index
 
 
+@transaction.atomic
 def ensure_submitted_draft(index, workflow):
     """April 2021, written by the demo editor and waiting for the secretary-general, so both
-    roles find something to do on their dashboards. Its text restates the 2021 call (seed 000)."""
+    roles find something to do on their dashboards. Its text restates the 2021 call (seed 000).
+    One transaction: the sync of the new report (its April milestones) runs once the editor's
+    revision is saved and submitted, and builds on it."""
     from django.contrib.auth import get_user_model
 
     from cms.models import Workstream

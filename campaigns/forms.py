@@ -1,0 +1,201 @@
+"""The applicant's nomination form and the reviewers' decision form."""
+
+from django import forms
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from campaigns import nominations as service
+from campaigns.models import Nomination
+
+SAVE = "save"
+SUBMIT = "submit"
+
+
+def _max_length_message(label, limit):
+    return gettext_lazy("%(label)s：不能超过 %(limit)d 个字符（现有 %%(show_value)d 个）。") % {
+        "label": label,
+        "limit": limit,
+    }
+
+
+def _text_field(name, **kwargs):
+    model_field = Nomination._meta.get_field(name)
+    label = str(model_field.verbose_name)
+    return forms.CharField(
+        label=label,
+        max_length=model_field.max_length,
+        error_messages={
+            "required": _("%(label)s：必须填写。") % {"label": label},
+            "max_length": _max_length_message(label, model_field.max_length),
+        },
+        **kwargs,
+    )
+
+
+class NominationForm(forms.Form):
+    """Fields of a nomination plus one upload per document slot of the campaign. Choices come from
+    the campaign; values outside them are refused with a message naming the field."""
+
+    project_name = _text_field("project_name")
+    category = forms.CharField(label=gettext_lazy("类别"), widget=forms.Select)
+    recommender = forms.CharField(label=gettext_lazy("推荐单位"), widget=forms.Select)
+    recommender_name = forms.CharField(
+        label=gettext_lazy("推荐专家姓名"),
+        required=False,
+        max_length=100,
+        help_text=gettext_lazy("由专家推荐时填写推荐专家的姓名。"),
+        error_messages={"max_length": _max_length_message(gettext_lazy("推荐专家姓名"), 100)},
+    )
+    applicant_organisation = _text_field("applicant_organisation")
+    contact_person = _text_field("contact_person")
+    phone = _text_field(
+        "phone",
+        validators=[
+            RegexValidator(
+                r"^[0-9+\-()（）\s,，转]*[0-9][0-9+\-()（）\s,，转]*$",
+                gettext_lazy("电话：只能包含数字、空格和“+ - ( )”，例如 010-68799025。"),
+            )
+        ],
+    )
+    email = forms.EmailField(
+        label=gettext_lazy("邮箱"),
+        max_length=254,
+        error_messages={
+            "required": gettext_lazy("邮箱：必须填写。"),
+            "invalid": gettext_lazy("邮箱：请填写有效的邮箱地址，例如 name@example.com。"),
+        },
+    )
+
+    def __init__(self, campaign, *args, nomination=None, **kwargs):
+        if nomination is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                **{name: getattr(nomination, name) for name in service.NOMINATION_FIELDS},
+                "recommender": service.recommender_choice_of(nomination),
+                "recommender_name": nomination.recommender_name,
+            }
+        super().__init__(*args, **kwargs)
+        self.campaign = campaign
+        self.nomination = nomination
+        self.slots = list(campaign.document_slots.all())
+        self.uploads = []
+        self.recommender = None
+        categories = [c.name for c in campaign.categories.all()]
+        self.fields["category"].widget.choices = [("", "—"), *((n, n) for n in categories)]
+        self.fields["recommender"].widget.choices = [
+            ("", "—"),
+            *service.recommender_choices(campaign),
+        ]
+        if campaign.recommender_types.exists():
+            name_field = self.fields["recommender_name"]
+            name_field.label = _("推荐单位名称")
+            name_field.help_text = _("填写推荐单位的名称，例如“江苏省”“宁波市”或中央企业名称。")
+            name_field.error_messages["max_length"] = _max_length_message(name_field.label, 100)
+        for field_name in ("category", "recommender"):
+            label = self.fields[field_name].label
+            self.fields[field_name].error_messages["required"] = _("%(label)s：必须选择。") % {
+                "label": label
+            }
+        existing = {f.slot_code: f for f in nomination.files.all()} if nomination else {}
+        applicable = self._applicable()
+        for slot in self.slots:
+            label = f"{slot.code} {slot.label}"
+            if slot.category_name:
+                label += _("（仅“%(category)s”类别）") % {"category": slot.category_name}
+            field = forms.FileField(label=label, required=False, help_text=slot.description)
+            field.slot = slot
+            field.existing = existing.get(slot.code) if slot in applicable else None
+            self.fields[self.file_field_name(slot)] = field
+
+    @staticmethod
+    def file_field_name(slot):
+        return f"file_{slot.pk}"
+
+    def file_fields(self):
+        return [self[self.file_field_name(slot)] for slot in self.slots]
+
+    def _applicable(self, category=None):
+        category = category or (self.nomination.category if self.nomination else None)
+        return self.campaign.slots_for(category) if category else []
+
+    def clean_category(self):
+        category = self.cleaned_data["category"]
+        if error := service.category_error(self.campaign, category):
+            raise forms.ValidationError(error, code="invalid_category")
+        return category
+
+    def clean_project_name(self):
+        name = self.cleaned_data["project_name"].strip()
+        others = Nomination.objects.filter(campaign=self.campaign, project_name=name)
+        if self.nomination is not None:
+            others = others.exclude(pk=self.nomination.pk)
+        if others.exists():
+            raise forms.ValidationError(
+                _("项目名称：本征集活动中已有名为“%(name)s”的申报，同一项目不能重复申报。")
+                % {"name": name},
+                code="duplicate",
+            )
+        return name
+
+    def clean(self):
+        cleaned = super().clean()
+        if "recommender" in cleaned:
+            try:
+                self.recommender = service.resolve_recommender(
+                    self.campaign, cleaned["recommender"], cleaned.get("recommender_name", "")
+                )
+            except service.InvalidNomination as error:
+                for field, messages in error.message_dict.items():
+                    self.add_error(field, messages)
+        category = cleaned.get("category")
+        applicable = self._applicable(category) if category else []
+        for slot in self.slots:
+            field_name = self.file_field_name(slot)
+            upload = cleaned.get(field_name)
+            if not upload:
+                continue
+            if category and slot not in applicable:
+                self.add_error(
+                    field_name,
+                    _("%(code)s（%(label)s）只适用于“%(only)s”类别，所选类别是“%(category)s”。")
+                    % {
+                        "code": slot.code,
+                        "label": slot.label,
+                        "only": slot.category_name,
+                        "category": category,
+                    },
+                )
+                continue
+            result = service.check_upload(slot, upload)
+            if result.ok:
+                self.uploads.append((slot, upload, result))
+            else:
+                self.add_error(field_name, result.failures)
+        return cleaned
+
+    def nomination_data(self):
+        return {name: self.cleaned_data[name] for name in service.NOMINATION_FIELDS}
+
+    @property
+    def wants_submit(self):
+        return self.data.get("action") == SUBMIT
+
+
+class DecisionForm(forms.Form):
+    """A recommender's or the office's decision: the action and the reason."""
+
+    action = forms.ChoiceField(label=gettext_lazy("决定"))
+    reason = forms.CharField(
+        label=gettext_lazy("理由"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"max_length": _max_length_message(gettext_lazy("理由"), 2000)},
+    )
+
+    def __init__(self, actions, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [(a, service.ACTION_LABELS[a]) for a in actions]
+        self.fields["action"].error_messages["invalid_choice"] = _(
+            "决定：“%(value)s”不是您现在可以做的决定。"
+        )

@@ -1,0 +1,693 @@
+"""Nominations: the transitions of their status, who may make them, quotas, and what a submission
+needs. Plain functions; the public views and the admin call them, and nothing else changes a
+nomination's status.
+
+The transitions are one explicit table, `TRANSITIONS`: (from status, action) → (to status, who,
+whether a reason is required, whether the call must still be open). Every change is written to
+`NominationEvent` (who, when, from, to, why) in the same transaction as the change itself.
+
+Permission functions return `(allowed, reason)`, the reason in Chinese for the person refused.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from campaigns.file_checks import CheckResult, check_file
+from campaigns.models import CampaignPage, Nomination, NominationEvent, NominationFile, Quota
+from campaigns.models.nominations import (
+    CORRECTION,
+    DRAFT,
+    ENDORSED,
+    PASSED,
+    QUOTA_STATES,
+    REJECTED,
+    RETURNED,
+    SUBMITTED,
+    WITHDRAWN,
+)
+from cms.accounts import is_email_verified
+from cms.demo_data import EDITORS, SECRETARY_GENERAL
+from cms.models import MemberSociety
+from cms.models.snippets import normalise_name
+from cms.upload_checks import megabytes
+
+# --- who --------------------------------------------------------------------------------------
+
+APPLICANT = "applicant"  # the account that made the nomination
+RECOMMENDER = "recommender"  # the recommending society's people (the office, if no society)
+OFFICE = "office"  # the secretariat: formal review
+
+OFFICE_GROUPS = (EDITORS, SECRETARY_GENERAL)
+
+# --- actions ----------------------------------------------------------------------------------
+
+CREATE = "create"
+SUBMIT = "submit"
+ENDORSE = "endorse"
+RETURN = "return"
+PASS = "pass"  # noqa: S105 (an action, not a password)
+CORRECT = "correct"
+REJECT = "reject"
+WITHDRAW = "withdraw"
+ACTION_LABELS = {
+    CREATE: gettext_lazy("创建草稿"),
+    SUBMIT: gettext_lazy("提交"),
+    ENDORSE: gettext_lazy("推荐"),
+    RETURN: gettext_lazy("退回"),
+    PASS: gettext_lazy("通过形式审查"),
+    CORRECT: gettext_lazy("退回修改"),
+    REJECT: gettext_lazy("不通过"),
+    WITHDRAW: gettext_lazy("撤回"),
+}
+
+
+@dataclass(frozen=True)
+class Transition:
+    to_status: str
+    by: str
+    reason_required: bool = False
+    while_open: bool = False  # only until the submissions deadline
+
+
+TRANSITIONS = {
+    ("", CREATE): Transition(DRAFT, APPLICANT, while_open=True),
+    (DRAFT, SUBMIT): Transition(SUBMITTED, APPLICANT, while_open=True),
+    (RETURNED, SUBMIT): Transition(SUBMITTED, APPLICANT, while_open=True),
+    # A nomination corrected after formal review goes back to formal review: the society's
+    # recommendation stands.
+    (CORRECTION, SUBMIT): Transition(ENDORSED, APPLICANT, while_open=True),
+    (SUBMITTED, ENDORSE): Transition(ENDORSED, RECOMMENDER),
+    (SUBMITTED, RETURN): Transition(RETURNED, RECOMMENDER, reason_required=True),
+    (ENDORSED, PASS): Transition(PASSED, OFFICE, reason_required=True),
+    (ENDORSED, CORRECT): Transition(CORRECTION, OFFICE, reason_required=True),
+    (ENDORSED, REJECT): Transition(REJECTED, OFFICE, reason_required=True),
+    (DRAFT, WITHDRAW): Transition(WITHDRAWN, APPLICANT),
+    (SUBMITTED, WITHDRAW): Transition(WITHDRAWN, APPLICANT),
+    (RETURNED, WITHDRAW): Transition(WITHDRAWN, APPLICANT),
+    (ENDORSED, WITHDRAW): Transition(WITHDRAWN, APPLICANT),
+    (CORRECTION, WITHDRAW): Transition(WITHDRAWN, APPLICANT),
+    (PASSED, WITHDRAW): Transition(WITHDRAWN, APPLICANT),
+}
+# The applicant may change the nomination's data and files in these states (until the deadline).
+EDITABLE_STATES = (DRAFT, RETURNED, CORRECTION)
+
+# Recommender types of the federation campaigns; government calls use the campaign's own
+# recommender types (province, city with separate planning status, …).
+SOCIETY_RECOMMENDER = "成员学会"
+EXPERT_RECOMMENDER = "推荐专家"
+
+
+class ActionRefused(Exception):
+    """The user may not do this now (permission, status or deadline); `reason` says why."""
+
+    def __init__(self, reason):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class InvalidNomination(ValidationError):
+    """The request is refused for its content; the messages name the field and the limit. A dict
+    keys them by form field, as `Form.add_error(None, error)` expects."""
+
+
+# --- who is who -------------------------------------------------------------------------------
+
+
+def _cached(user, key, compute):
+    value = getattr(user, key, None)
+    if value is None:
+        value = compute()
+        setattr(user, key, value)
+    return value
+
+
+def is_office(user):
+    """The secretariat: 秘书处编辑 and 秘书长, or anyone with the change_nomination permission."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return _cached(
+        user,
+        "_lianhe_is_office",
+        lambda: (
+            user.has_perm("campaigns.change_nomination")
+            or user.groups.filter(name__in=OFFICE_GROUPS).exists()
+        ),
+    )
+
+
+def society_ids(user):
+    """The member societies whose groups `user` is in."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    return _cached(
+        user,
+        "_lianhe_society_ids",
+        lambda: frozenset(
+            MemberSociety.objects.filter(group__user=user).values_list("pk", flat=True)
+        ),
+    )
+
+
+def visible_nominations(user, queryset=None):
+    """What `user` sees in the admin: the office every nomination; a society's people the
+    nominations recommending their society, once submitted."""
+    queryset = Nomination.objects.all() if queryset is None else queryset
+    if is_office(user):
+        return queryset
+    societies = society_ids(user)
+    if not societies:
+        return queryset.none()
+    return queryset.filter(recommender_society__in=societies).exclude(status=DRAFT)
+
+
+# --- permission functions: (allowed, reason) --------------------------------------------------
+
+
+def call_is_open(campaign, today=None):
+    """Whether the call takes submissions on `today` (Asia/Shanghai; the closing date counts)."""
+    from cms.templatetags.cn_dates import cn_date
+
+    today = today or timezone.localdate()
+    opens, closes = campaign.call_window()
+    if not opens or not closes:
+        return False, _("本征集活动尚未公布申报时间，暂不能申报。")
+    if today < opens:
+        return False, _("申报通道将于 %(date)s 开放，届时才能申报。") % {"date": cn_date(opens)}
+    if today > closes:
+        return False, _("申报已于 %(date)s 截止，不能再提交或修改申报。") % {
+            "date": cn_date(closes)
+        }
+    return True, ""
+
+
+def can_apply(user, campaign, today=None):
+    if not getattr(user, "is_authenticated", False):
+        return False, _("请先登录。")
+    if not is_email_verified(user):
+        return False, _("请先验证您的邮箱：验证邮件中的链接点开后才能申报。")
+    return call_is_open(campaign, today)
+
+
+def can_view(user, nomination):
+    if not getattr(user, "is_authenticated", False):
+        return False, _("请先登录。")
+    if nomination.applicant_id == user.pk or is_office(user):
+        return True, ""
+    if nomination.status != DRAFT and nomination.recommender_society_id in society_ids(user):
+        return True, ""
+    return False, _("您无权查看这份申报。")
+
+
+def can_edit(user, nomination, today=None):
+    if nomination.applicant_id != getattr(user, "pk", None):
+        return False, _("只有申报账号本人可以修改申报。")
+    if nomination.status not in EDITABLE_STATES:
+        return False, _("申报当前状态为“%(status)s”，不能修改。") % {
+            "status": nomination.get_status_display()
+        }
+    return can_apply(user, nomination.campaign, today)
+
+
+def plays(user, nomination, role):
+    if role == APPLICANT:
+        return nomination.applicant_id == getattr(user, "pk", None)
+    if role == RECOMMENDER:
+        if nomination.recommender_society_id:
+            return nomination.recommender_society_id in society_ids(user)
+        return is_office(user)  # experts and government recommenders send their letters
+    return role == OFFICE and is_office(user)
+
+
+_ROLE_REFUSALS = {
+    APPLICANT: gettext_lazy("只有申报账号本人可以%(action)s这份申报。"),
+    RECOMMENDER: gettext_lazy("只有推荐单位（%(recommender)s）可以%(action)s这份申报。"),
+    OFFICE: gettext_lazy("只有联合体秘书处可以%(action)s（形式审查）。"),
+}
+
+
+def can_perform(user, nomination, action, today=None):
+    if not getattr(user, "is_authenticated", False):
+        return False, _("请先登录。")
+    transition = TRANSITIONS.get((nomination.status, action))
+    label = ACTION_LABELS.get(action, action)
+    if transition is None:
+        return False, _("申报当前状态为“%(status)s”，不能%(action)s。") % {
+            "status": nomination.get_status_display(),
+            "action": label,
+        }
+    if not plays(user, nomination, transition.by):
+        return False, _ROLE_REFUSALS[transition.by] % {
+            "action": label,
+            "recommender": nomination.recommender_label,
+        }
+    if transition.while_open:
+        return can_apply(user, nomination.campaign, today)
+    return True, ""
+
+
+def available_actions(user, nomination, today=None):
+    """The actions `user` may take on `nomination` now, in the table's order."""
+    return [
+        action
+        for (status, action) in TRANSITIONS
+        if status == nomination.status and can_perform(user, nomination, action, today)[0]
+    ]
+
+
+def reason_required(nomination, action):
+    transition = TRANSITIONS.get((nomination.status, action))
+    return bool(transition and transition.reason_required)
+
+
+# --- what a nomination may name ---------------------------------------------------------------
+
+
+def category_error(campaign, name):
+    names = [c.name for c in campaign.categories.all()]
+    if name in names:
+        return None
+    return _("类别：“%(name)s”不是本征集活动的征集类别，可选类别为：%(names)s。") % {
+        "name": name,
+        "names": "、".join(names),
+    }
+
+
+@dataclass(frozen=True)
+class Recommender:
+    type: str
+    society: object = None
+    name: str = ""
+
+    def key(self):
+        return (self.type, getattr(self.society, "pk", None), self.name)
+
+
+def recommender_choices(campaign):
+    """(value, label) of every recommender the campaign accepts."""
+    choices = [
+        (f"society:{r.society_id}", r.society.name)
+        for r in campaign.recommending_societies.select_related("society")
+    ]
+    if campaign.accepts_expert_recommenders:
+        choices.append(("expert", _("推荐专家（联合体专家委员会专家）")))
+    choices += [(f"type:{t.name}", t.name) for t in campaign.recommender_types.all()]
+    return choices
+
+
+def recommender_choice_of(nomination):
+    if nomination.recommender_society_id:
+        return f"society:{nomination.recommender_society_id}"
+    if nomination.recommender_type == EXPERT_RECOMMENDER:
+        return "expert"
+    return f"type:{nomination.recommender_type}"
+
+
+def resolve_recommender(campaign, choice, name=""):
+    """The recommender chosen on the form, checked against the campaign; raises
+    `InvalidNomination` naming the field."""
+    choice = (choice or "").strip()
+    name = normalise_name(name)
+    kind, _sep, value = choice.partition(":")
+    if kind == "society" and value.isdigit():
+        recommender = campaign.recommending_societies.filter(society_id=int(value)).first()
+        if recommender is None:
+            society = MemberSociety.objects.filter(pk=int(value)).first()
+            raise InvalidNomination(
+                {
+                    "recommender": _(
+                        "推荐单位：“%(name)s”不是本征集活动的推荐学会，请从本活动的 %(count)d "
+                        "家推荐学会中选择。"
+                    )
+                    % {
+                        "name": society.name if society else value,
+                        "count": campaign.recommending_societies.count(),
+                    }
+                },
+                code="recommender_outside",
+            )
+        return Recommender(SOCIETY_RECOMMENDER, society=recommender.society)
+    if kind == "expert" and campaign.accepts_expert_recommenders:
+        if not name:
+            raise InvalidNomination(
+                {"recommender_name": _("推荐专家姓名：由专家推荐时必须填写推荐专家的姓名。")},
+                code="required",
+            )
+        return Recommender(EXPERT_RECOMMENDER, name=name)
+    if kind == "type" and campaign.recommender_types.filter(name=value).exists():
+        if not name:
+            raise InvalidNomination(
+                {
+                    "recommender_name": _(
+                        "推荐单位名称：必须填写推荐单位（%(type)s）的名称，例如“江苏省”。"
+                    )
+                    % {"type": value}
+                },
+                code="required",
+            )
+        return Recommender(value, name=name)
+    raise InvalidNomination(
+        {
+            "recommender": _("推荐单位：“%(value)s”不在本征集活动的推荐单位之内。")
+            % {"value": choice}
+        },
+        code="recommender_outside",
+    )
+
+
+def recommender_of(nomination):
+    return Recommender(
+        nomination.recommender_type,
+        society=nomination.recommender_society,
+        name=nomination.recommender_name,
+    )
+
+
+# --- quotas -----------------------------------------------------------------------------------
+
+
+def lock_campaign(campaign_id):
+    """Serialise quota accounting per campaign: lock its row until the transaction ends
+    (`SELECT … FOR UPDATE` on PostgreSQL; SQLite has one writer at a time anyway)."""
+    queryset = CampaignPage.objects.filter(pk=campaign_id)
+    if connection.features.has_select_for_update_of:
+        queryset = queryset.select_for_update(of=("self",))
+    else:
+        queryset = queryset.select_for_update()
+    list(queryset.values_list("pk", flat=True))
+
+
+def quota_limit(campaign_id, recommender_type, category):
+    """The most nominations one recommender of this type may put forward in `category`, or None
+    when nothing limits it."""
+    return (
+        Quota.objects.filter(
+            page_id=campaign_id, recommender_type_name=recommender_type, category_name=category
+        )
+        .order_by("limit")
+        .values_list("limit", flat=True)
+        .first()
+    )
+
+
+def places_taken(campaign_id, category, recommender, exclude_pk=None):
+    """Nominations holding a place in this recommender's quota for `category`: the same type and
+    the same society (or recommender name), in a status that holds a place."""
+    queryset = Nomination.objects.filter(
+        campaign_id=campaign_id,
+        category=category,
+        recommender_type=recommender.type,
+        status__in=QUOTA_STATES,
+    )
+    if recommender.society is not None:
+        queryset = queryset.filter(recommender_society=recommender.society)
+    else:
+        queryset = queryset.filter(
+            recommender_society__isnull=True, recommender_name=recommender.name
+        )
+    if exclude_pk:
+        queryset = queryset.exclude(pk=exclude_pk)
+    return queryset.count()
+
+
+def quota_error(nomination):
+    """The message when `nomination` would pass its recommender's quota, else None. Call it under
+    `lock_campaign`."""
+    limit = quota_limit(nomination.campaign_id, nomination.recommender_type, nomination.category)
+    if limit is None:
+        return None
+    taken = places_taken(
+        nomination.campaign_id, nomination.category, recommender_of(nomination), nomination.pk
+    )
+    if taken < limit:
+        return None
+    return _(
+        "推荐名额：%(recommender)s在“%(category)s”类别的推荐名额为 %(limit)d 项，已全部使用"
+        "（已有 %(taken)d 项），不能再提交。"
+    ) % {
+        "recommender": nomination.recommender_label,
+        "category": nomination.category,
+        "limit": limit,
+        "taken": taken,
+    }
+
+
+# --- files ------------------------------------------------------------------------------------
+
+_EXTENSIONS = {"word": ".docx", "pdf": ".pdf"}
+
+
+def check_upload(slot, upload):
+    """Run the slot's checks on an uploaded file. A file over the slot's size limit is refused
+    without being read."""
+    rules = slot.rules()
+    if rules.max_size_bytes and upload.size > rules.max_size_bytes:
+        return CheckResult(
+            ok=False,
+            failures=[
+                _("%(file)s 大小 %(size)s MB，超过 %(limit)s MB 上限")
+                % {
+                    "file": slot.code,
+                    "size": megabytes(upload.size),
+                    "limit": megabytes(rules.max_size_bytes),
+                }
+            ],
+            facts={"filename": upload.name, "size": upload.size},
+        )
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    return check_file(rules, upload.name, data)
+
+
+def stored_name(slot, original_name):
+    """The name a file is stored under: the slot's code and an extension from the slot's kind,
+    never the uploader's."""
+    extension = _EXTENSIONS.get(slot.kind)
+    if extension is None:  # a video: keep .mov for QuickTime files
+        extension = ".mov" if original_name.lower().endswith(".mov") else ".mp4"
+    return f"{slot.code}{extension}"
+
+
+def _store_file(nomination, slot, upload, result):
+    existing = nomination.files.filter(slot_code=slot.code).first()
+    record = existing or NominationFile(nomination=nomination, slot_code=slot.code)
+    old_name = existing.file.name if existing else None
+    upload.seek(0)
+    record.file.save(stored_name(slot, upload.name), upload, save=False)
+    record.original_name = upload.name[-255:]
+    record.size = upload.size
+    record.check_ok = result.ok
+    record.check_failures = list(result.failures)
+    record.facts = dict(result.facts)
+    record.save()
+    if old_name:
+        storage = record.file.storage
+        transaction.on_commit(lambda: storage.delete(old_name))
+    return record.file
+
+
+def _recheck_files(nomination):
+    """After a change of category: drop files of slots that no longer apply, and measure the
+    others against the rules of the category's slots."""
+    slots = {slot.code: slot for slot in nomination.campaign.slots_for(nomination.category)}
+    for record in nomination.files.all():
+        slot = slots.get(record.slot_code)
+        if slot is None:
+            name, storage = record.file.name, record.file.storage
+            record.delete()
+            transaction.on_commit(lambda n=name, s=storage: s.delete(n))
+            continue
+        with record.file.open("rb") as handle:
+            result = check_file(slot.rules(), record.original_name, handle.read())
+        record.check_ok = result.ok
+        record.check_failures = list(result.failures)
+        record.facts = dict(result.facts)
+        record.save(update_fields=["check_ok", "check_failures", "facts"])
+
+
+def submission_problems(nomination):
+    """Why `nomination` cannot be submitted as it stands (empty when it can)."""
+    campaign = nomination.campaign
+    problems = []
+    if error := category_error(campaign, nomination.category):
+        problems.append(error)
+    try:
+        resolve_recommender(
+            campaign, recommender_choice_of(nomination), nomination.recommender_name
+        )
+    except InvalidNomination as error:
+        problems += error.messages
+    files = {record.slot_code: record for record in nomination.files.all()}
+    for slot in campaign.slots_for(nomination.category):
+        record = files.get(slot.code)
+        if record is None:
+            if slot.required:
+                problems.append(
+                    _("%(code)s（%(label)s）：必须提交，尚未上传。")
+                    % {"code": slot.code, "label": slot.label}
+                )
+        elif not record.check_ok:
+            problems.append(
+                _("%(code)s（%(label)s）未通过检查：%(failures)s")
+                % {
+                    "code": slot.code,
+                    "label": slot.label,
+                    "failures": "；".join(record.check_failures),
+                }
+            )
+    return problems
+
+
+# --- changes ----------------------------------------------------------------------------------
+
+
+def _log(nomination, action, actor, from_status, reason=""):
+    return NominationEvent.objects.create(
+        nomination=nomination,
+        actor=actor,
+        action=action,
+        from_status=from_status,
+        to_status=nomination.status,
+        reason=reason,
+    )
+
+
+def _locked(nomination_pk):
+    queryset = Nomination.objects.filter(pk=nomination_pk)
+    if connection.features.has_select_for_update_of:
+        queryset = queryset.select_for_update(of=("self",))
+    else:
+        queryset = queryset.select_for_update()
+    return queryset.select_related("campaign", "recommender_society").get()
+
+
+def perform(nomination, action, user, reason="", today=None):
+    """Take `action` on `nomination` as `user`; returns the nomination as it now is. Raises
+    `ActionRefused` (not allowed now) or `InvalidNomination` (missing reason, files, quota) and
+    then changes nothing."""
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        if action == SUBMIT:
+            lock_campaign(nomination.campaign_id)  # always before the nomination's row
+        current = _locked(nomination.pk)
+        allowed, why = can_perform(user, current, action, today)
+        if not allowed:
+            raise ActionRefused(why)
+        transition = TRANSITIONS[(current.status, action)]
+        if transition.reason_required and not reason:
+            raise InvalidNomination(
+                {"reason": _("理由：%(action)s必须填写理由。") % {"action": ACTION_LABELS[action]}},
+                code="reason_required",
+            )
+        if action == SUBMIT:
+            problems = submission_problems(current)
+            if not problems and (error := quota_error(current)):
+                problems.append(error)
+            if problems:
+                raise InvalidNomination(problems, code="not_submittable")
+        from_status = current.status
+        current.status = transition.to_status
+        fields = ["status", "updated_at"]
+        if action == SUBMIT:
+            current.submitted_at = timezone.now()
+            fields.append("submitted_at")
+        current.save(update_fields=fields)
+        _log(current, action, user, from_status, reason)
+    return current
+
+
+def _duplicate_name(project_name):
+    return InvalidNomination(
+        {
+            "project_name": _(
+                "项目名称：本征集活动中已有名为“%(name)s”的申报，同一项目不能重复申报。"
+            )
+            % {"name": project_name}
+        },
+        code="duplicate",
+    )
+
+
+NOMINATION_FIELDS = (
+    "project_name",
+    "category",
+    "applicant_organisation",
+    "contact_person",
+    "phone",
+    "email",
+)
+
+
+def _assign(nomination, data, recommender):
+    for name in NOMINATION_FIELDS:
+        setattr(nomination, name, data[name])
+    nomination.recommender_type = recommender.type
+    nomination.recommender_society = recommender.society
+    nomination.recommender_name = recommender.name
+
+
+def save_nomination(campaign, user, data, recommender, uploads=(), nomination=None, submit=False,
+                    today=None):  # fmt: skip
+    """Create (`nomination=None`) or update a nomination with `data` (the fields of
+    `NOMINATION_FIELDS`), `recommender` (`resolve_recommender`) and `uploads` — (slot, uploaded
+    file, `CheckResult`) triples — and submit it if asked. All or nothing: when anything is refused
+    no row changes and the files stored on the way are removed again."""
+    stored = []
+    try:
+        with transaction.atomic():
+            if submit or (nomination is not None and nomination.status in QUOTA_STATES):
+                lock_campaign(campaign.pk)
+            if nomination is None:
+                allowed, why = can_apply(user, campaign, today)
+                if not allowed:
+                    raise ActionRefused(why)
+                nomination = Nomination(campaign=campaign, applicant=user, status=DRAFT)
+                _assign(nomination, data, recommender)
+                _save_unique(nomination)
+                _log(nomination, CREATE, user, "")
+            else:
+                nomination = _locked(nomination.pk)
+                allowed, why = can_edit(user, nomination, today)
+                if not allowed:
+                    raise ActionRefused(why)
+                before = (nomination.category, recommender_of(nomination).key())
+                _assign(nomination, data, recommender)
+                _save_unique(nomination)
+                after = (nomination.category, recommender.key())
+                moved = nomination.status in QUOTA_STATES and before != after
+                if moved and (error := quota_error(nomination)):
+                    raise InvalidNomination({"recommender": error}, code="quota")
+                if before[0] != after[0]:
+                    _recheck_files(nomination)
+            for slot, upload, result in uploads:
+                if not result.ok:
+                    raise InvalidNomination(result.failures, code="file_check")
+                stored.append(_store_file(nomination, slot, upload, result))
+            if submit:
+                nomination = perform(nomination, SUBMIT, user, today=today)
+    except Exception:
+        for file in stored:
+            file.storage.delete(file.name)
+        raise
+    return nomination
+
+
+def _save_unique(nomination):
+    if (
+        Nomination.objects.filter(
+            campaign_id=nomination.campaign_id, project_name=nomination.project_name
+        )
+        .exclude(pk=nomination.pk)
+        .exists()
+    ):
+        raise _duplicate_name(nomination.project_name)
+    try:
+        with transaction.atomic():
+            nomination.save()
+    except IntegrityError as exc:  # a simultaneous nomination of the same name won the race
+        raise _duplicate_name(nomination.project_name) from exc

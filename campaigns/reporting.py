@@ -1,0 +1,169 @@
+"""What the campaigns tell the monthly reports: the entries of a period.
+
+`reports` asks for them and keeps its report in step (`reports.sync`); nothing here knows the
+reports. Each entry carries a stable `origin_key`, so that a sync is a comparison of keys:
+`milestone:<milestone id>` for a dated step of a campaign, `figure:<campaign id>:<yyyy-mm>` for a
+month's nomination figures of one campaign."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from campaigns.models import CampaignPage, Milestone, Nomination, NominationEvent
+from campaigns.models.nominations import PASSED
+
+MILESTONE = "milestone"
+FIGURE = "figure"
+
+
+@dataclass(frozen=True)
+class LinkedEntry:
+    origin: str  # MILESTONE or FIGURE
+    origin_key: str
+    workstream: object  # cms.Workstream
+    body: str
+    link_url: str
+    date: datetime.date
+
+    @property
+    def workstream_id(self):
+        return self.workstream.pk
+
+
+def entries_for(period_start, period_end):
+    """Linked entries for the days [period_start, period_end], in date order: every milestone
+    that falls in it, and for each campaign and month the nomination figures."""
+    urls = _CampaignUrls()
+    entries = [
+        LinkedEntry(
+            origin=MILESTONE,
+            origin_key=f"{MILESTONE}:{milestone.pk}",
+            workstream=milestone.effective_workstream(),
+            body=milestone_text(milestone),
+            link_url=urls.of(milestone.campaign),
+            date=milestone.date,
+        )
+        for milestone in Milestone.objects.between(period_start, period_end).select_related(
+            "workstream", "campaign", "campaign__workstream"
+        )
+    ]
+    entries += figure_entries(period_start, period_end, urls)
+    return sorted(entries, key=lambda entry: (entry.date, entry.origin_key))
+
+
+# Milestones -----------------------------------------------------------------------------------
+
+
+def cn_date(day):
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def cn_date_range(start, end):
+    """`2021年12月7日至10日`, `2021年11月28日至12月3日`, `2021年12月30日至2022年1月2日`."""
+    if not end or end == start:
+        return cn_date(start)
+    if end.year != start.year:
+        return f"{cn_date(start)}至{cn_date(end)}"
+    if end.month != start.month:
+        return f"{cn_date(start)}至{end.month}月{end.day}日"
+    return f"{cn_date(start)}至{end.day}日"
+
+
+def _sentence(text):
+    text = text.strip()
+    return text if text.endswith(("。", "！", "？", "；", ".", "!", "?")) else f"{text}。"
+
+
+def milestone_text(milestone):
+    """`2021年8月30日：“2021 中国智能制造科技进展”第一轮评选（初评）会议，选出 15 项进入终评。`"""
+    return f"{cn_date_range(milestone.date, milestone.end_date)}：{_sentence(milestone.title)}"
+
+
+# Figures --------------------------------------------------------------------------------------
+
+
+def _month_bounds(period_start, period_end):
+    """Aware datetimes [start, end) in the site's time zone (Asia/Shanghai) for whole days."""
+    zone = timezone.get_default_timezone()
+    start = datetime.datetime.combine(period_start, datetime.time.min, tzinfo=zone)
+    end = datetime.datetime.combine(
+        period_end + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
+    )
+    return start, end, zone
+
+
+def _month_of(value, zone):
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value, zone) if timezone.is_aware(value) else value
+        value = value.date()
+    return value.replace(day=1)
+
+
+def figure_entries(period_start, period_end, urls=None):
+    """For each campaign and each month of the period in which nominations arrived (or passed
+    the formal review): "本月共收到申报材料 N 份，通过形式审查 M 份"."""
+    urls = urls or _CampaignUrls()
+    start, end, zone = _month_bounds(period_start, period_end)
+    received = (
+        Nomination.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
+        .annotate(month=TruncMonth("submitted_at", tzinfo=zone))
+        .values("campaign_id", "month")
+        .annotate(count=Count("id"))
+    )
+    passed = (
+        NominationEvent.objects.filter(to_status=PASSED, at__gte=start, at__lt=end)
+        .annotate(month=TruncMonth("at", tzinfo=zone))
+        .values("nomination__campaign_id", "month")
+        .annotate(count=Count("nomination_id", distinct=True))
+    )
+    figures = {}
+    for row in received:
+        key = (row["campaign_id"], _month_of(row["month"], zone))
+        figures.setdefault(key, [0, 0])[0] += row["count"]
+    for row in passed:
+        key = (row["nomination__campaign_id"], _month_of(row["month"], zone))
+        figures.setdefault(key, [0, 0])[1] += row["count"]
+    if not figures:
+        return []
+    campaigns = CampaignPage.objects.select_related("workstream").in_bulk(
+        {campaign_id for campaign_id, _month in figures}
+    )
+    single_month = (period_start.year, period_start.month) == (period_end.year, period_end.month)
+    entries = []
+    for (campaign_id, month), (received_count, passed_count) in sorted(figures.items()):
+        campaign = campaigns[campaign_id]
+        entries.append(
+            LinkedEntry(
+                origin=FIGURE,
+                origin_key=f"{FIGURE}:{campaign_id}:{month:%Y-%m}",
+                workstream=campaign.workstream,
+                body=figure_text(campaign, month, received_count, passed_count, single_month),
+                link_url=urls.of(campaign),
+                date=month,
+            )
+        )
+    return entries
+
+
+def figure_text(campaign, month, received, passed, single_month=True):
+    when = "本月" if single_month else f"{month.year}年{month.month}月"
+    if received:
+        figures = f"{when}共收到申报材料 {received} 份，通过形式审查 {passed} 份。"
+    else:
+        figures = f"{when}通过形式审查申报材料 {passed} 份。"
+    return f"“{campaign.title}”：{figures}"
+
+
+class _CampaignUrls:
+    """Campaign page URLs, once per campaign; none for a campaign not yet published."""
+
+    def __init__(self):
+        self._urls = {}
+
+    def of(self, campaign):
+        if campaign.pk not in self._urls:
+            self._urls[campaign.pk] = (campaign.get_url() or "") if campaign.live else ""
+        return self._urls[campaign.pk]

@@ -1,0 +1,134 @@
+"""The nominations in the Wagtail admin ("申报"): a listing limited to what the user may see, and a
+review page where the recommending society endorses or returns and the office does the formal
+review, with the automatic checks beside the decision and the event log below it."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic.models import IndexView, InspectView
+from wagtail.permission_policies import ModelPermissionPolicy
+
+from campaigns import nominations as service
+from campaigns.forms import DecisionForm
+from campaigns.models import Nomination
+from campaigns.views.nominations import file_url
+
+
+class NominationPermissionPolicy(ModelPermissionPolicy):
+    """Nominations are made on the public site and never deleted: in the admin one can only look
+    (the office, and the people of a recommending society) and decide through the review page
+    (checked there, action by action)."""
+
+    def user_has_permission(self, user, action):
+        if action == "view":
+            return service.is_office(user) or bool(service.society_ids(user))
+        if action == "change":
+            return service.is_office(user)
+        return False
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+class NominationIndexView(IndexView):
+    def get_base_queryset(self):
+        return service.visible_nominations(
+            self.request.user,
+            Nomination.objects.select_related("campaign", "recommender_society", "applicant"),
+        )
+
+
+class RecommenderColumn(Column):
+    def get_value(self, instance):
+        if instance.recommender_society_id:
+            return instance.recommender_society.name
+        return f"{instance.recommender_name}（{instance.recommender_type}）"
+
+
+class NominationReviewView(InspectView):
+    page_title = gettext_lazy("审查")
+    template_name = "campaigns/admin/nomination_review.html"
+
+    def get_object(self, queryset=None):
+        nomination = (
+            Nomination.objects.select_related("campaign", "recommender_society", "applicant")
+            .filter(pk=self.pk)
+            .first()
+        )
+        # Someone else's nomination does not exist, as far as this user is concerned.
+        if nomination is None or not service.can_view(self.request.user, nomination)[0]:
+            raise Http404
+        if nomination.status == service.DRAFT and not service.is_office(self.request.user):
+            raise Http404
+        return nomination
+
+    def get_fields(self):
+        return []
+
+    def actions(self):
+        return [
+            action
+            for action in service.available_actions(self.request.user, self.object)
+            if action not in (service.SUBMIT, service.WITHDRAW)  # the applicant's, on the site
+        ]
+
+    def post(self, request, *args, **kwargs):
+        form = DecisionForm(self.actions(), request.POST)
+        if form.is_valid():
+            action = form.cleaned_data["action"]
+            try:
+                service.perform(self.object, action, request.user, form.cleaned_data["reason"])
+            except service.ActionRefused as refusal:
+                form.add_error(None, refusal.reason)
+            except service.InvalidNomination as error:
+                form.add_error(None, error.messages)
+            else:
+                messages.success(
+                    request,
+                    _("已%(action)s：%(name)s")
+                    % {"action": service.ACTION_LABELS[action], "name": self.object.project_name},
+                )
+                return redirect(request.path)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        nomination = self.object
+        campaign = nomination.campaign
+        slots = {slot.code: slot for slot in campaign.slots_for(nomination.category)}
+        records = {record.slot_code: record for record in nomination.files.all()}
+        context["checks"] = [
+            {
+                "slot": slot,
+                "record": records.get(code),
+                "url": file_url(nomination, code, self.request, campaign)
+                if code in records
+                else None,
+            }
+            for code, slot in slots.items()
+        ]
+        context["problems"] = service.submission_problems(nomination)
+        actions = self.actions()
+        context["form"] = kwargs.get("form") or DecisionForm(actions)
+        context["actions"] = [
+            {
+                "value": action,
+                "label": service.ACTION_LABELS[action],
+                "reason_required": service.reason_required(nomination, action),
+            }
+            for action in actions
+        ]
+        context["events"] = nomination.events.select_related("actor")
+        context["nomination"] = nomination
+        limit = service.quota_limit(campaign.pk, nomination.recommender_type, nomination.category)
+        if limit is not None:
+            context["quota"] = {
+                "limit": limit,
+                "taken": service.places_taken(
+                    campaign.pk, nomination.category, service.recommender_of(nomination)
+                ),
+            }
+        return context

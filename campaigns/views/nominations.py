@@ -1,0 +1,180 @@
+"""The applicant's pages under a campaign page: apply, a nomination (edit, submit, withdraw) and its
+files. Thin: the form validates, `campaigns.nominations` decides and records."""
+
+import mimetypes
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from campaigns import nominations as service
+from campaigns.forms import NominationForm
+from campaigns.models import Nomination
+from cms.accounts import is_email_verified
+
+CONTENT_TYPES = {
+    "word": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+
+
+def nomination_url(nomination, request=None, campaign=None):
+    campaign = campaign or nomination.campaign
+    return campaign.get_url(request) + campaign.reverse_subpage("nomination", args=[nomination.pk])
+
+
+def file_url(nomination, slot_code, request=None, campaign=None):
+    campaign = campaign or nomination.campaign
+    return campaign.get_url(request) + campaign.reverse_subpage(
+        "nomination_file", args=[nomination.pk, slot_code]
+    )
+
+
+def refused(request, page, reason, status=403):
+    context = {
+        "page": page,
+        "reason": reason,
+        "verify": request.user.is_authenticated and not is_email_verified(request.user),
+    }
+    return render(request, "campaigns/refused.html", context, status=status)
+
+
+def _own_nomination(request, page, pk):
+    nomination = (
+        Nomination.objects.filter(pk=pk, campaign=page, applicant=request.user)
+        .select_related("recommender_society")
+        .first()
+    )
+    if nomination is None:
+        raise Http404
+    nomination.campaign = page
+    return nomination
+
+
+def _form_page(request, page, form, nomination=None, status=200):
+    context = {
+        "page": page,
+        "form": form,
+        "nomination": nomination,
+        "events": nomination.events.select_related("actor") if nomination else [],
+        "files": _files(request, page, nomination) if nomination else [],
+        "can_withdraw": nomination is not None
+        and service.can_perform(request.user, nomination, service.WITHDRAW)[0],
+    }
+    return render(request, "campaigns/nomination_form.html", context, status=status)
+
+
+def _files(request, page, nomination):
+    applicable = {slot.code: slot for slot in page.slots_for(nomination.category)}
+    return [
+        {
+            "record": record,
+            "slot": applicable.get(record.slot_code),
+            "url": file_url(nomination, record.slot_code, request, page),
+        }
+        for record in nomination.files.all()
+    ]
+
+
+def _save(request, page, form, nomination=None):
+    """Save (and submit, if asked) the valid form; the response either way."""
+    try:
+        saved = service.save_nomination(
+            page,
+            request.user,
+            form.nomination_data(),
+            form.recommender,
+            form.uploads,
+            nomination=nomination,
+            submit=form.wants_submit,
+        )
+    except service.ActionRefused as refusal:
+        return refused(request, page, refusal.reason)
+    except service.InvalidNomination as error:
+        form.add_error(None, error)
+        return _form_page(request, page, form, nomination)
+    if form.wants_submit:
+        messages.success(request, _("申报已提交，等待推荐单位推荐。"))
+    else:
+        messages.success(request, _("草稿已保存。提交前仍可修改。"))
+    return redirect(nomination_url(saved, request, page))
+
+
+def apply_view(request, page):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    allowed, reason = service.can_apply(request.user, page)
+    if not allowed:
+        return refused(request, page, reason)
+    form = NominationForm(page, request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        return _save(request, page, form)
+    return _form_page(request, page, form)
+
+
+def nomination_view(request, page, pk):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    nomination = _own_nomination(request, page, pk)
+    editable, reason = service.can_edit(request.user, nomination)
+    if request.method == "POST":
+        if not editable:
+            return refused(request, page, reason)
+        form = NominationForm(page, request.POST, request.FILES, nomination=nomination)
+        if form.is_valid():
+            return _save(request, page, form, nomination)
+        return _form_page(request, page, form, nomination)
+    if editable:
+        return _form_page(request, page, NominationForm(page, nomination=nomination), nomination)
+    context = {
+        "page": page,
+        "nomination": nomination,
+        "not_editable": reason,
+        "events": nomination.events.select_related("actor"),
+        "files": _files(request, page, nomination),
+        "can_withdraw": service.can_perform(request.user, nomination, service.WITHDRAW)[0],
+    }
+    return render(request, "campaigns/nomination_detail.html", context)
+
+
+def withdraw_view(request, page, pk):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    nomination = _own_nomination(request, page, pk)
+    if request.method != "POST":
+        return redirect(nomination_url(nomination, request, page))
+    try:
+        reason = request.POST.get("reason", "")[:2000]
+        service.perform(nomination, service.WITHDRAW, request.user, reason)
+    except service.ActionRefused as refusal:
+        return refused(request, page, refusal.reason)
+    messages.success(request, _("申报已撤回，所占推荐名额已释放。"))
+    return redirect(nomination_url(nomination, request, page))
+
+
+def nomination_file_view(request, page, pk, code):
+    """A nomination's file, for whoever may see the nomination (its applicant, the recommending
+    society's people, the office); everyone else gets 404."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    nomination = Nomination.objects.filter(pk=pk, campaign=page).first()
+    if nomination is None or not service.can_view(request.user, nomination)[0]:
+        raise Http404
+    record = nomination.files.filter(slot_code=code).first()
+    if record is None or not record.file:
+        raise Http404
+    slot = next((s for s in page.slots_for(nomination.category) if s.code == code), None)
+    content_type = CONTENT_TYPES.get(slot.kind if slot else "") or (
+        mimetypes.guess_type(record.file.name)[0] or "application/octet-stream"
+    )
+    response = FileResponse(
+        record.file.open("rb"),
+        as_attachment=True,
+        filename=record.original_name,
+        content_type=content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,116 @@
+"""Admin side of the report sync: a new report gets its linked entries, a published report whose
+sources changed shows 来源已变更 (title, dashboard panel, edit-page notice) with a way to discard
+the change."""
+
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail import hooks
+from wagtail.admin import messages
+from wagtail.admin.ui.components import Component
+from wagtail.admin.widgets import Button
+
+from reports.models import MonthlyReportPage
+from reports.signal_handlers import enqueue_sync_for_report
+from reports.sync import DISCARD_LOG_ACTION, SYNC_LOG_ACTION
+from reports.views import compare_url, discard_source_changes_view
+
+
+@hooks.register("register_admin_urls")
+def register_report_admin_urls():
+    return [
+        path(
+            "reports/<int:page_id>/discard-source-changes/",
+            discard_source_changes_view,
+            name="reports_discard_source_changes",
+        )
+    ]
+
+
+@hooks.register("register_log_actions")
+def register_report_log_actions(actions):
+    actions.register_action(
+        SYNC_LOG_ACTION, gettext_lazy("同步关联条目"), gettext_lazy("按来源同步了关联条目")
+    )
+    actions.register_action(
+        DISCARD_LOG_ACTION, gettext_lazy("放弃来源变更"), gettext_lazy("放弃了来源变更")
+    )
+
+
+# A report created in the admin gets the milestones already there. The admin creates pages
+# outside a transaction, so this runs once the create view has saved (and maybe published or
+# submitted) the first revision.
+@hooks.register("after_create_page")
+def sync_new_report(request, page):
+    if isinstance(page.specific_deferred, MonthlyReportPage):
+        enqueue_sync_for_report(page.pk)
+
+
+# An editor's save may drop a linked entry (deleting it instead of hiding it) or be based on an
+# older revision than the last sync: syncing again brings the sources back at once.
+@hooks.register("after_edit_page")
+def sync_edited_report(request, page):
+    if isinstance(page.specific_deferred, MonthlyReportPage):
+        enqueue_sync_for_report(page.pk)
+
+
+def _flagged(page):
+    page = page.specific_deferred
+    return isinstance(page, MonthlyReportPage) and page.source_changed
+
+
+@hooks.register("before_edit_page")
+def notice_source_changed(request, page):
+    if request.method != "GET" or not _flagged(page):
+        return
+    buttons = [
+        messages.button(
+            reverse("reports_discard_source_changes", args=(page.pk,)), _("放弃来源变更")
+        )
+    ]
+    url = compare_url(page)
+    if url:
+        buttons.insert(0, messages.button(url, _("比较已发布版本与草稿")))
+    messages.warning(
+        request,
+        _(
+            "来源已变更：本月报发布后，关联的里程碑或申报统计有了变化。系统已按新来源保存了一份"
+            "草稿，已发布的内容保持不变；请审核后发布，或放弃来源变更。"
+        ),
+        buttons=buttons,
+    )
+
+
+@hooks.register("register_page_header_buttons")
+def discard_source_changes_button(page, user, view_name, next_url=None):
+    if _flagged(page) and page.permissions_for_user(user).can_edit():
+        yield Button(
+            label=_("放弃来源变更"),
+            url=reverse("reports_discard_source_changes", args=(page.pk,)),
+            icon_name="undo",
+            priority=55,
+        )
+
+
+class SourceChangedReportsPanel(Component):
+    """Dashboard: published reports whose sources changed, for those who may edit them."""
+
+    name = "reports_source_changed"
+    template_name = "reports/admin/source_changed_panel.html"
+    order = 205
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        user = parent_context["request"].user
+        pages = MonthlyReportPage.objects.filter(source_changed=True).order_by("-period_start")
+        context["reports"] = [
+            {"page": page, "compare_url": compare_url(page)}
+            for page in pages
+            if page.permissions_for_user(user).can_edit()
+        ]
+        return context
+
+
+@hooks.register("construct_homepage_panels")
+def add_source_changed_panel(request, panels):
+    panels.append(SourceChangedReportsPanel())

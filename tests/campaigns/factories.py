@@ -1,0 +1,54 @@
+import datetime
+
+import factory
+import wagtail_factories
+
+from campaigns.models import CampaignIndexPage, CampaignPage, Milestone, Nomination
+from cms.models import Workstream
+
+
+class CampaignIndexPageFactory(wagtail_factories.PageFactory):
+    title = "征集活动"
+    slug = "campaigns"
+
+    class Meta:
+        model = CampaignIndexPage
+
+
+class CampaignPageFactory(wagtail_factories.PageFactory):
+    title = factory.Sequence(lambda n: f"2021 中国智能制造科技进展{n}")
+    year = 2021
+    workstream = factory.LazyFunction(lambda: Workstream.objects.get(name="战略咨询"))
+
+    class Meta:
+        model = CampaignPage
+
+
+def published_campaign(index, **fields):
+    """A campaign page published the way editors do it (a revision, then publish)."""
+    campaign = CampaignPageFactory.build(**fields)
+    campaign.live = False
+    index.add_child(instance=campaign)
+    campaign.save_revision().publish()
+    campaign.refresh_from_db()
+    return campaign
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    title = factory.Sequence(lambda n: f"第{n}次遴选会议")
+    date = datetime.date(2021, 7, 20)
+
+    class Meta:
+        model = Milestone
+
+
+class NominationFactory(factory.django.DjangoModelFactory):
+    project_name = factory.Sequence(lambda n: f"智能产线项目{n}")
+    category = "智能制造技术"
+    applicant_organisation = "某智能装备公司"
+    contact_person = "张三"
+    phone = "010-12345678"
+    email = "apply@example.org"
+
+    class Meta:
+        model = Nomination

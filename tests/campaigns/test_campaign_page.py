@@ -1,0 +1,248 @@
+"""The public campaign page: scope, criteria, the timeline with today's phase, the call's state,
+the downloads, the quotas of a government call, and a query count that does not grow."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from lxml import html as lxml_html
+
+from campaigns.demo import (
+    CAMPAIGNS,
+    SECTIONS_2024,
+    build_campaign,
+    demo_open_campaign,
+    ensure_campaign_index,
+    federation_slots,
+)
+from campaigns.models.milestones import (
+    CALL_OPENS,
+    FINAL_ROUND,
+    FIRST_ROUND,
+    OTHER,
+    RELEASE,
+    SUBMISSIONS_CLOSE,
+)
+from campaigns.timeline import CURRENT, FUTURE, PAST, timeline_for
+from cms.demo_data import ensure_societies
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+DAY = datetime.timedelta(days=1)
+
+
+def cn(date):
+    return f"{date.year}年{date.month}月{date.day}日"
+
+
+def parse(response):
+    assert response.status_code == 200
+    return lxml_html.fromstring(response.content.decode())
+
+
+def text_of(element):
+    return " ".join(element.text_content().split())
+
+
+def timeline_steps(tree):
+    return tree.xpath("//ol[@class='timeline']/li")
+
+
+@pytest.fixture
+def campaign_index(home, workstreams):
+    ensure_societies()
+    return ensure_campaign_index(home)
+
+
+@pytest.fixture
+def build(campaign_index):
+    def build(spec):
+        return build_campaign(campaign_index, spec)[0]
+
+    return build
+
+
+@pytest.fixture
+def open_campaign(build):
+    """A call open today, its milestones created out of date order around the real today."""
+    today = timezone.localdate()
+    spec = demo_open_campaign(today)
+    spec["milestones"] = [
+        (FIRST_ROUND, today + 120 * DAY, None, "第一轮遴选（初评）"),
+        (CALL_OPENS, today - 30 * DAY, None, "申报通道开通"),
+        (SUBMISSIONS_CLOSE, today + 60 * DAY, None, "申报截止"),
+        (OTHER, today - 60 * DAY, None, "发出征集活动邀请函"),
+    ]
+    return build(spec)
+
+
+# --- the timeline, with fixed dates ---------------------------------------------------------------
+
+
+def test_timeline_marks_the_phase_of_a_fixed_day(build):
+    campaign = build(CAMPAIGNS[0])  # 2021: 4/10, 4/15, 8/15, 8/30, 10/30, 12/7–12/10
+
+    def states(today):
+        return [(s.milestone.date, s.state) for s in timeline_for(campaign, today)]
+
+    dates = [D(2021, 4, 10), D(2021, 4, 15), D(2021, 8, 15), D(2021, 8, 30), D(2021, 10, 30),
+             D(2021, 12, 7)]  # fmt: skip
+    assert [d for d, _state in states(D(2021, 1, 1))] == dates
+    assert {state for _d, state in states(D(2021, 1, 1))} == {FUTURE}  # nothing begun yet
+    # The latest milestone already begun is the current phase.
+    assert states(D(2021, 9, 1)) == [
+        (dates[0], PAST), (dates[1], PAST), (dates[2], PAST), (dates[3], CURRENT),
+        (dates[4], FUTURE), (dates[5], FUTURE),
+    ]  # fmt: skip
+    assert [s for _d, s in states(D(2021, 4, 15))][1] == CURRENT  # on the day itself
+    # Inside a milestone's range (the release, 12/7–12/10) that milestone is current.
+    assert [s for _d, s in states(D(2021, 12, 9))] == [PAST] * 5 + [CURRENT]
+    assert [s for _d, s in states(D(2022, 6, 1))] == [PAST] * 5 + [CURRENT]
+
+
+# --- the page of an open call --------------------------------------------------------------------
+
+
+def test_open_call_shows_timeline_with_today_marked_and_apply_button(client, open_campaign):
+    today = timezone.localdate()
+    tree = parse(client.get(open_campaign.url))
+
+    steps = timeline_steps(tree)
+    dates = [step.xpath(".//time/@datetime")[0] for step in steps]
+    assert dates == sorted(dates)
+    assert dates == [(today + n * DAY).isoformat() for n in (-60, -30, 60, 120)]
+    current = [step for step in steps if step.get("aria-current") == "step"]
+    assert len(current) == 1
+    assert "申报通道开通" in text_of(current[0])
+    assert "当前阶段" in text_of(current[0])
+    assert [step.get("class").split()[-1] for step in steps] == [PAST, CURRENT, FUTURE, FUTURE]
+
+    status = text_of(tree.xpath("//section[contains(@class, 'call-status')]")[0])
+    assert f"申报通道开放中，截止日期：{cn(today + 60 * DAY)}" in status
+    buttons = tree.xpath("//section[contains(@class, 'call-status')]//a")
+    assert [text_of(a) for a in buttons] == ["在线申报"]
+    assert "截止，不再接受新的申报" not in status
+
+
+# --- the page of a closed call -------------------------------------------------------------------
+
+
+def test_closed_call_shows_scope_criteria_timeline_and_closed_message(client, build):
+    campaign = build(CAMPAIGNS[0])
+    tree = parse(client.get(campaign.url))
+    page = text_of(tree)
+
+    status = text_of(tree.xpath("//section[contains(@class, 'call-status')]")[0])
+    assert "申报已于 2021年8月15日 截止" in status
+    assert not tree.xpath("//section[contains(@class, 'call-status')]//a")
+    assert "在线申报" not in page
+
+    scope = [text_of(dt) for dt in tree.xpath("//dl[@class='scope']/dt")]
+    assert scope == ["智能制造领域科技突破", "智能制造领域产业应用"]
+    assert "高档数控机床与工业机器人" in page
+    criteria = [text_of(li) for li in tree.xpath("//ol[@class='criteria']/li")]
+    assert [c.split("：")[0] for c in criteria] == [
+        "创新性", "引领性", "应用性", "经济效益或社会效益", "未来发展预期", "知识产权",
+    ]  # fmt: skip
+    assert criteria[5].endswith("推荐的科技进展必须无知识产权争议。")
+
+    steps = timeline_steps(tree)
+    assert [s.xpath(".//time/@datetime")[0] for s in steps] == [
+        "2021-04-10", "2021-04-15", "2021-08-15", "2021-08-30", "2021-10-30", "2021-12-07",
+    ]  # fmt: skip
+    # Long past: the last step (the release) is the current phase.
+    assert steps[-1].get("aria-current") == "step"
+    assert "2021年12月7日—2021年12月10日" in text_of(steps[-1])
+
+    downloads = [text_of(a) for a in tree.xpath("//ul[@class='downloads']//a")]
+    assert downloads == [
+        "下载模板：文件1 “2021中国智能制造科技进展”推荐表（Word）",
+        "下载模板：文件3 承诺书（Word，签字盖章后扫描成 PDF 上传）",
+    ]
+    assert "14 家推荐单位" in page
+
+
+def test_government_call_shows_its_quotas(client, build):
+    campaign = build(CAMPAIGNS[2])
+    tree = parse(client.get(campaign.url))
+    rows = [
+        tuple(text_of(td) for td in tr.xpath("./td"))
+        for tr in tree.xpath("//table[@class='quotas']/tbody/tr")
+    ]
+    assert rows == [
+        ("省（区、市）", "智能制造优秀场景", "20"),
+        ("省（区、市）", "智能制造示范工厂", "10"),
+        ("计划单列市", "智能制造优秀场景", "10"),
+        ("计划单列市", "智能制造示范工厂", "5"),
+        ("新疆生产建设兵团", "智能制造优秀场景", "10"),
+        ("新疆生产建设兵团", "智能制造示范工厂", "5"),
+        ("中央企业", "智能制造优秀场景", "6"),
+        ("中央企业", "智能制造示范工厂", "3"),
+    ]
+    status = text_of(tree.xpath("//section[contains(@class, 'call-status')]")[0])
+    assert "申报已于 2021年11月23日 截止" in status
+    downloads = tree.xpath("//ul[@class='downloads']//a")
+    assert [text_of(a) for a in downloads] == [
+        "下载模板：文件1 智能制造优秀场景申报书（Word）",
+        "下载模板：文件1 智能制造示范工厂申报书（Word）",
+    ]
+    assert all("category=" in a.get("href") for a in downloads)
+
+
+# --- queries -------------------------------------------------------------------------------------
+
+
+def sized_spec(slug, count):
+    """An open call with `count` milestones, scope categories and criteria."""
+    today = timezone.localdate()
+    spec = demo_open_campaign(today)
+    kinds = [CALL_OPENS, SUBMISSIONS_CLOSE, FIRST_ROUND, FINAL_ROUND, RELEASE]
+    spec.update(
+        slug=slug,
+        title=f"规模测试 {count}",
+        slots=federation_slots(today.year, SECTIONS_2024, False),
+        scope=[(f"类别{n}", f"类别{n}的说明") for n in range(count)],
+        criteria=[(f"标准{n}", f"标准{n}的说明", 10) for n in range(count)],
+        milestones=[
+            (kinds[n % len(kinds)], today + (n - count // 2) * 7 * DAY, None, f"节点{n}")
+            for n in range(count)
+        ],
+    )
+    return spec
+
+
+def test_page_queries_do_not_grow_with_milestones_and_categories(
+    client, build, django_assert_max_num_queries
+):
+    small = build(sized_spec("queries-5", 5))
+    large = build(sized_spec("queries-50", 50))
+    client.get(small.url)  # warm the per-process caches (site root paths, content types)
+    client.get(large.url)
+
+    with CaptureQueriesContext(connection) as small_queries:
+        assert len(timeline_steps(parse(client.get(small.url)))) == 5
+    with django_assert_max_num_queries(len(small_queries)):
+        tree = parse(client.get(large.url))
+    assert len(timeline_steps(tree)) == 50
+    assert len(tree.xpath("//dl[@class='scope']/dt")) == 50
+    assert len(tree.xpath("//ol[@class='criteria']/li")) == 50
+    # And a sane absolute bound for the page as a whole.
+    with django_assert_max_num_queries(45):
+        client.get(small.url)
+
+
+def test_page_queries_do_not_grow_with_recommending_societies(client, build):
+    few = sized_spec("societies-2", 5)
+    few["societies"] = few["societies"][:2]
+    many = sized_spec("societies-15", 5)
+    few_page, many_page = build(few), build(many)
+    client.get(few_page.url)
+    client.get(many_page.url)
+    with CaptureQueriesContext(connection) as few_queries:
+        client.get(few_page.url)
+    with CaptureQueriesContext(connection) as many_queries:
+        client.get(many_page.url)
+    assert len(many_queries) <= len(few_queries)

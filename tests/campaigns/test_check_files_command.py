@@ -1,0 +1,76 @@
+"""`manage.py check_files`: the office runs the slot checks on files received by other routes."""
+
+import pytest
+from django.core.management import ManagementUtility, call_command
+from django.core.management.base import CommandError
+
+from tests.campaigns.nomination_helpers import (
+    docx_form,
+    exe,
+    government_campaign,
+    open_campaign,
+    prepare_site,
+    truncated_mp4,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def index(federation):
+    return prepare_site(federation)
+
+
+def write(tmp_path, name, data):
+    path = tmp_path / name
+    path.write_bytes(data)
+    return str(path)
+
+
+def test_one_line_per_file_and_exit_status_1_on_failure(index, tmp_path, capsys):
+    campaign = open_campaign(index, slug="cli-call")
+    good = write(tmp_path, "good.docx", docx_form(1200))
+    long = write(tmp_path, "long.docx", docx_form(5001))
+    with pytest.raises(CommandError) as failed:
+        call_command("check_files", campaign.slug, "文件1", good, long)
+    assert failed.value.returncode == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == [f"{good}: OK", f"{long}: 文件1 共 5,001 字，超过 5,000 字上限"]
+
+    call_command("check_files", campaign.slug, "文件1", good)
+    assert capsys.readouterr().out.splitlines() == [f"{good}: OK"]
+
+    fake = write(tmp_path, "fake.mp4", exe())
+    cut = write(tmp_path, "cut.mp4", truncated_mp4())
+    missing = str(tmp_path / "missing.mp4")
+    with pytest.raises(CommandError):
+        call_command("check_files", campaign.slug, "文件2", fake, cut, missing)
+    assert capsys.readouterr().out.splitlines() == [
+        f"{fake}: 文件2 不是有效的 MP4/MOV 视频文件",
+        f"{cut}: 文件2 视频文件不完整（可能上传中断）",
+        f"{missing}: 文件2 文件不存在或不是普通文件",
+    ]
+
+
+def test_unknown_campaign_slot_or_ambiguous_slot(index, tmp_path):
+    campaign = government_campaign(index)
+    path = write(tmp_path, "scene.docx", docx_form(800, headings=()))
+    with pytest.raises(CommandError, match="没有 slug 为“nowhere”的征集活动"):
+        call_command("check_files", "nowhere", "文件1", path)
+    with pytest.raises(CommandError, match="没有申报文件“文件9”"):
+        call_command("check_files", campaign.slug, "文件9", path)
+    with pytest.raises(CommandError, match="请用 --category 指定"):
+        call_command("check_files", campaign.slug, "文件1", path)
+    call_command("check_files", campaign.slug, "文件1", path, category="智能制造优秀场景")
+
+
+def test_exit_status_as_run_from_the_shell(index, tmp_path, capsys):
+    """Run as `manage.py check_files …`, a failing file makes the process exit with status 1."""
+    campaign = open_campaign(index, slug="shell-call")
+    empty = write(tmp_path, "empty.pdf", b"")
+    with pytest.raises(SystemExit) as exited:
+        ManagementUtility(["manage.py", "check_files", campaign.slug, "文件3", empty]).execute()
+    assert exited.value.code == 1
+    captured = capsys.readouterr()
+    assert f"{empty}: 文件3 是空文件" in captured.out
+    assert "1 个文件未通过检查" in captured.err
