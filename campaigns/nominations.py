@@ -72,6 +72,9 @@ class Transition:
     by: str
     reason_required: bool = False
     while_open: bool = False  # only until the submissions deadline
+    # Corrections asked for in formal review, which runs after the deadline: allowed until the
+    # first round begins.
+    while_correctable: bool = False
 
 
 TRANSITIONS = {
@@ -80,7 +83,7 @@ TRANSITIONS = {
     (RETURNED, SUBMIT): Transition(SUBMITTED, APPLICANT, while_open=True),
     # A nomination corrected after formal review goes back to formal review: the society's
     # recommendation stands.
-    (CORRECTION, SUBMIT): Transition(ENDORSED, APPLICANT, while_open=True),
+    (CORRECTION, SUBMIT): Transition(ENDORSED, APPLICANT, while_correctable=True),
     (SUBMITTED, ENDORSE): Transition(ENDORSED, RECOMMENDER),
     (SUBMITTED, RETURN): Transition(RETURNED, RECOMMENDER, reason_required=True),
     (ENDORSED, PASS): Transition(PASSED, OFFICE, reason_required=True),
@@ -185,6 +188,21 @@ def call_is_open(campaign, today=None):
     return True, ""
 
 
+def correction_is_open(campaign, today=None):
+    """Whether corrections requested in formal review may still be made: until the first round
+    (初评) begins; without a first-round date, always."""
+    from campaigns.models.milestones import FIRST_ROUND
+    from cms.templatetags.cn_dates import cn_date
+
+    today = today or timezone.localdate()
+    first_round = campaign.milestones.filter(kind=FIRST_ROUND).order_by("date").first()
+    if first_round and today >= first_round.date:
+        return False, _("第一轮遴选已于 %(date)s 开始，不能再修改申报。") % {
+            "date": cn_date(first_round.date)
+        }
+    return True, ""
+
+
 def can_apply(user, campaign, today=None):
     if not getattr(user, "is_authenticated", False):
         return False, _("请先登录。")
@@ -210,6 +228,10 @@ def can_edit(user, nomination, today=None):
         return False, _("申报当前状态为“%(status)s”，不能修改。") % {
             "status": nomination.get_status_display()
         }
+    if nomination.status == CORRECTION:
+        if not is_email_verified(user):
+            return False, _("请先验证您的邮箱：验证邮件中的链接点开后才能申报。")
+        return correction_is_open(nomination.campaign, today)
     return can_apply(user, nomination.campaign, today)
 
 
@@ -247,6 +269,8 @@ def can_perform(user, nomination, action, today=None):
         }
     if transition.while_open:
         return can_apply(user, nomination.campaign, today)
+    if transition.while_correctable:
+        return correction_is_open(nomination.campaign, today)
     return True, ""
 
 

@@ -230,7 +230,7 @@ def test_page_queries_do_not_grow_with_milestones_and_categories(
     assert len(tree.xpath("//dl[@class='scope']/dt")) == 50
     assert len(tree.xpath("//ol[@class='criteria']/li")) == 50
     # And a sane absolute bound for the page as a whole.
-    with django_assert_max_num_queries(45):
+    with django_assert_max_num_queries(22):
         client.get(small.url)
 
 

@@ -672,3 +672,37 @@ def test_demo_applicant_applies_and_the_office_finds_the_demo_nomination(db):
     society = Client()
     assert society.login(username="society", password="lianhe-society")
     assert DEMO_NOMINATION in page_text(society.get(reverse("nomination:index")))
+
+
+def test_corrections_are_possible_after_the_deadline_until_the_first_round(campaign, users, cmes):
+    """Formal review runs after submissions close; a nomination returned for correction can be
+    corrected then, but not once the first round has begun."""
+    import datetime
+
+    from campaigns.models import Milestone
+    from campaigns.models.milestones import FIRST_ROUND, SUBMISSIONS_CLOSE
+
+    nomination = make_nomination(campaign, users["applicant"], cmes, "截止后补正的项目")
+    endorsed(nomination, users["society"])
+    service.perform(nomination, service.CORRECT, users["editor"], reason="承诺书未签字。")
+
+    close = campaign.milestones.get(kind=SUBMISSIONS_CLOSE).date
+    first_round = campaign.milestones.get(kind=FIRST_ROUND).date
+    after_deadline = close + datetime.timedelta(days=1)
+    assert after_deadline < first_round
+    nomination.refresh_from_db()
+    assert service.can_edit(users["applicant"], nomination, today=after_deadline) == (True, "")
+    assert service.can_perform(
+        users["applicant"], nomination, service.SUBMIT, today=after_deadline
+    ) == (True, "")
+    # A new nomination is still refused after the deadline.
+    allowed, reason = service.can_apply(users["applicant"], campaign, today=after_deadline)
+    assert not allowed and "截止" in reason
+
+    allowed, reason = service.can_edit(users["applicant"], nomination, today=first_round)
+    assert not allowed and "第一轮遴选" in reason
+    allowed, _reason = service.can_perform(
+        users["applicant"], nomination, service.SUBMIT, today=first_round
+    )
+    assert not allowed
+    assert Milestone.objects.filter(campaign=campaign, kind=FIRST_ROUND).exists()
