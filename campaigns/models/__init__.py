@@ -10,18 +10,43 @@ from .pages import (
     RecommenderType,
     ScopeCategory,
 )
+from .review import (
+    Assignment,
+    JustificationRule,
+    Objection,
+    PanelMember,
+    PublicNotice,
+    ReviewRound,
+    RoundEntry,
+    Score,
+    ScoreSheet,
+)
+from .showcase import AchievementPage, AchievementTag, ShowcaseIndexPage, ShowcaseYearPage
 
 __all__ = [
+    "AchievementPage",
+    "AchievementTag",
+    "Assignment",
     "CampaignIndexPage",
     "CampaignPage",
     "CampaignRecommender",
     "Criterion",
     "DocumentSlot",
+    "JustificationRule",
     "Milestone",
     "Nomination",
     "NominationEvent",
     "NominationFile",
+    "Objection",
+    "PanelMember",
+    "PublicNotice",
     "Quota",
     "RecommenderType",
+    "ReviewRound",
+    "RoundEntry",
     "ScopeCategory",
+    "Score",
+    "ScoreSheet",
+    "ShowcaseIndexPage",
+    "ShowcaseYearPage",
 ]

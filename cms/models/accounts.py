@@ -15,6 +15,17 @@ class AccountProfile(models.Model):
     )
     email_verified_at = models.DateTimeField(_("邮箱验证时间"), null=True, blank=True)
     verified_email = models.EmailField(_("已验证邮箱"), blank=True)
+    # Experts: where they work and which society they belong to decide their conflicts of
+    # interest (an expert never scores a nomination of their organisation or society).
+    organisation = models.CharField(_("工作单位"), max_length=200, blank=True)
+    society = models.ForeignKey(
+        "cms.MemberSociety",
+        verbose_name=_("所属学会"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("账号资料")
