@@ -476,6 +476,9 @@ def ensure_demo_nomination(campaign):
 def load(context, stdout):
     index = ensure_campaign_index(context["home"])
     grant_permissions(context["groups"])
+    from campaigns.review import ensure_demo_expert
+
+    ensure_demo_expert()
     specs = [*CAMPAIGNS, demo_open_campaign(timezone.localdate())]
     for spec in specs:
         page, created = build_campaign(index, spec)
@@ -489,3 +492,6 @@ def load(context, stdout):
                 f"演示申报：{nomination.project_name}（{nomination.get_status_display()}）"
             )
     context["campaign_index"] = index
+    from campaigns.demo_showcase import load as load_showcase
+
+    load_showcase(context, stdout)

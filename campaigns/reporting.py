@@ -3,25 +3,28 @@
 `reports` asks for them and keeps its report in step (`reports.sync`); nothing here knows the
 reports. Each entry carries a stable `origin_key`, so that a sync is a comparison of keys:
 `milestone:<milestone id>` for a dated step of a campaign, `figure:<campaign id>:<yyyy-mm>` for a
-month's nomination figures of one campaign."""
+month's nomination figures of one campaign, `stage:<round id>` for a review round whose result the
+chair confirmed (完成初评 / 完成终评) in the period."""
 
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from campaigns.models import CampaignPage, Milestone, Nomination, NominationEvent
+from campaigns.models import CampaignPage, Milestone, Nomination, NominationEvent, ReviewRound
 from campaigns.models.nominations import PASSED
+from campaigns.models.review import FIRST, ROUND_CONFIRMED
 
 MILESTONE = "milestone"
 FIGURE = "figure"
+STAGE = "stage"
 
 
 @dataclass(frozen=True)
 class LinkedEntry:
-    origin: str  # MILESTONE or FIGURE
+    origin: str  # MILESTONE, FIGURE or STAGE
     origin_key: str
     workstream: object  # cms.Workstream
     body: str
@@ -51,6 +54,7 @@ def entries_for(period_start, period_end):
         )
     ]
     entries += figure_entries(period_start, period_end, urls)
+    entries += stage_entries(period_start, period_end, urls)
     return sorted(entries, key=lambda entry: (entry.date, entry.origin_key))
 
 
@@ -155,6 +159,56 @@ def figure_text(campaign, month, received, passed, single_month=True):
     else:
         figures = f"{when}通过形式审查申报材料 {passed} 份。"
     return f"“{campaign.title}”：{figures}"
+
+
+# Stages ---------------------------------------------------------------------------------------
+
+
+def stage_entries(period_start, period_end, urls=None):
+    """A review round confirmed by its chair in the period: the first round "完成初评，15 项进入
+    终评，前 5 项推荐参加…", the final round "完成终评，评出 10 项…", dated the day it was confirmed
+    (Asia/Shanghai)."""
+    urls = urls or _CampaignUrls()
+    start, end, zone = _month_bounds(period_start, period_end)
+    rounds = (
+        ReviewRound.objects.filter(
+            status=ROUND_CONFIRMED, confirmed_at__gte=start, confirmed_at__lt=end
+        )
+        .select_related("campaign", "campaign__workstream")
+        .annotate(
+            advanced_count=Count("entries", filter=Q(entries__advanced=True)),
+            forwarded_count=Count("entries", filter=Q(entries__forwarded=True)),
+        )
+        .order_by("confirmed_at", "pk")
+    )
+    return [
+        LinkedEntry(
+            origin=STAGE,
+            origin_key=f"{STAGE}:{round.pk}",
+            workstream=round.campaign.workstream,
+            body=stage_text(round, timezone.localtime(round.confirmed_at, zone).date()),
+            link_url=urls.of(round.campaign),
+            date=timezone.localtime(round.confirmed_at, zone).date(),
+        )
+        for round in rounds
+    ]
+
+
+def stage_text(round, day):
+    """`2024年10月15日，“2024 中国智能制造科技进展”完成初评，15 项进入终评，前 5 项推荐参加
+    “世界智能制造十大科技进展”评选。`"""
+    title = round.campaign.title
+    advanced = round.advanced_count
+    if round.kind == FIRST:
+        text = f"“{title}”完成初评，{advanced} 项进入终评"
+        if round.forwarded_count:
+            text += f"，前 {round.forwarded_count} 项推荐参加“世界智能制造十大科技进展”评选"
+    elif "科技进展" in title:
+        top_list = title.replace("科技进展", "十大科技进展", 1)
+        text = f"“{title}”完成终评，评出 {advanced} 项入选“{top_list}”"
+    else:
+        text = f"“{title}”完成终评，评出入选项目 {advanced} 项"
+    return f"{cn_date(day)}，{text}。"
 
 
 class _CampaignUrls:

@@ -4,7 +4,11 @@ from wagtail import hooks
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from campaigns import admin_notice as _admin_notice  # noqa: F401 (registers the notice viewsets)
+from campaigns.admin_rounds import review_viewsets
 from campaigns.models import Milestone, Nomination
+from campaigns.views import ranking as _ranking  # noqa: F401 (registers its admin URLs and menu)
+from campaigns.views import showcase_admin as _showcase_admin  # noqa: F401 (its URL, button)
 from campaigns.views.admin import (
     NominationIndexView,
     NominationPermissionPolicy,
@@ -73,7 +77,7 @@ class CampaignViewSetGroup(ViewSetGroup):
     menu_label = _("征集活动")
     menu_icon = "tasks"
     menu_order = 250
-    items = (MilestoneViewSet, NominationViewSet)
+    items = (MilestoneViewSet, NominationViewSet, *review_viewsets())
 
 
 @hooks.register("register_admin_viewset")

@@ -5,6 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from campaigns.views import ranking as ranking_views
 from campaigns.views.applicant import my_nominations
 from cms import accounts
 from reports.views import report_docx
@@ -23,6 +24,8 @@ urlpatterns = [
     path("accounts/verify/resend/", accounts.resend_verification, name="resend_verification"),
     path("accounts/verify/<str:token>/", accounts.verify_email, name="verify_email"),
     path("accounts/nominations/", my_nominations, name="my_nominations"),
+    path("review/", include("campaigns.review_urls")),
+    path("", include(ranking_views.site_urlpatterns)),
     re_path(r"^(?P<path>(?:[\w\-]+/)+)report\.docx$", report_docx, name="report_docx"),
 ]
 

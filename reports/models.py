@@ -23,11 +23,13 @@ ORIGIN_MANUAL = "manual"
 ORIGIN_MILESTONE = "milestone"
 ORIGIN_ACTIVITY = "activity"
 ORIGIN_FIGURE = "figure"
+ORIGIN_STAGE = "stage"
 ORIGINS = [
     (ORIGIN_MANUAL, _("手工填写")),
     (ORIGIN_MILESTONE, _("征集活动里程碑")),
     (ORIGIN_ACTIVITY, _("成员学会活动")),
     (ORIGIN_FIGURE, _("申报统计")),
+    (ORIGIN_STAGE, _("评审进展")),
 ]
 
 

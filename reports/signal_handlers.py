@@ -11,7 +11,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from wagtail.signals import page_published, page_unpublished
 
-from campaigns.models import CampaignPage, Milestone, Nomination, NominationEvent
+from campaigns.models import CampaignPage, Milestone, Nomination, NominationEvent, ReviewRound
 from campaigns.models.nominations import PASSED
 from reports.models import MonthlyReportPage
 
@@ -115,6 +115,9 @@ def _campaign_dates(campaign):
     dates += NominationEvent.objects.filter(
         nomination__campaign=campaign, to_status=PASSED
     ).values_list("at", flat=True)
+    dates += ReviewRound.objects.filter(campaign=campaign, confirmed_at__isnull=False).values_list(
+        "confirmed_at", flat=True
+    )
     return dates
 
 
@@ -154,3 +157,29 @@ def nomination_deleted(sender, instance, **kwargs):
 def nomination_event_changed(sender, instance, raw=False, **kwargs):
     if not raw and instance.to_status == PASSED:
         enqueue_sync_for_dates([instance.at])
+
+
+# Review rounds: a confirmed result is a stage ("完成初评", "完成终评") of its month -------------
+
+
+@receiver(pre_save, sender=ReviewRound)
+def remember_round_confirmation(sender, instance, raw=False, **kwargs):
+    instance._reports_previous_confirmation = (
+        ReviewRound.objects.filter(pk=instance.pk).values_list("status", "confirmed_at").first()
+        if instance.pk and not raw
+        else None
+    )
+
+
+@receiver(post_save, sender=ReviewRound)
+def review_round_saved(sender, instance, raw=False, **kwargs):
+    previous = getattr(instance, "_reports_previous_confirmation", None) or (None, None)
+    if raw or previous == (instance.status, instance.confirmed_at):
+        return
+    if instance.confirmed_at or previous[1]:
+        enqueue_sync_for_dates([instance.confirmed_at, previous[1]])
+
+
+@receiver(post_delete, sender=ReviewRound)
+def review_round_deleted(sender, instance, **kwargs):
+    enqueue_sync_for_dates([instance.confirmed_at])

@@ -168,6 +168,24 @@ class CampaignPage(RoutablePageMixin, Page):
 
         return nomination_file_view(request, self, pk, code)
 
+    @path("notice/", name="notice")
+    def notice_page(self, request):
+        from campaigns.views.notice import notice_view
+
+        return notice_view(request, self)
+
+    @path("notice/objection/<int:entry_id>/", name="objection")
+    def objection_form(self, request, entry_id):
+        from campaigns.views.notice import objection_view
+
+        return objection_view(request, self, entry_id)
+
+    @path("notice/objections/<int:pk>/attachment/", name="objection_attachment")
+    def objection_attachment(self, request, pk):
+        from campaigns.views.notice import objection_attachment_view
+
+        return objection_attachment_view(request, self, pk)
+
     def get_context(self, request, *args, **kwargs):
         from campaigns.timeline import timeline_for
 

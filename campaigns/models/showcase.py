@@ -27,6 +27,13 @@ class ShowcaseIndexPage(Page):
     class Meta:
         verbose_name = _("双十科技进展栏目")
 
+    def get_context(self, request, *args, **kwargs):
+        from campaigns.showcase import index_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(index_context(self, request.GET))
+        return context
+
 
 class ShowcaseYearPage(Page):
     year = models.PositiveIntegerField(_("年度"), unique=True)
@@ -57,6 +64,13 @@ class ShowcaseYearPage(Page):
     class Meta:
         verbose_name = _("年度双十科技进展")
         verbose_name_plural = _("年度双十科技进展")
+
+    def get_context(self, request, *args, **kwargs):
+        from campaigns.showcase import year_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(year_context(self, request.GET))
+        return context
 
 
 class AchievementTag(TaggedItemBase):
@@ -125,3 +139,17 @@ class AchievementPage(Page):
     class Meta:
         verbose_name = _("科技进展条目")
         verbose_name_plural = _("科技进展条目")
+
+    @property
+    def recommender_label(self):
+        """The recommender as written, else the recommending society's name."""
+        if self.recommender:
+            return self.recommender
+        return self.recommender_society.name if self.recommender_society_id else ""
+
+    def get_context(self, request, *args, **kwargs):
+        from campaigns.showcase import achievement_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(achievement_context(self))
+        return context

@@ -2,10 +2,11 @@
 files. Thin: the form validates, `campaigns.nominations` decides and records."""
 
 import mimetypes
+import re
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -156,11 +157,18 @@ def withdraw_view(request, page, pk):
 
 def nomination_file_view(request, page, pk, code):
     """A nomination's file, for whoever may see the nomination (its applicant, the recommending
-    society's people, the office); everyone else gets 404."""
+    society's people, the office, the experts assigned to it in an open or closed round and not
+    excluded); everyone else gets 404. Range requests are answered so that a video plays in the
+    page and can be sought."""
+    from campaigns import review
+
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     nomination = Nomination.objects.filter(pk=pk, campaign=page).first()
-    if nomination is None or not service.can_view(request.user, nomination)[0]:
+    if nomination is None or not (
+        service.can_view(request.user, nomination)[0]
+        or review.can_see_files(request.user, nomination)
+    ):
         raise Http404
     record = nomination.files.filter(slot_code=code).first()
     if record is None or not record.file:
@@ -169,12 +177,65 @@ def nomination_file_view(request, page, pk, code):
     content_type = CONTENT_TYPES.get(slot.kind if slot else "") or (
         mimetypes.guess_type(record.file.name)[0] or "application/octet-stream"
     )
-    response = FileResponse(
-        record.file.open("rb"),
-        as_attachment=True,
-        filename=record.original_name,
-        content_type=content_type,
-    )
+    is_video = content_type.startswith("video/")
+    handle = record.file.open("rb")
+    ranged = _byte_range(request.headers.get("Range", ""), record.file.size)
+    if ranged is None:
+        response = FileResponse(
+            handle,
+            as_attachment=not is_video,  # a video plays in the page
+            filename=record.original_name,
+            content_type=content_type,
+        )
+    elif ranged is _UNSATISFIABLE:
+        handle.close()
+        response = HttpResponse(status=416)
+        response["Content-Range"] = f"bytes */{record.file.size}"
+    else:
+        start, end = ranged
+        response = StreamingHttpResponse(
+            _read_range(handle, start, end), status=206, content_type=content_type
+        )
+        response["Content-Length"] = str(end - start + 1)
+        response["Content-Range"] = f"bytes {start}-{end}/{record.file.size}"
+    response["Accept-Ranges"] = "bytes"
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+_UNSATISFIABLE = object()
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+
+def _byte_range(header, size):
+    """(first, last) byte of a single `bytes=` range, `_UNSATISFIABLE`, or None to send the whole
+    file (no header, or one this view does not serve, such as several ranges)."""
+    match = _RANGE.match(header.strip())
+    if not match or match.groups() == ("", ""):
+        return None
+    first, last = match.groups()
+    if first == "":  # the last `last` bytes
+        length = int(last)
+        if length == 0 or size == 0:
+            return _UNSATISFIABLE
+        return max(size - length, 0), size - 1
+    start = int(first)
+    end = min(int(last), size - 1) if last else size - 1
+    if start >= size or (last and int(last) < start):
+        return _UNSATISFIABLE
+    return start, end
+
+
+def _read_range(handle, start, end, block=64 * 1024):
+    try:
+        handle.seek(start)
+        remaining = end - start + 1
+        while remaining > 0:
+            data = handle.read(min(block, remaining))
+            if not data:
+                break
+            remaining -= len(data)
+            yield data
+    finally:
+        handle.close()

@@ -166,6 +166,8 @@ CELERY_BEAT_SCHEDULE = {
     "publish-scheduled": {"task": "cms.tasks.publish_scheduled", "schedule": 300.0},
     # A safety net: signals sync reports at once; this catches anything a lost task missed.
     "sync-reports": {"task": "reports.tasks.sync_all_reports", "schedule": 3600.0},
+    # Notices close the day after their last day; hourly is soon enough after midnight.
+    "close-notices": {"task": "campaigns.tasks.close_notices", "schedule": 3600.0},
 }
 
 # Report export: the largest .docx the importer will open, and the largest total

@@ -1,0 +1,281 @@
+"""Review rounds in the Wagtail admin ("评审轮次"), for the office only: create a round, keep its
+panel of experts ("评审专家名单") and its justification rules ("理由规则"), open it ("开启评审"),
+and assign an expert by hand. The decisions are `campaigns.review`'s; these views only call it."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.views.generic.models import InspectView
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
+
+from campaigns import review as service
+from campaigns.models import (
+    Assignment,
+    JustificationRule,
+    Nomination,
+    PanelMember,
+    ReviewRound,
+)
+from campaigns.models.review import ROUND_CONFIRMED, ROUND_DRAFT
+from cms.demo_data import EXPERTS
+
+
+class OfficePermissionPolicy(ModelPermissionPolicy):
+    """The office manages rounds, panels and rules; a round's panel and rules change only while
+    the round is in preparation (its rules would otherwise change under the experts' feet), and
+    a round is deleted only before it opens (deleting it would delete its scores)."""
+
+    def user_has_permission(self, user, action):
+        return service.is_office(user)
+
+    def user_has_any_permission(self, user, actions):
+        return service.is_office(user)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        if not service.is_office(user):
+            return False
+        if action != "delete":
+            return True
+        round = instance if isinstance(instance, ReviewRound) else instance.round
+        if isinstance(instance, PanelMember):
+            return (
+                round.status != ROUND_CONFIRMED
+                and not Assignment.objects.filter(round=round, expert=instance.expert).exists()
+            )
+        return round.status == ROUND_DRAFT
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        if not service.is_office(user):
+            return self.model.objects.none()
+        return self.model.objects.all()
+
+
+# --- rounds -----------------------------------------------------------------------------------
+
+
+class ReviewRoundForm(WagtailAdminModelForm):
+    class Meta:
+        model = ReviewRound
+        fields = [
+            "campaign",
+            "kind",
+            "opens_on",
+            "closes_on",
+            "aggregation",
+            "advance_count",
+            "forward_count",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        opens, closes = cleaned.get("opens_on"), cleaned.get("closes_on")
+        if opens and closes and closes < opens:
+            self.add_error("closes_on", _("评分截止日期不能早于评分开始日期。"))
+        if self.instance.pk and self.instance.status != ROUND_DRAFT:
+            for name in ("campaign", "kind"):
+                if name in self.changed_data:
+                    self.add_error(name, _("评审轮次已开启，不能再更改征集活动或轮次。"))
+        return cleaned
+
+
+class AssignForm(forms.Form):
+    nomination = forms.ModelChoiceField(label=gettext_lazy("参评项目"), queryset=None)
+    expert = forms.ModelChoiceField(label=gettext_lazy("专家"), queryset=None)
+
+    def __init__(self, round, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["nomination"].queryset = Nomination.objects.filter(round_entries__round=round)
+        self.fields["expert"].queryset = get_user_model().objects.filter(
+            panel_memberships__round=round
+        )
+
+
+class ReviewRoundInspectView(InspectView):
+    """The round: its panel, rules and entries, and the buttons that open it and assign by
+    hand."""
+
+    template_name = "campaigns/review/admin_round.html"
+
+    def get_fields(self):
+        return []
+
+    def post(self, request, *args, **kwargs):
+        round = self.object
+        action = request.POST.get("action")
+        assign_form = None
+        try:
+            if action == "open":
+                service.open_round(round, request.user)
+                messages.success(
+                    request,
+                    _("已开启评审：%(round)s，%(count)d 个参评项目。")
+                    % {"round": round, "count": round.entries.count()},
+                )
+                return redirect(request.path)
+            if action == "assign":
+                assign_form = AssignForm(round, request.POST)
+                if assign_form.is_valid():
+                    assignment = service.assign(
+                        round,
+                        assign_form.cleaned_data["nomination"],
+                        assign_form.cleaned_data["expert"],
+                        request.user,
+                    )
+                    if assignment.excluded:
+                        messages.warning(
+                            request, _("已分配，但该专家须回避：%s") % assignment.exclusion_reason
+                        )
+                    else:
+                        messages.success(request, _("已分配：%s") % assignment)
+                    return redirect(request.path)
+        except service.ReviewRefused as refusal:
+            messages.error(request, refusal.reason)
+        context = self.get_context_data(assign_form=assign_form)
+        return self.render_to_response(context, status=400)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        round = self.object
+        context["round"] = round
+        context["panel"] = round.panel.select_related("expert", "expert__account_profile")
+        context["rules"] = round.rules.all()
+        context["entries"] = round.entries.select_related("nomination")
+        context["criteria"] = service.criteria_of(round) if round.criteria else []
+        context["can_open"], context["not_opening"] = service.can_open_round(
+            self.request.user, round
+        )
+        context["can_assign"] = service.can_assign(self.request.user, round)[0]
+        if context["can_assign"]:
+            context["assign_form"] = kwargs.get("assign_form") or AssignForm(round)
+        context["excluded"] = Assignment.objects.filter(round=round, excluded=True).select_related(
+            "nomination", "expert"
+        )
+        return context
+
+
+class ReviewRoundViewSet(ModelViewSet):
+    model = ReviewRound
+    icon = "group"
+    menu_label = gettext_lazy("评审轮次")
+    add_to_admin_menu = False
+    form_fields = ReviewRoundForm.Meta.fields
+    list_display = ["__str__", "opens_on", "closes_on", "status", "aggregation"]
+    list_filter = ["campaign", "kind", "status"]
+    ordering = ["-opens_on"]
+    inspect_view_enabled = True
+    inspect_view_class = ReviewRoundInspectView
+    copy_view_enabled = False
+
+    @property
+    def permission_policy(self):
+        return OfficePermissionPolicy(self.model)
+
+    def get_form_class(self, for_update=False):
+        return ReviewRoundForm
+
+
+# --- panel ------------------------------------------------------------------------------------
+
+
+class PanelMemberForm(WagtailAdminModelForm):
+    class Meta:
+        model = PanelMember
+        fields = ["round", "expert", "is_chair"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expert"].queryset = (
+            get_user_model().objects.filter(groups__name=EXPERTS).order_by("username")
+        )
+        self.fields["round"].queryset = ReviewRound.objects.exclude(status=ROUND_CONFIRMED)
+        self.fields["expert"].help_text = _("从“评审专家”用户组中选择")
+
+    def clean(self):
+        cleaned = super().clean()
+        round = cleaned.get("round")
+        moved = self.instance.pk and {"round", "expert"} & set(self.changed_data)
+        if (
+            moved
+            and Assignment.objects.filter(
+                round=self.instance.round, expert=self.instance.expert
+            ).exists()
+        ):
+            self.add_error(None, _("该专家已有评审分配，不能更换轮次或专家。"))
+        if round and cleaned.get("is_chair"):
+            others = round.panel.filter(is_chair=True).exclude(pk=self.instance.pk)
+            if others.exists():
+                self.add_error(
+                    "is_chair",
+                    _("本轮已有评审组长（%(chair)s），每轮只设一名组长。")
+                    % {"chair": others.first().expert},
+                )
+        return cleaned
+
+
+class PanelMemberViewSet(ModelViewSet):
+    model = PanelMember
+    icon = "user"
+    menu_label = gettext_lazy("评审专家名单")
+    add_to_admin_menu = False
+    form_fields = PanelMemberForm.Meta.fields
+    list_display = ["expert", "round", "is_chair"]
+    list_filter = ["round"]
+    copy_view_enabled = False
+
+    @property
+    def permission_policy(self):
+        return OfficePermissionPolicy(self.model)
+
+    def get_form_class(self, for_update=False):
+        return PanelMemberForm
+
+
+# --- justification rules ----------------------------------------------------------------------
+
+
+class JustificationRuleForm(WagtailAdminModelForm):
+    class Meta:
+        model = JustificationRule
+        fields = ["round", "scope", "criterion_name", "above", "below"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["round"].queryset = ReviewRound.objects.filter(status=ROUND_DRAFT)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("above") is None and cleaned.get("below") is None:
+            self.add_error("above", _("高于、低于：至少填写一个分数界限。"))
+        if self.instance.pk and self.instance.round.status != ROUND_DRAFT:
+            self.add_error(None, _("评审轮次已开启，理由规则不能再修改。"))
+        if cleaned.get("scope") == "total" and cleaned.get("criterion_name"):
+            self.add_error("criterion_name", _("指标：总分规则不适用于单项指标，请留空。"))
+        return cleaned
+
+
+class JustificationRuleViewSet(ModelViewSet):
+    model = JustificationRule
+    icon = "edit"
+    menu_label = gettext_lazy("理由规则")
+    add_to_admin_menu = False
+    form_fields = JustificationRuleForm.Meta.fields
+    list_display = ["round", "scope", "criterion_name", "above", "below"]
+    list_filter = ["round"]
+    copy_view_enabled = False
+
+    @property
+    def permission_policy(self):
+        return OfficePermissionPolicy(self.model)
+
+    def get_form_class(self, for_update=False):
+        return JustificationRuleForm
+
+
+def review_viewsets():
+    """The items this module adds to the 征集活动 menu group."""
+    return (ReviewRoundViewSet, PanelMemberViewSet, JustificationRuleViewSet)

@@ -1,0 +1,11 @@
+"""Periodic jobs of the campaigns (discovered by `cms.jobs.all_jobs`)."""
+
+from cms.jobs import periodic_job
+
+
+@periodic_job("close_notices")
+def close_notices():
+    """Close the public notices whose period has ended (the day after their last day)."""
+    from campaigns.notice import close_due_notices
+
+    return close_due_notices()

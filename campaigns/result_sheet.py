@@ -1,0 +1,129 @@
+"""A round's result sheet as a Word file (A4, Chinese official style): the title, a table of rank,
+project, applicant, recommender and score with the forwarded / selected marks, the chair's
+confirmation line and the SHA-256 of the confirmed result."""
+
+import io
+
+from django.utils.translation import gettext as _
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+from campaigns.models import RoundEntry
+from campaigns.models.review import FIRST, ROUND_CONFIRMED
+from campaigns.tally import display, expert_name
+from cms.docx_cjk import (
+    DOCX_CONTENT_TYPE,
+    add_page_number_footer,
+    add_text_paragraph,
+    set_cell_text,
+    set_column_widths,
+    set_document_defaults,
+    setup_a4,
+)
+from cms.templatetags.cn_dates import cn_date
+
+TITLE_FONT = "方正小标宋简体"
+BODY_FONT = "仿宋"
+TABLE_FONT = "宋体"
+HEADER_FONT = "黑体"
+
+__all__ = ["DOCX_CONTENT_TYPE", "result_mark", "result_sheet_docx", "result_sheet_title"]
+
+
+def result_sheet_title(round):
+    """`“2024 中国智能制造科技进展”第一轮遴选结果表`."""
+    stage = _("第一轮遴选结果表") if round.kind == FIRST else _("第二轮遴选结果表")
+    return f"“{round.campaign.title}”{stage}"
+
+
+def result_mark(round, entry):
+    if round.kind == FIRST:
+        marks = []
+        if entry.advanced:
+            marks.append(_("进入终评"))
+        if entry.forwarded:
+            marks.append(_("推荐参加世界智能制造十大科技进展评选"))
+        return "；".join(marks)
+    return _("入选") if entry.advanced else ""
+
+
+def result_sheet_docx(round):
+    """The .docx bytes of `round`'s result sheet, from the entries as closed."""
+    document = Document()
+    setup_a4(document)
+    set_document_defaults(document, BODY_FONT, "四号")
+    add_page_number_footer(document)
+    core = document.core_properties
+    core.title = result_sheet_title(round)
+    core.language = "zh-CN"
+
+    add_text_paragraph(
+        document,
+        result_sheet_title(round),
+        TITLE_FONT,
+        "二号",
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        space_after=12,
+    )
+    add_text_paragraph(
+        document,
+        _("%(organiser)s · %(kind)s · 汇总方式：%(aggregation)s")
+        % {
+            "organiser": round.campaign.organiser,
+            "kind": round.get_kind_display(),
+            "aggregation": round.get_aggregation_display(),
+        },
+        BODY_FONT,
+        "小四",
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        space_after=6,
+    )
+
+    entries = list(
+        RoundEntry.objects.filter(round=round, rank__isnull=False, disqualified=False)
+        .select_related("nomination", "nomination__recommender_society")
+        .order_by("rank", "nomination__project_name")
+    )
+    headers = [_("名次"), _("项目名称"), _("申报单位"), _("推荐单位"), _("得分"), _("结果")]
+    widths = [12, 44, 32, 26, 16, 26]  # 156 mm: the text width of A4 with setup_a4's margins
+    table = document.add_table(rows=1 + len(entries), cols=len(headers))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, text in zip(table.rows[0].cells, headers, strict=True):
+        set_cell_text(cell, text, HEADER_FONT, "小四", align=WD_ALIGN_PARAGRAPH.CENTER)
+    for row, entry in zip(table.rows[1:], entries, strict=True):
+        nomination = entry.nomination
+        values = [
+            str(entry.rank),
+            nomination.project_name,
+            nomination.applicant_organisation,
+            nomination.recommender_label,
+            display(entry.score),
+            result_mark(round, entry),
+        ]
+        for index, (cell, text) in enumerate(zip(row.cells, values, strict=True)):
+            align = WD_ALIGN_PARAGRAPH.CENTER if index in (0, 4) else None
+            set_cell_text(cell, text, TABLE_FONT, "五号", align=align)
+    set_column_widths(table, widths)
+
+    add_text_paragraph(document, "", BODY_FONT, "四号")
+    if round.status == ROUND_CONFIRMED and round.confirmed_by_id:
+        confirmation = _("评审组长确认：%(name)s    确认日期：%(date)s") % {
+            "name": expert_name(round.confirmed_by),
+            "date": cn_date(round.confirmed_at),
+        }
+    else:
+        confirmation = _("评审组长确认：（待确认）")
+    add_text_paragraph(document, confirmation, BODY_FONT, "四号", space_before=12)
+    if round.result_hash:
+        add_text_paragraph(
+            document,
+            _("结果校验码（SHA-256）：%(hash)s") % {"hash": round.result_hash},
+            TABLE_FONT,
+            "小五",
+            space_before=6,
+        )
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

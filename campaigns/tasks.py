@@ -1,0 +1,10 @@
+"""Thin Celery tasks around the campaigns' periodic jobs (eager in the embedded default)."""
+
+from celery import shared_task
+
+from campaigns import jobs
+
+
+@shared_task(name="campaigns.tasks.close_notices")
+def close_notices():
+    return jobs.close_notices()

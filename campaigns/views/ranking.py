@@ -1,0 +1,283 @@
+"""The result of a review round.
+
+In the admin (the office only): the rounds, each round's ranking with every expert's scores and
+reasons, the mean and standard deviation, exports as .xlsx and .csv, closing the round, and the
+.docx result sheet. On the site: the panel chair's page to confirm the result (experts have no
+admin access). Every view checks its permission on the server; the work is in `campaigns.tally`.
+"""
+
+import csv
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import include, path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_POST
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from campaigns import tally as service
+from campaigns.models import ReviewRound
+from campaigns.models.review import FIRST, ROUND_CONFIRMED
+from campaigns.nominations import is_office
+from campaigns.result_sheet import DOCX_CONTENT_TYPE, result_mark, result_sheet_docx
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _round(pk):
+    return get_object_or_404(ReviewRound.objects.select_related("campaign", "confirmed_by"), pk=pk)
+
+
+def _office_only(request):
+    if not is_office(request.user):
+        raise PermissionDenied(_("只有联合体秘书处可以查看评审排名。"))
+
+
+def _filename(round, suffix):
+    from urllib.parse import quote
+
+    name = f"{round.campaign.title}-{round.get_kind_display()}-{suffix}"
+    return f"attachment; filename*=UTF-8''{quote(name)}"
+
+
+# --- the export table -------------------------------------------------------------------------
+
+
+def mark_of(round, row):
+    """What the row's rank means, before the round is closed too (from the rank and counts)."""
+    if row.rank is None:
+        return ""
+    if row.entry.rank is not None:  # closed: the marks written to the entry
+        return result_mark(round, row.entry)
+    marks = []
+    if row.rank <= round.advance_count:
+        marks.append(_("进入终评") if round.kind == FIRST else _("入选"))
+    if round.kind == FIRST and row.rank <= round.forward_count:
+        marks.append(_("推荐参加世界智能制造十大科技进展评选"))
+    return "；".join(marks)
+
+
+def export_table(round, rows):
+    """(headers, lines): one line per nomination × expert, the nomination's figures repeated on
+    each of its lines so that the sheet can be filtered; numbers as Decimals rounded to 0.01."""
+    criteria = [name for name, _weight in service.criteria_of(round)]
+    headers = [
+        _("名次"),
+        _("项目名称"),
+        _("申报单位"),
+        _("推荐单位"),
+        _("得分"),
+        _("平均分"),
+        _("标准差"),
+        _("评分表数"),
+        _("结果"),
+        _("专家"),
+    ]
+    for name in criteria:
+        headers += [name, _("%(name)s理由") % {"name": name}]
+    headers += [_("加权总分"), _("总分理由")]
+
+    def number(value):
+        return None if value is None else value.quantize(service.DISPLAY)
+
+    lines = []
+    for row in rows:
+        nomination = row.nomination
+        head = [
+            row.rank,
+            nomination.project_name,
+            nomination.applicant_organisation,
+            nomination.recommender_label,
+            number(row.score),
+            number(row.mean),
+            number(row.std),
+            row.sheet_count,
+            mark_of(round, row),
+        ]
+        for sheet in row.experts or [None]:
+            line = list(head)
+            if sheet is None:
+                line += [""] + ["", ""] * len(criteria) + [None, ""]
+            else:
+                line.append(sheet.expert_name)
+                for name in criteria:
+                    line += [number(sheet.scores.get(name)), sheet.reasons.get(name, "")]
+                line += [number(sheet.total), sheet.total_reason]
+            lines.append(line)
+    return headers, lines
+
+
+# --- admin views --------------------------------------------------------------------------------
+
+
+def rounds_index(request):
+    _office_only(request)
+    rounds = ReviewRound.objects.select_related("campaign").order_by("-campaign__year", "kind")
+    return render(request, "campaigns/ranking/index.html", {"rounds": rounds})
+
+
+def _ranking_context(request, round, rows=None, refusal=None):
+    rows = rows if rows is not None else service.tally(round)
+    return {
+        "round": round,
+        "rows": [{"row": row, "mark": mark_of(round, row)} for row in rows],
+        "criteria": [name for name, _weight in service.criteria_of(round)],
+        "missing": service.missing_sheets(round) if round.status != ROUND_CONFIRMED else [],
+        "can_close": service.can_close(request.user, round)[0],
+        "verified": service.verify_result(round) if round.status == ROUND_CONFIRMED else None,
+        "refusal": refusal,
+        "has_rows": bool(rows),
+    }
+
+
+def ranking_view(request, pk):
+    _office_only(request)
+    round = _round(pk)
+    return render(request, "campaigns/ranking/ranking.html", _ranking_context(request, round))
+
+
+@require_POST
+def close_view(request, pk):
+    _office_only(request)
+    round = _round(pk)
+    try:
+        service.close_round(round, request.user)
+    except service.RoundRefused as refusal:
+        return render(
+            request,
+            "campaigns/ranking/ranking.html",
+            _ranking_context(request, round, refusal=refusal),
+            status=400,
+        )
+    messages.success(request, _("已结束本轮评审并写入名次，请评审组长确认结果。"))
+    return redirect("campaign_ranking:ranking", pk=round.pk)
+
+
+def ranking_xlsx(request, pk):
+    _office_only(request)
+    round = _round(pk)
+    headers, lines = export_table(round, service.tally(round))
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("排名")
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for line in lines:
+        sheet.append(line)
+    sheet.freeze_panes = "C2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = _filename(round, "排名.xlsx")
+    return response
+
+
+def ranking_csv(request, pk):
+    _office_only(request)
+    round = _round(pk)
+    headers, lines = export_table(round, service.tally(round))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(headers)
+    for line in lines:
+        writer.writerow(["" if value is None else value for value in line])
+    # The BOM makes Excel read the file as UTF-8 (otherwise the Chinese comes out garbled).
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = _filename(round, "排名.csv")
+    return response
+
+
+def result_docx(request, pk):
+    round = _round(pk)
+    # The office, and the chair who signs it.
+    if not (is_office(request.user) or service.is_chair(request.user, round)):
+        raise PermissionDenied(_("只有联合体秘书处和评审组长可以下载结果表。"))
+    response = HttpResponse(result_sheet_docx(round), content_type=DOCX_CONTENT_TYPE)
+    response["Content-Disposition"] = _filename(round, "结果表.docx")
+    return response
+
+
+admin_urlpatterns = [
+    path("", rounds_index, name="index"),
+    path("<int:pk>/", ranking_view, name="ranking"),
+    path("<int:pk>/close/", close_view, name="close"),
+    path("<int:pk>/ranking.xlsx", ranking_xlsx, name="xlsx"),
+    path("<int:pk>/ranking.csv", ranking_csv, name="csv"),
+    path("<int:pk>/result.docx", result_docx, name="docx"),
+]
+
+
+# --- the chair, on the site ---------------------------------------------------------------------
+
+
+@login_required
+def confirm_view(request, pk):
+    round = _round(pk)
+    if not (service.is_chair(request.user, round) or is_office(request.user)):
+        return render(
+            request,
+            "campaigns/ranking/refused.html",
+            {"reason": _("只有本轮评审组长可以确认评审结果。"), "round": round},
+            status=403,
+        )
+    refusal = None
+    if request.method == "POST":
+        try:
+            service.confirm_round(round, request.user)
+        except service.RoundRefused as error:
+            refusal = error.reason
+        else:
+            messages.success(request, _("评审结果已确认。"))
+            return redirect("round_confirm", pk=round.pk)
+    context = {
+        "round": round,
+        "rows": [
+            {"row": row, "mark": mark_of(round, row)}
+            for row in service.tally(round)
+            if row.rank is not None
+        ],
+        "can_confirm": service.can_confirm(request.user, round)[0],
+        "refusal": refusal,
+        "docx_url": reverse("round_result_docx", args=[round.pk]),
+    }
+    return render(
+        request, "campaigns/ranking/confirm.html", context, status=400 if refusal else 200
+    )
+
+
+site_urlpatterns = [
+    path("review/rounds/<int:pk>/confirm/", confirm_view, name="round_confirm"),
+    path(
+        "review/rounds/<int:pk>/result.docx", login_required(result_docx), name="round_result_docx"
+    ),
+]
+
+
+def register_admin_urls():
+    return [path("rankings/", include((admin_urlpatterns, "campaign_ranking")))]
+
+
+class _OfficeMenuItem(MenuItem):
+    def is_shown(self, request):
+        return is_office(request.user)
+
+
+@hooks.register("register_admin_urls")
+def register_ranking_urls():
+    return register_admin_urls()
+
+
+@hooks.register("register_admin_menu_item")
+def register_ranking_menu_item():
+    return _OfficeMenuItem(
+        _lazy("评审结果"), reverse("campaign_ranking:index"), icon_name="table", order=252
+    )
