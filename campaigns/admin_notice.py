@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,6 +18,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from campaigns import notice as service
+from campaigns.admin_viewsets import ListingOnlyViewSetMixin
 from campaigns.models import CampaignPage, Objection, PublicNotice
 from campaigns.models.review import OBJECTION_DISMISSED, OBJECTION_UPHELD
 from campaigns.nominations import ActionRefused, is_office
@@ -108,7 +109,8 @@ class NoticeIndexView(IndexView):
         return PublicNotice.objects.select_related("campaign")
 
 
-class NoticeViewSet(ModelViewSet):
+class NoticeViewSet(ListingOnlyViewSetMixin, ModelViewSet):
+    extra_views = (("add/", "add_view", "add"),)
     model = PublicNotice
     icon = "info-circle"
     menu_label = gettext_lazy("公示")
@@ -128,19 +130,6 @@ class NoticeViewSet(ModelViewSet):
     @property
     def permission_policy(self):
         return OfficeOnlyPolicy(self.model)
-
-    def get_common_view_kwargs(self, **kwargs):
-        kwargs = super().get_common_view_kwargs(**kwargs)
-        for name in ("edit_url_name", "delete_url_name", "usage_url_name"):
-            kwargs[name] = None
-        return kwargs
-
-    def get_urlpatterns(self):
-        return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-            path("add/", self.add_view, name="add"),
-        ]
 
 
 # --- objections -------------------------------------------------------------------------------
@@ -230,7 +219,8 @@ class ObjectionDecisionView(InspectView):
         return context
 
 
-class ObjectionViewSet(ModelViewSet):
+class ObjectionViewSet(ListingOnlyViewSetMixin, ModelViewSet):
+    extra_views = (("decide/<int:pk>/", "inspect_view", "inspect"),)
     """Objections are filed on the public site; here the office only lists and decides them."""
 
     model = Objection
@@ -248,19 +238,6 @@ class ObjectionViewSet(ModelViewSet):
     @property
     def permission_policy(self):
         return OfficeOnlyPolicy(self.model)
-
-    def get_common_view_kwargs(self, **kwargs):
-        kwargs = super().get_common_view_kwargs(**kwargs)
-        for name in ("add_url_name", "edit_url_name", "delete_url_name", "usage_url_name"):
-            kwargs[name] = None
-        return kwargs
-
-    def get_urlpatterns(self):
-        return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-            path("decide/<int:pk>/", self.inspect_view, name="inspect"),
-        ]
 
 
 class NoticeViewSetGroup(ViewSetGroup):

@@ -1,4 +1,3 @@
-from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.base import ViewSetGroup
@@ -6,6 +5,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from campaigns import admin_notice as _admin_notice  # noqa: F401 (registers the notice viewsets)
 from campaigns.admin_rounds import review_viewsets
+from campaigns.admin_viewsets import ListingOnlyViewSetMixin
 from campaigns.models import Milestone, Nomination
 from campaigns.views import ranking as _ranking  # noqa: F401 (registers its admin URLs and menu)
 from campaigns.views import showcase_admin as _showcase_admin  # noqa: F401 (its URL, button)
@@ -30,7 +30,8 @@ class MilestoneViewSet(ModelViewSet):
     copy_view_enabled = False
 
 
-class NominationViewSet(ModelViewSet):
+class NominationViewSet(ListingOnlyViewSetMixin, ModelViewSet):
+    extra_views = (("review/<int:pk>/", "inspect_view", "inspect"),)
     """Listing and review only: nominations are created and edited by applicants on the site, and
     their status changes only through the review page."""
 
@@ -58,19 +59,6 @@ class NominationViewSet(ModelViewSet):
     @property
     def permission_policy(self):
         return NominationPermissionPolicy(self.model)
-
-    def get_common_view_kwargs(self, **kwargs):
-        kwargs = super().get_common_view_kwargs(**kwargs)
-        for name in ("add_url_name", "edit_url_name", "delete_url_name", "usage_url_name"):
-            kwargs[name] = None
-        return kwargs
-
-    def get_urlpatterns(self):
-        return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-            path("review/<int:pk>/", self.inspect_view, name="inspect"),
-        ]
 
 
 class CampaignViewSetGroup(ViewSetGroup):
