@@ -52,3 +52,25 @@ def users(federation):
 
     user_model = get_user_model()
     return {u.username: u for u in user_model.objects.all()}
+
+
+@pytest.fixture
+def activities_index(federation):
+    """The activities index under the demo home, with every society's area and group."""
+    from activities.areas import sync_all_society_areas
+    from tests.activities.factories import ActivitiesIndexPageFactory
+
+    index = ActivitiesIndexPageFactory(parent=federation["home"])
+    sync_all_society_areas()
+    return index
+
+
+@pytest.fixture
+def society_pages(activities_index):
+    """{abbreviation: SocietyActivitiesPage} of the demo societies."""
+    from activities.models import SocietyActivitiesPage
+
+    return {
+        page.society.abbreviation: page
+        for page in SocietyActivitiesPage.objects.select_related("society")
+    }

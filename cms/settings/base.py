@@ -168,7 +168,18 @@ CELERY_BEAT_SCHEDULE = {
     "sync-reports": {"task": "reports.tasks.sync_all_reports", "schedule": 3600.0},
     # Notices close the day after their last day; hourly is soon enough after midnight.
     "close-notices": {"task": "campaigns.tasks.close_notices", "schedule": 3600.0},
+    # Each feed has its own interval; this only picks the feeds that are due.
+    "ingest-due-feeds": {"task": "activities.tasks.ingest_due_feeds", "schedule": 300.0},
 }
+
+# Feed ingestion (activities.fetch): what one fetch may cost, and whether feeds may live on
+# private, loopback or link-local addresses (off: a feed URL must not reach the intranet).
+FEEDS_ALLOW_PRIVATE_ADDRESSES = env_bool("FEEDS_ALLOW_PRIVATE_ADDRESSES", False)
+FEEDS_CONNECT_TIMEOUT = float(env("FEEDS_CONNECT_TIMEOUT", "5"))
+FEEDS_TOTAL_TIMEOUT = float(env("FEEDS_TOTAL_TIMEOUT", "20"))
+FEEDS_MAX_BYTES = int(env("FEEDS_MAX_BYTES", str(5 * 1024 * 1024)))
+FEEDS_MAX_REDIRECTS = 5
+FEEDS_USER_AGENT = "Lianhe feed reader (+https://imac.example.org)"
 
 # Report export: the largest .docx the importer will open, and the largest total
 # uncompressed size its zip may declare (a guard against zip bombs).

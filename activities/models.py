@@ -1,1 +1,0 @@
-# Member-society activities and feed ingestion arrive with the activities issue.

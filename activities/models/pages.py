@@ -1,0 +1,163 @@
+"""The activities tree: one index, one page per member society, its activities below it.
+
+A society's group may add and edit pages only under its own society page (see
+`activities.permissions`), so the tree is also the permission boundary."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from cms.blocks import BodyBlock
+from cms.models.pages import today_in_shanghai
+
+KIND_MEETING = "meeting"
+KIND_FORUM = "forum"
+KIND_TRAINING = "training"
+KIND_VISIT = "visit"
+KIND_CLASS = "class"
+KIND_OTHER = "other"
+KIND_CHOICES = [
+    (KIND_MEETING, _("会议")),
+    (KIND_FORUM, _("论坛")),
+    (KIND_TRAINING, _("培训")),
+    (KIND_VISIT, _("走访调研")),
+    (KIND_CLASS, _("云课堂")),
+    (KIND_OTHER, _("其他")),
+]
+
+SOURCE_POSTED = "posted"
+SOURCE_FEED = "feed"
+SOURCE_CHOICES = [(SOURCE_POSTED, _("学会发布")), (SOURCE_FEED, _("订阅源导入"))]
+
+
+class ActivitiesIndexPage(RoutablePageMixin, Page):
+    """/activities/: the filtered list, the month calendar and the feeds (`activities.views`)."""
+
+    intro = RichTextField(_("简介"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["activities.SocietyActivitiesPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("成员学会活动栏目")
+
+
+class SocietyActivitiesPage(Page):
+    """A member society's own area: its group edits below this page and nowhere else."""
+
+    society = models.OneToOneField(
+        "cms.MemberSociety",
+        verbose_name=_("成员学会"),
+        on_delete=models.PROTECT,
+        related_name="activities_page",
+    )
+    intro = RichTextField(_("简介"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = Page.content_panels + [FieldPanel("society"), FieldPanel("intro")]
+    parent_page_types = ["activities.ActivitiesIndexPage"]
+    subpage_types = ["activities.ActivityPage"]
+
+    class Meta:
+        verbose_name = _("成员学会活动页")
+        verbose_name_plural = _("成员学会活动页")
+
+
+class ActivityPage(Page):
+    start_date = models.DateField(_("开始日期"), default=today_in_shanghai)
+    end_date = models.DateField(
+        _("结束日期"), null=True, blank=True, help_text=_("多日活动填写；单日活动留空")
+    )
+    place = models.CharField(_("地点"), max_length=200, blank=True)
+    workstream = models.ForeignKey(
+        "cms.Workstream",
+        verbose_name=_("工作板块"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="activities",
+    )
+    kind = models.CharField(
+        _("活动类型"), max_length=20, choices=KIND_CHOICES, default=KIND_MEETING
+    )
+    summary = models.TextField(_("摘要"), max_length=1000)
+    body = StreamField(BodyBlock(), verbose_name=_("正文"), blank=True)
+    participants = models.CharField(
+        _("参加人员"), max_length=500, blank=True, help_text=_("例如：成员学会代表等 35 人")
+    )
+    # Set from the parent on save, so that listings filter by society without walking the tree.
+    society = models.ForeignKey(
+        "cms.MemberSociety",
+        verbose_name=_("成员学会"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="activities",
+    )
+    source = models.CharField(
+        _("来源"), max_length=20, choices=SOURCE_CHOICES, default=SOURCE_POSTED, editable=False
+    )
+    source_url = models.URLField(_("原文链接"), max_length=1000, blank=True)
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]),
+                FieldRowPanel([FieldPanel("kind"), FieldPanel("workstream")]),
+                FieldPanel("place"),
+                FieldPanel("participants"),
+            ],
+            heading=_("活动信息"),
+        ),
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        FieldPanel("source_url"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("place"),
+        index.SearchField("body"),
+        index.FilterField("start_date"),
+        index.FilterField("kind"),
+        index.FilterField("society"),
+        index.FilterField("workstream"),
+    ]
+    parent_page_types = ["activities.SocietyActivitiesPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("成员学会活动")
+        verbose_name_plural = _("成员学会活动")
+        indexes = [models.Index(fields=["start_date"], name="activity_start_date")]
+
+    @property
+    def last_day(self):
+        return self.end_date or self.start_date
+
+    def society_page(self):
+        parent = self.get_parent()
+        return parent.specific if parent is not None else None
+
+    def clean(self):
+        super().clean()
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("结束日期不能早于开始日期。")})
+
+    def save(self, *args, **kwargs):
+        parent = self.get_parent() if self.pk or self.path else None
+        if parent is not None:
+            society_id = (
+                SocietyActivitiesPage.objects.filter(pk=parent.pk)
+                .values_list("society_id", flat=True)
+                .first()
+            )
+            if society_id:
+                self.society_id = society_id
+        return super().save(*args, **kwargs)
