@@ -26,6 +26,15 @@ from cms.models.snippets import ensure_society_group
 WORKFLOW_NAME = "秘书处审核"
 # A society may draft and submit; publishing is the secretariat's.
 SOCIETY_PAGE_PERMISSIONS = ("add_page", "change_page")
+MODERATOR_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page")
+# Model permissions let Wagtail show the feeds menu; `permissions.FeedPermissionPolicy` narrows
+# them to the society's own feeds.
+SOCIETY_MODEL_PERMISSIONS = (
+    ("activities", "add_feed"),
+    ("activities", "change_feed"),
+    ("activities", "delete_feed"),
+    ("activities", "view_feed"),
+)
 SOCIETY_COLLECTION_PERMISSIONS = (
     ("wagtailimages", "add_image"),
     ("wagtailimages", "change_image"),
@@ -50,6 +59,17 @@ def ensure_moderation_workflow(index):
     task.groups.set([editors])
     WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
     WorkflowPage.objects.update_or_create(page=index, defaults={"workflow": workflow})
+    # Approving the last task publishes the page as the approver (Wagtail's
+    # publish_workflow_state checks publish permission), so the moderators need publish_page
+    # here — only on the activities, not on reports and news.
+    for codename in MODERATOR_PAGE_PERMISSIONS:
+        GroupPagePermission.objects.get_or_create(
+            group=editors,
+            page=index,
+            permission=Permission.objects.get(
+                content_type__app_label="wagtailcore", codename=codename
+            ),
+        )
     return workflow
 
 
@@ -60,23 +80,46 @@ def _society_slug(society):
 def ensure_society_page(society, index):
     page = SocietyActivitiesPage.objects.filter(society=society).first()
     if page is None:
+        # Created live without a revision: it has no content to moderate, and fifteen
+        # publications (log entries, signals) would make every society's set-up slow.
         page = SocietyActivitiesPage(
-            title=society.name, slug=_society_slug(society), society=society
+            title=society.name, slug=_society_slug(society), society=society, live=True
         )
         index.add_child(instance=page)
-        page.save_revision().publish()
     elif page.title != society.name:
         page.title = society.name
         page.save_revision().publish()
     return page
 
 
-def ensure_society_collection(society):
+def ensure_society_collection(society, group=None):
+    """The society's collection, found through its group's permission first so that a renamed
+    abbreviation renames the collection (its pictures stay with the society) instead of
+    starting an empty one."""
     name = f"成员学会·{society.abbreviation}"
-    collection = Collection.objects.filter(name=name).first()
+    collection = None
+    if group is not None:
+        collection = (
+            Collection.objects.filter(group_permissions__group=group)
+            .exclude(depth=1)
+            .order_by("pk")
+            .first()
+        )
+    if collection is None:
+        collection = Collection.objects.filter(name=name).first()
     if collection is None:
         collection = Collection.get_first_root_node().add_child(name=name)
+    elif collection.name != name and not Collection.objects.filter(name=name).exists():
+        collection.name = name
+        collection.save(update_fields=["name"])
     return collection
+
+
+def _grant_model_permissions(group):
+    for app_label, codename in SOCIETY_MODEL_PERMISSIONS:
+        group.permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
 
 
 def _grant_page_permissions(group, page):
@@ -106,12 +149,13 @@ def sync_society_area(society, index=None):
     if society.group_id != group.pk:
         MemberSociety.objects.filter(pk=society.pk).update(group=group)
         society.group = group
+    _grant_model_permissions(group)
     index = index or activities_index()
     if index is None:
         return None
     page = ensure_society_page(society, index)
     _grant_page_permissions(group, page)
-    _grant_collection_permissions(group, ensure_society_collection(society))
+    _grant_collection_permissions(group, ensure_society_collection(society, group))
     return page
 
 

@@ -7,7 +7,6 @@ month's nomination figures of one campaign, `stage:<round id>` for a review roun
 chair confirmed (完成初评 / 完成终评) in the period."""
 
 import datetime
-from dataclasses import dataclass
 
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
@@ -16,24 +15,12 @@ from django.utils import timezone
 from campaigns.models import CampaignPage, Milestone, Nomination, NominationEvent, ReviewRound
 from campaigns.models.nominations import PASSED
 from campaigns.models.review import FIRST, ROUND_CONFIRMED
+from cms.linked_entries import LinkedEntry, cn_date, cn_date_range
+from cms.linked_entries import sentence as _sentence
 
 MILESTONE = "milestone"
 FIGURE = "figure"
 STAGE = "stage"
-
-
-@dataclass(frozen=True)
-class LinkedEntry:
-    origin: str  # MILESTONE, FIGURE or STAGE
-    origin_key: str
-    workstream: object  # cms.Workstream
-    body: str
-    link_url: str
-    date: datetime.date
-
-    @property
-    def workstream_id(self):
-        return self.workstream.pk
 
 
 def entries_for(period_start, period_end):
@@ -59,26 +46,6 @@ def entries_for(period_start, period_end):
 
 
 # Milestones -----------------------------------------------------------------------------------
-
-
-def cn_date(day):
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def cn_date_range(start, end):
-    """`2021年12月7日至10日`, `2021年11月28日至12月3日`, `2021年12月30日至2022年1月2日`."""
-    if not end or end == start:
-        return cn_date(start)
-    if end.year != start.year:
-        return f"{cn_date(start)}至{cn_date(end)}"
-    if end.month != start.month:
-        return f"{cn_date(start)}至{end.month}月{end.day}日"
-    return f"{cn_date(start)}至{end.day}日"
-
-
-def _sentence(text):
-    text = text.strip()
-    return text if text.endswith(("。", "！", "？", "；", ".", "!", "?")) else f"{text}。"
 
 
 def milestone_text(milestone):

@@ -5,12 +5,20 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from activities.admin_views import SiteWidePageTypesUsageView
 from campaigns.views import ranking as ranking_views
 from campaigns.views.applicant import my_nominations
 from cms import accounts
+from cms.syndication import serve_page_file
 from reports.views import report_docx
 
 urlpatterns = [
+    # Wagtail's own report, with one more check for people limited to their own area.
+    path("admin/reports/page-types-usage/", SiteWidePageTypesUsageView.as_view()),
+    path(
+        "admin/reports/page-types-usage/results/",
+        SiteWidePageTypesUsageView.as_view(results_only=True),
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path(
@@ -27,6 +35,8 @@ urlpatterns = [
     path("review/", include("campaigns.review_urls")),
     path("", include(ranking_views.site_urlpatterns)),
     re_path(r"^(?P<path>(?:[\w\-]+/)+)report\.docx$", report_docx, name="report_docx"),
+    # Calendars of pages (`/activities/calendar.ics`): page URLs cannot hold a dot.
+    re_path(r"^(?P<path>(?:[\w\-]+/)*)(?P<filename>[\w\-]+\.ics)$", serve_page_file),
 ]
 
 if settings.DEBUG:

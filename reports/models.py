@@ -1,4 +1,5 @@
 from itertools import groupby
+from types import SimpleNamespace
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -6,6 +7,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, Panel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
@@ -59,6 +61,105 @@ class ReportIndexPage(Page):
         return context
 
 
+INCLUDE_ACTIVITY = "include_activity"
+
+
+class PeriodPanel(FieldRowPanel):
+    """The period fields, led by an invisible save button: pressing Enter in a field submits the
+    form with the first submit button, which would otherwise be an activity's 收入月报."""
+
+    class BoundPanel(FieldRowPanel.BoundPanel):
+        template_name = "reports/admin/period_panel.html"
+
+
+class ActivitySuggestionsPanel(Panel):
+    """The published member-society activities of the report's period that its progress section
+    does not include yet, under their workstreams, each with a 收入月报 button. The button submits
+    the edit form (the editor's unsaved changes are saved with it, as a draft);
+    `MonthlyReportForm` appends the activity as a linked entry."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "reports/admin/activity_suggestions_panel.html"
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            page = self.instance
+            context["saved"] = bool(page.pk and page.period_start and page.period_end)
+            context["groups"] = self.groups(page) if context["saved"] else []
+            context["button_name"] = INCLUDE_ACTIVITY
+            return context
+
+        def groups(self, page):
+            from activities.reporting import pages_and_entries
+            from cms.linked_entries import cn_date_range
+
+            included = {e.origin_key for e in page.progress_entries.all() if e.is_linked}
+            period = page.period
+            items = [
+                SimpleNamespace(
+                    id=activity.pk,
+                    title=activity.title,
+                    url=entry.link_url,
+                    when=cn_date_range(activity.start_date, activity.end_date),
+                    society=activity.society.name if activity.society_id else "",
+                    workstream=entry.workstream,
+                    workstream_id=entry.workstream_id,
+                )
+                for activity, entry in pages_and_entries(period.start, period.end)
+                if entry.origin_key not in included
+            ]
+            return group_by_workstream(items)
+
+
+class MonthlyReportForm(WagtailAdminPageForm):
+    """The report's edit form, which also includes an activity when the editor clicked its
+    收入月报 (`ActivitySuggestionsPanel`): the activity becomes a linked entry at the end of the
+    progress section, kept in step by the sync from then on."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        self.activity_entry = None
+        raw = self.data.get(INCLUDE_ACTIVITY)
+        if raw is None:
+            return cleaned_data
+        page = self.instance
+        if not (page.pk and page.period_start and page.period_end):
+            self.add_error(None, _("请先保存月报，再从报告期内的成员学会活动中选择收入。"))
+            return cleaned_data
+        from activities.reporting import entry_for, origin_key
+
+        # The period the suggestions were listed for: the report's, not a period being edited.
+        entry = None
+        if raw.isascii() and raw.isdigit() and len(raw) < 19:  # a page id, never an overflow
+            entry = entry_for(int(raw), page.period.start, page.period.end)
+        if entry is None:
+            self.add_error(None, _("所选活动不是本报告期内已发布的成员学会活动，未能收入月报。"))
+        elif origin_key(int(raw)) in {
+            e.origin_key for e in page.progress_entries.all() if e.is_linked
+        }:
+            self.add_error(None, _("该活动已收入本月报。"))
+        else:
+            self.activity_entry = entry
+        return cleaned_data
+
+    def save(self, commit=True):
+        page = super().save(commit=False)
+        entry = getattr(self, "activity_entry", None)
+        if entry is not None:
+            from reports.sync import new_entry
+
+            entries = list(page.progress_entries.all())
+            # Added as the sync adds an entry, so that its next run changes nothing.
+            if entry.origin_key not in {e.origin_key for e in entries if e.is_linked}:
+                added = new_entry(ProgressEntry, entry)
+                added.sort_order = len(entries)
+                page.progress_entries.add(added)
+        if commit:
+            page.save()
+            self._save_m2m()
+        return page
+
+
 class MonthlyReportPage(Page):
     period_start = models.DateField(
         _("起始月份"), help_text=_("报告期的第一个月（选该月任一日即可）")
@@ -69,11 +170,12 @@ class MonthlyReportPage(Page):
     )
 
     content_panels = [
-        FieldRowPanel([FieldPanel("period_start"), FieldPanel("period_end")], heading=_("报告期")),
+        PeriodPanel([FieldPanel("period_start"), FieldPanel("period_end")], heading=_("报告期")),
         MultiFieldPanel(
             [InlinePanel("progress_entries", label=_("进展条目"))],
             heading=_("一、当月总体进展情况"),
         ),
+        ActivitySuggestionsPanel(heading=_("成员学会活动（建议收入）")),
         MultiFieldPanel(
             [InlinePanel("press_releases", label=_("新闻稿"))],
             heading=_("二、重点推进情况（新闻稿）"),
@@ -90,6 +192,7 @@ class MonthlyReportPage(Page):
     dismissed_source_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     promote_panels = [FieldPanel("search_description")]
+    base_form_class = MonthlyReportForm
     search_fields = Page.search_fields + [
         # Hidden entries are not shown, so they are not found either.
         index.SearchField("entries_text"),

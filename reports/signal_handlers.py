@@ -1,19 +1,21 @@
 """The reports listen; the sources never write into a report.
 
-A change to a milestone, a campaign or a nomination enqueues a sync of the reports it concerns
-(`reports.tasks`, eager in the embedded default) once the change is committed; a new report gets
-its linked entries the same way. The sync itself is idempotent, so a change heard twice costs a
-comparison, never a duplicate."""
+A change to a milestone, a campaign, a nomination or a member society's activity enqueues a sync
+of the reports it concerns (`reports.tasks`, eager in the embedded default) once the change is
+committed; a new report gets its linked entries the same way. The sync itself is idempotent, so
+a change heard twice costs a comparison, never a duplicate."""
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
-from wagtail.signals import page_published, page_unpublished
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from activities.models import ActivityPage
 from campaigns.models import CampaignPage, Milestone, Nomination, NominationEvent, ReviewRound
 from campaigns.models.nominations import PASSED
 from reports.models import MonthlyReportPage
+from reports.periods import add_months, first_of_month
 
 
 @receiver(page_published, sender=MonthlyReportPage)
@@ -68,6 +70,14 @@ def report_published(sender, instance, **kwargs):
 
     clear_source_changed(instance)
     enqueue_sync_for_report(instance.pk)
+    enqueue_export(instance.pk)
+
+
+def enqueue_export(report_id):
+    """Build the published report's Word file ahead of its first download."""
+    from reports.tasks import export_report_task
+
+    transaction.on_commit(lambda: export_report_task.delay(report_id), robust=True)
 
 
 @receiver(post_save, sender=MonthlyReportPage)
@@ -183,3 +193,57 @@ def review_round_saved(sender, instance, raw=False, **kwargs):
 @receiver(post_delete, sender=ReviewRound)
 def review_round_deleted(sender, instance, **kwargs):
     enqueue_sync_for_dates([instance.confirmed_at])
+
+
+# Member societies' activities: a report keeps those an editor included in step ---------------
+
+
+def activity_days(start, end=None):
+    """A day in each month from `start` to `end`: the reports concerned are found by month
+    (`reports.sync.reports_affected_by`), and a multi-month activity belongs to each."""
+    if start is None:
+        return []
+    last = first_of_month(end or start)
+    days, month = [start], add_months(first_of_month(start), 1)
+    while month <= last:
+        days.append(month)
+        month = add_months(month, 1)
+    return days
+
+
+@receiver(page_published, sender=ActivityPage)
+@receiver(page_unpublished, sender=ActivityPage)
+@receiver(post_page_move, sender=ActivityPage)
+def activity_changed(sender, instance, **kwargs):
+    """Published again (a new title, summary, workstream), unpublished (its entry goes) or moved
+    (another society, another address). Dates come from the row: a moved page may be generic."""
+    dates = (
+        ActivityPage.objects.filter(pk=instance.pk).values_list("start_date", "end_date").first()
+    )
+    if dates:
+        enqueue_sync_for_dates(activity_days(*dates))
+
+
+@receiver(pre_save, sender=ActivityPage)
+def remember_activity_dates(sender, instance, raw=False, **kwargs):
+    """Publishing an activity moved from July to August must update July's report too."""
+    instance._reports_previous_dates = (
+        ActivityPage.objects.filter(pk=instance.pk, live=True)
+        .values_list("start_date", "end_date")
+        .first()
+        if instance.pk and not raw
+        else None
+    )
+
+
+@receiver(post_save, sender=ActivityPage)
+def activity_saved(sender, instance, raw=False, **kwargs):
+    previous = getattr(instance, "_reports_previous_dates", None)
+    if raw or previous is None or previous == (instance.start_date, instance.end_date):
+        return
+    enqueue_sync_for_dates(activity_days(*previous))
+
+
+@receiver(post_delete, sender=ActivityPage)
+def activity_deleted(sender, instance, **kwargs):
+    enqueue_sync_for_dates(activity_days(instance.start_date, instance.end_date))

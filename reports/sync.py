@@ -1,8 +1,13 @@
 """Keep a report's linked entries in step with their sources.
 
-The other apps say what belongs in a period (`campaigns.reporting.entries_for`); a report's
-progress section gets the entries of its own period, its plan section the milestones of the month
-after. `sync_report` compares by `origin_key` and is idempotent:
+The other apps say what belongs in a period (`campaigns.reporting.entries_for`,
+`activities.reporting.entries_for`); a report's progress section gets the entries of its own
+period, its plan section the milestones of the month after. Campaign entries are automatic;
+activities are opt-in: an editor includes one from the suggestions on the report's edit view,
+and from then on the sync keeps it in step like a milestone (or removes it when the activity is
+unpublished or deleted), but it never adds an activity by itself.
+
+`sync_report` compares by `origin_key` and is idempotent:
 
 * it builds on the report's latest revision, so an editor's unpublished changes are kept;
 * it adds what is missing (at the end of its section), updates what follows its source, removes
@@ -42,25 +47,56 @@ SECTION_NAMES = {PROGRESS: "一、当月总体进展情况", PLANS: "三、下�
 
 
 def _sources():
-    # Each app that feeds the reports offers `entries_for(start, end)`; activities will join.
+    """(automatic, opt-in): each app that feeds the reports offers `entries_for(start, end)`.
+    What an automatic source reports for a period belongs in the report; what an opt-in source
+    reports (member societies' activities) belongs there only once an editor included it."""
+    from activities.reporting import entries_for as activity_entries
     from campaigns.reporting import entries_for as campaign_entries
 
-    return [campaign_entries]
+    return [campaign_entries], [activity_entries]
 
 
-def desired_entries(report):
-    """{section: [linked entry, …]} that the sources want in this report now."""
+def included_keys(entries):
+    """The origin keys of the linked entries among `entries`: for an opt-in source, what an
+    editor included (and has not deleted since)."""
+    return {entry.origin_key for entry in entries if entry.is_linked}
+
+
+def desired_entries(report, included=None):
+    """{section: [linked entry, …]} that the sources want in this report now. `included`: the
+    origin keys the report's progress section holds (by default the report's own entries, i.e.
+    the live content of a page, a revision's content of a revision object); an opt-in entry is
+    wanted only if it is among them, so the sync never adds one by itself."""
+    if included is None:
+        included = included_keys(report.progress_entries.all())
     period = report.period
     following = period.next_month()
+    automatic, opt_in = _sources()
     progress, plans = [], []
-    for entries_for in _sources():
+    for entries_for in automatic:
         progress += entries_for(period.start, period.end)
         plans += [
             entry
             for entry in entries_for(following.start, following.end)
             if entry.origin == ORIGIN_MILESTONE
         ]
+    for entries_for in opt_in:
+        progress += [
+            entry for entry in entries_for(period.start, period.end) if entry.origin_key in included
+        ]
     return {PROGRESS: progress, PLANS: plans}
+
+
+def new_entry(model, wanted):
+    """A report entry (`ProgressEntry`/`PlanEntry`) linked to the source entry `wanted`."""
+    return model(
+        workstream=wanted.workstream,
+        body=wanted.body,
+        synced_body=wanted.body,
+        origin=wanted.origin,
+        origin_key=wanted.origin_key,
+        link_url=wanted.link_url,
+    )
 
 
 def fingerprint(desired):
@@ -162,14 +198,7 @@ def reconcile(entries, desired, model):
         if wanted.origin_key in seen:
             continue
         seen.add(wanted.origin_key)
-        entry = model(
-            workstream=wanted.workstream,
-            body=wanted.body,
-            synced_body=wanted.body,
-            origin=wanted.origin,
-            origin_key=wanted.origin_key,
-            link_url=wanted.link_url,
-        )
+        entry = new_entry(model, wanted)
         changes.added.append(entry)
         result.append(entry)
     return result, changes
@@ -194,10 +223,11 @@ def sync_report(report, user=None):
         report = MonthlyReportPage.objects.select_for_update().filter(pk=report.pk).first()
         if report is None:  # deleted meanwhile
             return None
-        desired = desired_entries(report)
+        latest = report.get_latest_revision_as_object()
+        # Opt-in entries stay as long as the latest revision (the editors' work) holds them.
+        desired = desired_entries(report, included_keys(latest.progress_entries.all()))
         published = report.has_been_published
         live_state = _live_state(report) if published else None
-        latest = report.get_latest_revision_as_object()
         result = SyncResult(report=report)
         new_lists = {}
         for section, model in SECTION_MODELS.items():

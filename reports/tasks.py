@@ -46,3 +46,19 @@ def sync_report_task(report_id, created=False):
 @shared_task(name="reports.tasks.sync_all_reports", **RETRY)
 def sync_all_reports_task():
     return _changed(sync.sync_all_reports())
+
+
+# Writing the file may fail for a moment (storage); the task is idempotent, so retrying is safe.
+EXPORT_RETRY = {**RETRY, "autoretry_for": (DatabaseError, OSError)}
+
+
+@shared_task(name="reports.tasks.export_report", **EXPORT_RETRY)
+def export_report_task(report_id):
+    """Build and store a published report's Word file ahead of its first download."""
+    from reports.export_store import build_stored_export
+    from reports.models import MonthlyReportPage
+
+    report = MonthlyReportPage.objects.filter(pk=report_id, live=True).first()
+    if report is None:
+        return None
+    return build_stored_export(report, report.get_site())

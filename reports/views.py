@@ -8,15 +8,14 @@ from django.utils.translation import gettext as _
 from wagtail import hooks
 from wagtail.models import Page
 
-from reports.docx_export import DOCX_CONTENT_TYPE, export_report
+from reports.docx_export import DOCX_CONTENT_TYPE
+from reports.export_store import stored_export
 from reports.models import MonthlyReportPage
 from reports.sync import discard_source_changes
 
 
 def _docx_response(page, request, args, kwargs):
-    response = HttpResponse(
-        export_report(page, site=page.get_site()), content_type=DOCX_CONTENT_TYPE
-    )
+    response = HttpResponse(stored_export(page, page.get_site()), content_type=DOCX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="report-{page.slug}.docx"'
     response["Cache-Control"] = "private, no-store"
     return response

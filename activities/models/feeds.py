@@ -62,6 +62,9 @@ class Feed(models.Model):
         _("HTTP 状态码"), null=True, blank=True, editable=False
     )
     last_error = models.TextField(_("最近错误"), blank=True, editable=False)
+    # What was odd about the last successful fetch (an encoding guessed, a repeated id, an entry
+    # without date): worth a look, not a failure.
+    last_warning = models.TextField(_("最近提示"), blank=True, editable=False)
     consecutive_failures = models.PositiveIntegerField(_("连续失败次数"), default=0, editable=False)
     next_fetch_at = models.DateTimeField(_("下次抓取"), null=True, blank=True, editable=False)
     # A worker holds the feed until this time; another worker skips it meanwhile.

@@ -7,11 +7,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from activities.month_calendar import cn_date_range
 from cms.blocks import BodyBlock
 from cms.models.pages import today_in_shanghai
 
@@ -45,8 +46,80 @@ class ActivitiesIndexPage(RoutablePageMixin, Page):
     subpage_types = ["activities.SocietyActivitiesPage"]
     max_count = 1
 
+    # Files whose names Wagtail's page URLs cannot end in (`cms.syndication.serve_page_file`
+    # serves `/activities/calendar.ics` through the route named here).
+    file_routes = {"calendar.ics": "ical"}
+
     class Meta:
         verbose_name = _("成员学会活动栏目")
+
+    # The views live in `activities.views`, `activities.syndication` and `activities.ical`;
+    # they import the models, hence the imports inside the routes.
+
+    @path("")
+    def index_route(self, request, *args, **kwargs):
+        from activities.views import list_context
+
+        context = list_context(request, self)
+        society = context["filters"].get("society")
+        context["feed_links"] = self.feed_links(
+            request, query=f"society={society}" if society else ""
+        )
+        return self.render(request, context_overrides=context)
+
+    @path("calendar/", name="calendar")
+    def calendar_this_month(self, request):
+        from activities.views import calendar_context
+
+        return self.render(
+            request,
+            template="activities/activities_calendar.html",
+            context_overrides={
+                **calendar_context(request, self),
+                "feed_links": self.feed_links(request),
+            },
+        )
+
+    @re_path(r"^calendar/(?P<year>\d{4})/(?P<month>\d{2})/$", name="calendar_month")
+    def calendar_month(self, request, year, month):
+        from activities.views import calendar_context
+
+        return self.render(
+            request,
+            template="activities/activities_calendar.html",
+            context_overrides={
+                **calendar_context(request, self, int(year), int(month)),
+                "feed_links": self.feed_links(request),
+            },
+        )
+
+    @path("rss/", name="rss")
+    def rss_feed(self, request):
+        from activities.syndication import ActivitiesRssFeed
+
+        return ActivitiesRssFeed(self)(request)
+
+    @path("atom/", name="atom")
+    def atom_feed(self, request):
+        from activities.syndication import ActivitiesAtomFeed
+
+        return ActivitiesAtomFeed(self)(request)
+
+    @path("ical/", name="ical")
+    def ical_feed(self, request):
+        from activities.ical import activities_calendar_response
+
+        return activities_calendar_response(request, self)
+
+    def feed_links(self, request, query=""):
+        """(type, title, url) of the feeds, for `<link rel="alternate">` and the page's links."""
+        base = self.get_url(request)
+        suffix = f"?{query}" if query else ""
+        return [
+            ("application/rss+xml", _("RSS 订阅"), base + self.reverse_subpage("rss") + suffix),
+            ("application/atom+xml", _("Atom 订阅"), base + self.reverse_subpage("atom") + suffix),
+            ("text/calendar", _("日历订阅（iCalendar）"), base + self.reverse_subpage("ical")),
+        ]
 
 
 class SocietyActivitiesPage(Page):
@@ -67,6 +140,20 @@ class SocietyActivitiesPage(Page):
     class Meta:
         verbose_name = _("成员学会活动页")
         verbose_name_plural = _("成员学会活动页")
+
+    def get_context(self, request, *args, **kwargs):
+        from activities.views import list_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(list_context(request, self, with_society=False))
+        # Wagtail's routing has already fetched the parent; `specific` costs one query.
+        index = self.get_parent().specific
+        context["activities_index"] = index
+        if isinstance(index, ActivitiesIndexPage):
+            context["feed_links"] = index.feed_links(
+                request, query=f"society={self.society.abbreviation}"
+            )
+        return context
 
 
 class ActivityPage(Page):
@@ -140,6 +227,18 @@ class ActivityPage(Page):
     @property
     def last_day(self):
         return self.end_date or self.start_date
+
+    @property
+    def date_range_display(self):
+        """`2021年7月9日至10日`."""
+        return cn_date_range(self.start_date, self.end_date)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        society_page = self.get_parent()
+        context["society_page"] = society_page
+        context["activities_index"] = society_page.get_parent() if society_page else None
+        return context
 
     def society_page(self):
         parent = self.get_parent()

@@ -26,12 +26,16 @@ SLOT_PDF = "pdf"
 SLOT_KINDS = [(SLOT_WORD, _("Word 表格")), (SLOT_VIDEO, _("视频（MP4/MOV）")), (SLOT_PDF, _("PDF"))]
 
 
-class CampaignIndexPage(Page):
+class CampaignIndexPage(RoutablePageMixin, Page):
     intro = RichTextField(_("简介"), blank=True, features=["bold", "italic", "link"])
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     parent_page_types = ["cms.HomePage"]
     subpage_types = ["campaigns.CampaignPage"]
+
+    # `cms.syndication.serve_page_file` serves `/campaigns/milestones.ics` through this route
+    # (Wagtail's page URLs cannot end in a file name).
+    file_routes = {"milestones.ics": "milestones_ical"}
 
     class Meta:
         verbose_name = _("征集活动栏目")
@@ -42,6 +46,13 @@ class CampaignIndexPage(Page):
             CampaignPage.objects.live().public().child_of(self).order_by("-year", "title")
         )
         return context
+
+    @path("ical/", name="milestones_ical")
+    def milestones_ical(self, request):
+        """The milestones of the live campaigns as an iCalendar feed (`campaigns.ical`)."""
+        from campaigns.ical import milestones_calendar_response
+
+        return milestones_calendar_response(request, self)
 
 
 class CampaignPage(RoutablePageMixin, Page):

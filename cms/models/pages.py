@@ -3,6 +3,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
@@ -44,7 +45,7 @@ class StandardPage(Page):
         verbose_name = _("普通页面")
 
 
-class NewsIndexPage(Page):
+class NewsIndexPage(RoutablePageMixin, Page):
     intro = RichTextField(_("简介"), blank=True, features=["bold", "italic", "link"])
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -69,7 +70,30 @@ class NewsIndexPage(Page):
             page_obj = paginator.page(1)
         context["page_obj"] = page_obj
         context["news"] = page_obj.object_list
+        context["feed_links"] = self.feed_links(request)
         return context
+
+    # The feeds (`cms.syndication`) import the models, hence the imports inside the routes.
+
+    @path("rss/", name="rss")
+    def rss_feed(self, request):
+        from cms.syndication import NewsRssFeed
+
+        return NewsRssFeed(self)(request)
+
+    @path("atom/", name="atom")
+    def atom_feed(self, request):
+        from cms.syndication import NewsAtomFeed
+
+        return NewsAtomFeed(self)(request)
+
+    def feed_links(self, request):
+        """(type, title, url) of the news feeds, for `<link rel="alternate">`."""
+        base = self.get_url(request)
+        return [
+            ("application/rss+xml", _("新闻 RSS 订阅"), base + self.reverse_subpage("rss")),
+            ("application/atom+xml", _("新闻 Atom 订阅"), base + self.reverse_subpage("atom")),
+        ]
 
 
 class NewsPage(Page):

@@ -162,14 +162,15 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", None)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
+# Keyed by the periodic job each task wraps (`cms.jobs`): `run_periodic_jobs` runs the same jobs.
 CELERY_BEAT_SCHEDULE = {
-    "publish-scheduled": {"task": "cms.tasks.publish_scheduled", "schedule": 300.0},
+    "publish_scheduled": {"task": "cms.tasks.publish_scheduled", "schedule": 300.0},
     # A safety net: signals sync reports at once; this catches anything a lost task missed.
-    "sync-reports": {"task": "reports.tasks.sync_all_reports", "schedule": 3600.0},
+    "sync_reports": {"task": "reports.tasks.sync_all_reports", "schedule": 3600.0},
     # Notices close the day after their last day; hourly is soon enough after midnight.
-    "close-notices": {"task": "campaigns.tasks.close_notices", "schedule": 3600.0},
+    "close_notices": {"task": "campaigns.tasks.close_notices", "schedule": 3600.0},
     # Each feed has its own interval; this only picks the feeds that are due.
-    "ingest-due-feeds": {"task": "activities.tasks.ingest_due_feeds", "schedule": 300.0},
+    "ingest_feeds": {"task": "activities.tasks.ingest_due_feeds", "schedule": 300.0},
 }
 
 # Feed ingestion (activities.fetch): what one fetch may cost, and whether feeds may live on

@@ -530,7 +530,7 @@ def test_the_job_is_registered_and_scheduled(settings):
     from cms.jobs import all_jobs
 
     assert "close_notices" in all_jobs()
-    assert settings.CELERY_BEAT_SCHEDULE["close-notices"]["task"] == close_notices.name
+    assert settings.CELERY_BEAT_SCHEDULE["close_notices"]["task"] == close_notices.name
     assert close_notices.name == "campaigns.tasks.close_notices"
 
 

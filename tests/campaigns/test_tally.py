@@ -681,7 +681,7 @@ def test_ranking_view_queries(campaign, experts, users, count, django_assert_max
             give(round, nomination, expert, (index + offset) % 10, 5, 5)
     client = login(users["editor"])
     client.get(url("ranking", round))
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(19):
         response = client.get(url("ranking", round))
     assert response.status_code == 200
     assert response.content.decode().count('class="ranking-row"') == count

@@ -70,3 +70,21 @@ def test_demo_accounts_are_printed(capsys):
     out = capsys.readouterr().out
     for account in DEMO_ACCOUNTS:
         assert account.username in out and account.password in out
+
+
+def test_demo_activities_are_browsable_and_one_waits_for_the_secretariat(client):
+    from activities.models import ActivityPage, Feed, SocietyActivitiesPage
+
+    call_command("load_demo")
+    assert SocietyActivitiesPage.objects.count() == MemberSociety.objects.count()
+    seminar = ActivityPage.objects.get(slug="internet-era-seminar-2021-03-26")
+    assert seminar.live and seminar.society.abbreviation == "CMES"
+    assert "南京" in client.get(seminar.url).content.decode()
+    assert "制造业企业如何迈入互联网时代" in client.get("/activities/").content.decode()
+
+    waiting = ActivityPage.objects.get(slug="demo-submitted-visit")
+    assert not waiting.live
+    assert waiting.current_workflow_task.name == "秘书处审核"
+    assert client.get(waiting.url or "/activities/cmes/demo-submitted-visit/").status_code == 404
+    # The demo feed is registered but makes no request to the outside world.
+    assert not Feed.objects.get(society__abbreviation="CIS").active

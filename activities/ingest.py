@@ -1,0 +1,486 @@
+"""Ingest member-society feeds: every new entry becomes a draft activity in the secretariat's
+moderation queue ("秘书处审核"), once.
+
+* One worker at a time per feed: a lease taken with one conditional UPDATE (`_acquire`).
+* Each entry is identified within its feed by its id (GUID), else its link, else a hash of its
+  title and text; a `FeedEntry` is written for it in the same transaction as its draft, and the
+  unique (feed, key) constraint turns a second worker's insert into a skip. The `FeedEntry`
+  stays when a moderator rejects or deletes the draft, so the entry never comes back.
+* Failures never touch what was ingested before; the feed backs off exponentially
+  (interval × 2^failures, at most a day), is shown unhealthy after `UNHEALTHY_AFTER` failures
+  in a row, and stops for good on HTTP 410."""
+
+import datetime
+import hashlib
+import html
+import logging
+import re
+import uuid
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+import nh3
+from django.db import DatabaseError, IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from lxml import html as lxml_html
+from wagtail.rich_text import RichText
+
+from activities.fetch import FeedGone, FetchError, fetch
+from activities.models import ActivityPage, Feed, FeedEntry, SocietyActivitiesPage
+from activities.models import feeds as feed_models
+from activities.models import pages as page_models
+from activities.parse import ParseError, parse
+
+logger = logging.getLogger(__name__)
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+# Long enough for the slowest allowed download and the drafts it creates; a worker that died
+# holding the lease only delays the feed by this much.
+LEASE = datetime.timedelta(minutes=10)
+MAX_BACKOFF = datetime.timedelta(hours=24)
+SUMMARY_LENGTH = 300
+TITLE_FROM_TEXT_LENGTH = 40
+NO_TITLE = "（无标题）"
+
+# What the body's rich text (cms.blocks.BodyBlock paragraph: bold, italic, link, ol, ul) holds.
+BODY_TAGS = {"p", "br", "b", "strong", "i", "em", "a", "ul", "ol", "li"}
+BODY_BLOCKS = {"p", "ul", "ol"}
+_HEADING_OPEN = re.compile(r"<h[1-6](\s[^>]*)?>", re.IGNORECASE)
+_HEADING_CLOSE = re.compile(r"</h[1-6]\s*>", re.IGNORECASE)
+_DIV_OPEN = re.compile(r"<(div|section|article|blockquote)(\s[^>]*)?>", re.IGNORECASE)
+_DIV_CLOSE = re.compile(r"</(div|section|article|blockquote)\s*>", re.IGNORECASE)
+_BLOCK_END = re.compile(r"</(p|div|li|h[1-6]|tr|blockquote)\s*>|<br\s*/?>", re.IGNORECASE)
+_SPACES = re.compile(r"\s+")
+_EMPTY_LINK = re.compile(r'<a(?:\s+href="")?\s*>(.*?)</a>', re.S)
+
+# Title words → kind, the first match wins (云课堂 before 培训 and 会议: a cloud class is a
+# class even when it is about a meeting).
+KIND_WORDS = [
+    (("云课堂",), page_models.KIND_CLASS),
+    (("论坛",), page_models.KIND_FORUM),
+    (("培训",), page_models.KIND_TRAINING),
+    (("调研", "走访"), page_models.KIND_VISIT),
+    (("会议", "年会", "研讨会"), page_models.KIND_MEETING),
+]
+
+
+@dataclass
+class IngestResult:
+    feed: Feed
+    created: int = 0
+    duplicates: int = 0
+    warnings: list = field(default_factory=list)
+    error: str = ""
+    status: str = ""
+    # Why nothing was done: another worker holds the feed, it is not due, or it is inactive.
+    skipped: str = ""
+    pages: list = field(default_factory=list)
+
+    @property
+    def ok(self):
+        return not self.error and not self.skipped
+
+    def summary(self):
+        name = str(self.feed)
+        society = getattr(self.feed.society, "abbreviation", "")
+        head = f"{name}（{society}）" if society else name
+        if self.skipped:
+            return _("%(feed)s：%(reason)s") % {"feed": head, "reason": self.skipped}
+        if self.error:
+            line = _("%(feed)s：抓取失败：%(error)s") % {"feed": head, "error": self.error}
+        elif self.status == feed_models.STATUS_NOT_MODIFIED:
+            line = _("%(feed)s：无更新（HTTP 304）") % {"feed": head}
+        else:
+            line = _("%(feed)s：新增 %(created)s 条，跳过重复 %(duplicates)s 条") % {
+                "feed": head,
+                "created": self.created,
+                "duplicates": self.duplicates,
+            }
+        if self.warnings:
+            line += _("；提示：%(warnings)s") % {"warnings": "；".join(self.warnings)}
+        return line
+
+
+# Text and HTML ----------------------------------------------------------------------------------
+
+
+def plain_text(markup):
+    """The text of an HTML fragment, on one line (scripts and styles dropped, not shown)."""
+    if not markup:
+        return ""
+    spaced = _BLOCK_END.sub(lambda m: m.group(0) + " ", markup)
+    text = html.unescape(nh3.clean(spaced, tags=set()))
+    return _SPACES.sub(" ", text).strip()
+
+
+def _truncate(text, length):
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+def _wrap_inline_runs(markup):
+    """Put text and inline elements that sit between blocks into paragraphs, so the rich text
+    holds blocks only (what the editor expects)."""
+    fragments = lxml_html.fragments_fromstring(markup) if markup.strip() else []
+    out = []
+    run = []
+
+    def flush():
+        text = "".join(run).strip()
+        if text:
+            out.append(f"<p>{text}</p>")
+        run.clear()
+
+    for fragment in fragments:
+        if isinstance(fragment, str):
+            run.append(html.escape(fragment, quote=False))
+            continue
+        serialised = lxml_html.tostring(fragment, encoding="unicode", with_tail=False)
+        if fragment.tag in BODY_BLOCKS:
+            flush()
+            out.append(serialised)
+        else:
+            run.append(serialised)
+        if fragment.tail:
+            run.append(html.escape(fragment.tail, quote=False))
+    flush()
+    return "".join(out)
+
+
+def sanitise_body(markup):
+    """Entry HTML → rich text the body paragraph accepts. feedparser has sanitised it once, but
+    not links, authors or enclosures, and its allowlist is wider than ours: everything is
+    cleaned again here (no script, iframe, event attributes or non-http(s) links)."""
+    if not markup:
+        return ""
+    markup = _HEADING_OPEN.sub("<p><b>", markup)
+    markup = _HEADING_CLOSE.sub("</b></p>", markup)
+    markup = _DIV_OPEN.sub("<p>", markup)
+    markup = _DIV_CLOSE.sub("</p>", markup)
+    cleaned = nh3.clean(
+        markup,
+        tags=BODY_TAGS,
+        attributes={"a": {"href"}},
+        url_schemes={"http", "https"},
+        link_rel=None,
+        strip_comments=True,
+    )
+    # A link whose address was removed (javascript:, data:… by nh3 or feedparser) is left as
+    # its text.
+    cleaned = _EMPTY_LINK.sub(r"\1", cleaned)
+    return _wrap_inline_runs(cleaned)
+
+
+def guess_kind(title):
+    for words, kind in KIND_WORDS:
+        if any(word in title for word in words):
+            return kind
+    return page_models.KIND_OTHER
+
+
+def _http_url(value):
+    value = (value or "").strip()
+    return value if value.lower().startswith(("http://", "https://")) else ""
+
+
+# Entries ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Item:
+    """What is kept of one parsed entry."""
+
+    guid: str
+    link: str
+    title: str
+    html: str
+    summary: str
+    published: datetime.date | None
+    content_hash: str
+
+    @property
+    def key(self):
+        if self.guid:
+            identity = "id:" + self.guid
+        elif self.link:
+            identity = "link:" + self.link
+        else:
+            identity = "hash:" + self.content_hash
+        return hashlib.sha256(identity.encode("utf-8")).hexdigest()
+
+    @property
+    def label(self):
+        return self.title or self.guid or self.link or self.content_hash[:12]
+
+
+def _entry_html(entry):
+    for content in entry.get("content") or []:
+        value = content.get("value") or ""
+        if value.strip():
+            if content.get("type") == "text/plain":
+                return "<p>" + html.escape(value) + "</p>"
+            return value
+    summary = entry.get("summary") or ""
+    detail = entry.get("summary_detail") or {}
+    if summary and detail.get("type") == "text/plain":
+        return "<p>" + html.escape(summary) + "</p>"
+    return summary
+
+
+def _entry_date(entry):
+    for name in ("published_parsed", "updated_parsed", "created_parsed"):
+        parsed = entry.get(name)
+        if parsed:
+            moment = datetime.datetime(*parsed[:6], tzinfo=datetime.UTC)
+            return moment.astimezone(SHANGHAI).date()
+    return None
+
+
+def to_item(entry):
+    body_html = _entry_html(entry)
+    title = plain_text(entry.get("title") or "")
+    text = plain_text(body_html)
+    content_hash = hashlib.sha256(f"{title}\n{text}".encode()).hexdigest()
+    summary = plain_text(entry.get("summary") or "") or text
+    return Item(
+        guid=(entry.get("id") or "").strip()[:1000],
+        link=(entry.get("link") or "").strip()[:1000],
+        title=title,
+        html=body_html,
+        summary=summary,
+        published=_entry_date(entry),
+        content_hash=content_hash,
+    )
+
+
+def _already_ingested(feed, item):
+    """The `FeedEntry` this item repeats, if any: same key; or, by the item's own identity,
+    the same GUID, else the same link, else the same title and text."""
+    entries = FeedEntry.objects.filter(feed=feed)
+    match = models.Q(key=item.key)
+    if item.guid:
+        # Also an entry first seen without a GUID under the same link (GUIDs added later).
+        match |= models.Q(guid=item.guid)
+        if item.link:
+            match |= models.Q(guid="", link=item.link)
+    elif item.link:
+        match |= models.Q(link=item.link)
+    else:
+        match |= models.Q(guid="", link="", content_hash=item.content_hash)
+    return entries.filter(match).exists()
+
+
+def _draft(item, today, warnings):
+    title = item.title
+    if not title:
+        text = plain_text(item.html) or item.summary
+        title = _truncate(text, TITLE_FROM_TEXT_LENGTH) if text else NO_TITLE
+    title = _truncate(title, 255)
+    start_date = item.published
+    if start_date is None:
+        start_date = today
+        warnings.append(
+            _("条目《%(title)s》没有日期，已按抓取当天（%(day)s）登记")
+            % {"title": title, "day": today.isoformat()}
+        )
+    summary = _truncate(item.summary, SUMMARY_LENGTH) or title
+    body_html = sanitise_body(item.html)
+    return ActivityPage(
+        title=title,
+        start_date=start_date,
+        summary=summary,
+        body=[("paragraph", RichText(body_html))] if body_html else [],
+        kind=guess_kind(title),
+        source=page_models.SOURCE_FEED,
+        source_url=_http_url(item.link),
+        live=False,
+    )
+
+
+def _store(feed, society_page, item, today, warnings):
+    """Write the entry and its draft together. Returns the page, or None when another worker
+    stored the same entry first (nothing of this attempt is left)."""
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                entry = FeedEntry.objects.create(
+                    feed=feed,
+                    key=item.key,
+                    guid=item.guid,
+                    link=item.link,
+                    content_hash=item.content_hash,
+                    title=item.title[:500],
+                    published=item.published,
+                )
+        except IntegrityError:
+            return None
+        # Two feeds of one society may be ingested at once: lock the parent so that the tree
+        # paths of the new children are computed one worker at a time (PostgreSQL).
+        parent = SocietyActivitiesPage.objects.select_for_update().get(pk=society_page.pk)
+        page = _draft(item, today, warnings)
+        parent.add_child(instance=page)
+        page.save_revision(log_action=True)
+        workflow = page.get_workflow()
+        if workflow is not None:
+            # No user: the feed submits it; the secretariat's editors are notified as usual.
+            workflow.start(page, user=None)
+        else:
+            logger.warning("No workflow above %s: draft %s not submitted", parent, page.pk)
+        entry.page = page
+        entry.save(update_fields=["page"])
+        return page
+
+
+# Feeds ------------------------------------------------------------------------------------------
+
+
+def _acquire(feed, now, force):
+    """Take the feed's lease with one conditional UPDATE; a unique lease value lets only its
+    holder release it. Returns the lease value, or None (inactive, not due, or held)."""
+    lease = now + LEASE + datetime.timedelta(microseconds=uuid.uuid4().int % 1_000_000)
+    rows = Feed.objects.filter(pk=feed.pk, active=True).filter(
+        models.Q(lease_until__isnull=True) | models.Q(lease_until__lt=now)
+    )
+    if not force:
+        rows = rows.filter(models.Q(next_fetch_at__isnull=True) | models.Q(next_fetch_at__lte=now))
+    return lease if rows.update(lease_until=lease) == 1 else None
+
+
+def _why_skipped(feed, now):
+    feed.refresh_from_db()
+    if not feed.active:
+        return _("订阅源已停用，未抓取")
+    if feed.lease_until and feed.lease_until >= now:
+        return _("另一个进程正在抓取，已跳过")
+    return _("未到抓取时间（下次 %(when)s）") % {
+        "when": timezone.localtime(feed.next_fetch_at).strftime("%Y-%m-%d %H:%M")
+    }
+
+
+def backoff(feed, failures):
+    delay = feed.interval * (2 ** min(failures, 16))
+    return min(delay, MAX_BACKOFF)
+
+
+def _record_failure(feed, lease, now, error):
+    values = {"last_fetched_at": now, "last_error": error.message, "lease_until": None}
+    values["last_status_code"] = getattr(error, "status_code", None)
+    if isinstance(error, FeedGone):
+        values.update(active=False, status=feed_models.STATUS_GONE, next_fetch_at=None)
+        status = feed_models.STATUS_GONE
+    else:
+        failures = feed.consecutive_failures + 1
+        status = (
+            feed_models.STATUS_UNHEALTHY
+            if failures >= feed_models.UNHEALTHY_AFTER
+            else feed_models.STATUS_ERROR
+        )
+        values.update(
+            consecutive_failures=failures,
+            status=status,
+            next_fetch_at=now + backoff(feed, failures),
+        )
+    Feed.objects.filter(pk=feed.pk, lease_until=lease).update(**values)
+    feed.refresh_from_db()
+    return status
+
+
+def ingest_feed(feed, force=False, now=None):
+    """Fetch `feed` and turn its new entries into drafts. `force`: even if it is not due (an
+    inactive feed or one another worker holds is never fetched)."""
+    now = now or timezone.now()
+    result = IngestResult(feed=feed)
+    lease = _acquire(feed, now, force)
+    if lease is None:
+        result.skipped = _why_skipped(feed, now)
+        return result
+    # What another worker recorded before we got the lease (validators, failures) counts.
+    feed.refresh_from_db()
+    try:
+        society_page = SocietyActivitiesPage.objects.filter(society_id=feed.society_id).first()
+        if society_page is None:
+            raise FetchError(
+                _("成员学会 %(society)s 还没有活动栏目页面，无法导入")
+                % {"society": feed.society.abbreviation}
+            )
+        fetched = fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
+        if fetched.not_modified:
+            result.status = feed_models.STATUS_NOT_MODIFIED
+        else:
+            parsed = parse(fetched.content, fetched.content_type)
+            result.warnings.extend(parsed.warnings)
+            _store_items(feed, society_page, parsed, now, result)
+            result.status = feed_models.STATUS_OK
+            if not feed.title and parsed.title:
+                feed.title = parsed.title[:200]
+                Feed.objects.filter(pk=feed.pk).update(title=feed.title)
+    except (FetchError, ParseError) as error:
+        result.error = error.message
+        result.status = _record_failure(feed, lease, now, error)
+        return result
+    except BaseException:
+        # A bug or the database failing: give the feed back at once (the task retries).
+        Feed.objects.filter(pk=feed.pk, lease_until=lease).update(lease_until=None)
+        raise
+    Feed.objects.filter(pk=feed.pk, lease_until=lease).update(
+        lease_until=None,
+        status=result.status,
+        etag=fetched.etag[:500],
+        last_modified=fetched.last_modified[:100],
+        last_fetched_at=now,
+        last_success_at=now,
+        last_status_code=fetched.status_code,
+        last_error="",
+        last_warning="；".join(result.warnings)[:5000],
+        consecutive_failures=0,
+        next_fetch_at=now + feed.interval,
+    )
+    feed.refresh_from_db()
+    return result
+
+
+def _store_items(feed, society_page, parsed, now, result):
+    today = timezone.localtime(now, SHANGHAI).date()
+    seen = set()
+    for entry in parsed.entries:
+        item = to_item(entry)
+        if item.key in seen:
+            result.duplicates += 1
+            result.warnings.append(
+                _("条目 ID 重复：%(id)s，已跳过重复的条目") % {"id": item.guid}
+                if item.guid
+                else _("条目《%(title)s》在订阅源中重复出现，已跳过") % {"title": item.label}
+            )
+            continue
+        seen.add(item.key)
+        if _already_ingested(feed, item):
+            result.duplicates += 1
+            continue
+        warnings = []
+        try:
+            page = _store(feed, society_page, item, today, warnings)
+        except DatabaseError:
+            # The database, not the entry, is the problem: let the task retry the feed.
+            raise
+        except Exception as error:  # one bad entry must not stop the others
+            logger.exception("Feed %s: entry %s not stored", feed.pk, item.label)
+            result.warnings.append(
+                _("条目《%(title)s》未能导入，下次抓取时重试：%(error)s")
+                % {"title": item.label, "error": error}
+            )
+            continue
+        if page is None:
+            result.duplicates += 1
+            continue
+        result.warnings.extend(warnings)
+        result.created += 1
+        result.pages.append(page)
+
+
+def ingest_due_feeds(now=None):
+    """Ingest every active feed whose time has come; a list of `IngestResult`."""
+    now = now or timezone.now()
+    return [
+        ingest_feed(feed, now=now)
+        for feed in Feed.objects.due(now).select_related("society").order_by("next_fetch_at", "pk")
+    ]

@@ -1,0 +1,42 @@
+"""The admin for member-society activities: the feeds viewset, and hooks only where Wagtail's
+defaults would show a society what it was not given (see `activities.permissions` for what
+Wagtail itself enforces)."""
+
+from django.core.exceptions import PermissionDenied
+from wagtail import hooks
+
+from activities import permissions
+from activities.admin_viewsets import FeedViewSet
+
+
+@hooks.register("register_admin_viewset")
+def register_feed_viewset():
+    return FeedViewSet("activities_feed", url_prefix="activities/feeds")
+
+
+@hooks.register("construct_page_chooser_queryset")
+def hide_other_drafts_from_chooser(pages, request):
+    # The chooser browses the whole tree, drafts and their titles included, for anyone who may
+    # use the admin; the explorer and search are already limited to explorable pages.
+    return permissions.chooser_pages_for(request.user, pages)
+
+
+@hooks.register("before_move_page")
+def refuse_moves_the_user_may_not_make(request, page, destination):
+    # Wagtail's move confirmation page (a GET) checks nothing and shows the page's draft title;
+    # only the POST is checked. Refuse both alike: the page must be movable by this user and the
+    # destination one where they may add pages (not another society's area).
+    permissions_tester = page.permissions_for_user(request.user)
+    if not (permissions_tester.can_move() and permissions_tester.can_move_to(destination)):
+        raise PermissionDenied
+
+
+# The "page types usage" report names the last edited page of every type across the site —
+# another society's draft title included — so it is not offered to people limited to their area.
+_OWN_AREA_HIDDEN_REPORTS = {"page-types-usage"}
+
+
+@hooks.register("construct_reports_menu")
+def hide_site_wide_reports(request, menu_items):
+    if permissions.limited_to_own_area(request.user):
+        menu_items[:] = [item for item in menu_items if item.name not in _OWN_AREA_HIDDEN_REPORTS]

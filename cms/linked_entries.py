@@ -1,0 +1,45 @@
+"""What an app tells the monthly reports about a period, in one shape for every app.
+
+`campaigns.reporting` and `activities.reporting` each offer `entries_for(start, end)` returning
+`LinkedEntry` values; `reports.sync` compares them with a report's entries by `origin_key`. The
+shape lives here, in `cms`, because the apps that produce it must not know `reports` (data flows
+one way) and must not know each other either."""
+
+import datetime
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class LinkedEntry:
+    origin: str  # the report entry's origin: "milestone", "figure", "stage", "activity"
+    origin_key: str  # stable across edits of the source, e.g. "milestone:12", "activity:34"
+    workstream: object  # cms.Workstream
+    body: str  # Markdown, as the report shows it
+    link_url: str  # where the entry's source is read; "" when it is not public
+    date: datetime.date
+
+    @property
+    def workstream_id(self):
+        return self.workstream.pk
+
+
+def cn_date(day):
+    """`2021年7月9日` (a date, not a datetime: callers convert to Asia/Shanghai first)."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def cn_date_range(start, end):
+    """`2021年12月7日至10日`, `2021年11月28日至12月3日`, `2021年12月30日至2022年1月2日`."""
+    if not end or end == start:
+        return cn_date(start)
+    if end.year != start.year:
+        return f"{cn_date(start)}至{cn_date(end)}"
+    if end.month != start.month:
+        return f"{cn_date(start)}至{end.month}月{end.day}日"
+    return f"{cn_date(start)}至{end.day}日"
+
+
+def sentence(text):
+    """`text` ending as a sentence does, with a full stop added if it has none."""
+    text = text.strip()
+    return text if text.endswith(("。", "！", "？", "；", ".", "!", "?")) else f"{text}。"
