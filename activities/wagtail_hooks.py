@@ -40,3 +40,11 @@ _OWN_AREA_HIDDEN_REPORTS = {"page-types-usage"}
 def hide_site_wide_reports(request, menu_items):
     if permissions.limited_to_own_area(request.user):
         menu_items[:] = [item for item in menu_items if item.name not in _OWN_AREA_HIDDEN_REPORTS]
+
+
+# Home page section (`cms.home_sections`): the latest activities of the member societies.
+@hooks.register("lianhe_home_sections")
+def activities_home_section(request, site):
+    from activities.home import activities_section
+
+    return activities_section(request, site)

@@ -71,3 +71,18 @@ class CampaignViewSetGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_campaign_viewsets():
     return CampaignViewSetGroup()
+
+
+# Home page sections (`cms.home_sections`): the open calls, then the latest 双十 year.
+@hooks.register("lianhe_home_sections")
+def campaigns_home_section(request, site):
+    from campaigns.home import campaigns_section
+
+    return campaigns_section(request, site)
+
+
+@hooks.register("lianhe_home_sections")
+def showcase_home_section(request, site):
+    from campaigns.home import showcase_section
+
+    return showcase_section(request, site)

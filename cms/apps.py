@@ -5,3 +5,10 @@ class CmsConfig(AppConfig):
     name = "cms"
     verbose_name = "网站核心"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from wagtail.signals import page_published
+
+        from cms.search_text import reindex_after_publish
+
+        page_published.connect(reindex_after_publish, dispatch_uid="cms_search_reindex")

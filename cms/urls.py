@@ -3,12 +3,16 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.auth import require_admin_access
 from wagtail.documents import urls as wagtaildocs_urls
 
 from activities.admin_views import SiteWidePageTypesUsageView
 from campaigns.views import ranking as ranking_views
 from campaigns.views.applicant import my_nominations
 from cms import accounts
+from cms.api import api_router
+from cms.search_views import AdminPageSearchView
+from cms.search_views import search as site_search
 from cms.syndication import serve_page_file
 from reports.views import report_docx
 
@@ -19,7 +23,21 @@ urlpatterns = [
         "admin/reports/page-types-usage/results/",
         SiteWidePageTypesUsageView.as_view(results_only=True),
     ),
+    # Wagtail's page search, with Chinese queries segmented (`cms.search_views`).
+    # Outside Wagtail's admin URLconf, so the admin's access check is applied here.
+    path(
+        "admin/pages/search/",
+        require_admin_access(AdminPageSearchView.as_view()),
+        name="wagtailadmin_pages_search_cn",
+    ),
+    path(
+        "admin/pages/search/results/",
+        require_admin_access(AdminPageSearchView.as_view(results_only=True)),
+        name="wagtailadmin_pages_search_results_cn",
+    ),
     path("admin/", include(wagtailadmin_urls)),
+    path("api/v2/", api_router.urls),
+    path("search/", site_search, name="search"),
     path("documents/", include(wagtaildocs_urls)),
     path(
         "accounts/login/",

@@ -14,6 +14,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from cms.sanitise import render_markdown, validate_markdown
+from cms.search_text import SegmentedSearchMixin
 from reports.periods import Period
 
 REPORT_TITLE = "进展情况月报"
@@ -160,7 +161,7 @@ class MonthlyReportForm(WagtailAdminPageForm):
         return page
 
 
-class MonthlyReportPage(Page):
+class MonthlyReportPage(SegmentedSearchMixin, Page):
     period_start = models.DateField(
         _("起始月份"), help_text=_("报告期的第一个月（选该月任一日即可）")
     )
@@ -193,9 +194,14 @@ class MonthlyReportPage(Page):
 
     promote_panels = [FieldPanel("search_description")]
     base_form_class = MonthlyReportForm
+    # The entries are child rows, written after the page's own save indexed it.
+    reindex_on_publish = True
+    segmented_fields = ("title", "entries_text")
     search_fields = Page.search_fields + [
         # Hidden entries are not shown, so they are not found either.
         index.SearchField("entries_text"),
+        index.SearchField("search_segmented"),
+        index.AutocompleteField("search_segmented_title"),
         index.FilterField("period_start"),
     ]
     parent_page_types = ["reports.ReportIndexPage"]

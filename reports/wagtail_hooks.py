@@ -114,3 +114,11 @@ class SourceChangedReportsPanel(Component):
 @hooks.register("construct_homepage_panels")
 def add_source_changed_panel(request, panels):
     panels.append(SourceChangedReportsPanel())
+
+
+# Home page section (`cms.home_sections`): the latest public report.
+@hooks.register("lianhe_home_sections")
+def reports_home_section(request, site):
+    from reports.home import reports_section
+
+    return reports_section(request, site)

@@ -6,7 +6,9 @@ A society's group may add and edit pages only under its own society page (see
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
@@ -15,6 +17,7 @@ from wagtail.search import index
 from activities.month_calendar import cn_date_range
 from cms.blocks import BodyBlock
 from cms.models.pages import today_in_shanghai
+from cms.search_text import SegmentedSearchMixin
 
 KIND_MEETING = "meeting"
 KIND_FORUM = "forum"
@@ -156,7 +159,7 @@ class SocietyActivitiesPage(Page):
         return context
 
 
-class ActivityPage(Page):
+class ActivityPage(SegmentedSearchMixin, Page):
     start_date = models.DateField(_("开始日期"), default=today_in_shanghai)
     end_date = models.DateField(
         _("结束日期"), null=True, blank=True, help_text=_("多日活动填写；单日活动留空")
@@ -207,15 +210,31 @@ class ActivityPage(Page):
         FieldPanel("body"),
         FieldPanel("source_url"),
     ]
+    segmented_fields = ("title", "place", "participants", "summary", "body")
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
         index.SearchField("place"),
         index.SearchField("body"),
+        index.SearchField("search_segmented"),
+        index.AutocompleteField("search_segmented_title"),
         index.FilterField("start_date"),
         index.FilterField("kind"),
         index.FilterField("society"),
         index.FilterField("workstream"),
     ]
+    api_fields = [
+        APIField("start_date"),
+        APIField("end_date"),
+        APIField("place"),
+        APIField("kind"),
+        APIField("summary"),
+        APIField("body"),
+        APIField("participants"),
+        APIField("society", serializer=serializers.StringRelatedField()),
+        APIField("workstream", serializer=serializers.StringRelatedField()),
+        APIField("source_url"),
+    ]
+    api_select_related = ("society", "workstream")
     parent_page_types = ["activities.SocietyActivitiesPage"]
     subpage_types = []
 

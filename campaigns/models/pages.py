@@ -7,11 +7,15 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
+from rest_framework import serializers
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, InlinePanel, MultiFieldPanel
+from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
+
+from cms.search_text import SegmentedSearchMixin
 
 KIND_FEDERATION = "federation"
 KIND_GOVERNMENT = "government"
@@ -55,7 +59,7 @@ class CampaignIndexPage(RoutablePageMixin, Page):
         return milestones_calendar_response(request, self)
 
 
-class CampaignPage(RoutablePageMixin, Page):
+class CampaignPage(SegmentedSearchMixin, RoutablePageMixin, Page):
     year = models.PositiveIntegerField(_("年度"))
     kind = models.CharField(
         _("类型"), max_length=20, choices=CAMPAIGN_KINDS, default=KIND_FEDERATION
@@ -113,10 +117,27 @@ class CampaignPage(RoutablePageMixin, Page):
             heading=_("里程碑"),
         ),
     ]
+    segmented_fields = ("title", "organiser", "introduction")
     search_fields = Page.search_fields + [
         index.SearchField("introduction"),
+        index.SearchField("search_segmented"),
+        index.AutocompleteField("search_segmented_title"),
         index.FilterField("year"),
     ]
+    # What the public page shows; nominations, quotas' use and reviews stay out.
+    api_fields = [
+        APIField("year"),
+        APIField("kind"),
+        APIField("organiser"),
+        APIField("introduction"),
+        APIField("workstream", serializer=serializers.StringRelatedField()),
+        APIField("finalists_count"),
+        APIField("world_forward_count"),
+        APIField("selected_count"),
+        APIField("notice_days"),
+        APIField("contact"),
+    ]
+    api_select_related = ("workstream",)
     parent_page_types = ["campaigns.CampaignIndexPage"]
     subpage_types = []
 

@@ -4,13 +4,16 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
+from rest_framework import serializers
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
 from cms.blocks import BodyBlock
+from cms.search_text import SegmentedSearchMixin
 
 WORLD = "world"
 CHINA = "china"
@@ -79,7 +82,7 @@ class AchievementTag(TaggedItemBase):
     )
 
 
-class AchievementPage(Page):
+class AchievementPage(SegmentedSearchMixin, Page):
     list = models.CharField(_("榜单"), max_length=10, choices=LISTS)
     rank = models.PositiveIntegerField(_("序号"), null=True, blank=True)
     organisations = models.CharField(
@@ -126,13 +129,35 @@ class AchievementPage(Page):
             heading=_("来源"),
         ),
     ]
+    segmented_fields = ("title", "organisations", "recommender", "category", "summary", "body")
     search_fields = Page.search_fields + [
         index.SearchField("organisations"),
         index.SearchField("summary"),
         index.SearchField("body"),
+        index.SearchField("search_segmented"),
+        index.AutocompleteField("search_segmented_title"),
         index.FilterField("list"),
         index.FilterField("category"),
     ]
+    # Public fields only: never the nomination it came from.
+    api_fields = [
+        APIField("list"),
+        APIField("rank"),
+        APIField("organisations"),
+        APIField("recommender", serializer=serializers.CharField(source="recommender_label")),
+        APIField("category"),
+        APIField("summary"),
+        APIField("body"),
+        APIField("video_url"),
+        APIField(
+            "keywords",
+            serializer=serializers.SlugRelatedField(many=True, read_only=True, slug_field="name"),
+        ),
+        APIField("synthetic"),
+        APIField("source"),
+    ]
+    api_select_related = ("recommender_society",)
+    api_prefetch_related = ("keywords",)
     parent_page_types = ["campaigns.ShowcaseYearPage"]
     subpage_types = []
 

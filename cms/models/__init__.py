@@ -1,5 +1,5 @@
 from .accounts import AccountProfile
-from .pages import HomePage, NewsIndexPage, NewsPage, StandardPage
+from .pages import HomePage, NewsIndexPage, NewsPage, NewsPageTag, StandardPage
 from .site_settings import FederationSettings
 from .snippets import MemberSociety, Workstream
 
@@ -10,6 +10,7 @@ __all__ = [
     "MemberSociety",
     "NewsIndexPage",
     "NewsPage",
+    "NewsPageTag",
     "StandardPage",
     "Workstream",
 ]

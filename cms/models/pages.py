@@ -2,15 +2,22 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from rest_framework import serializers
+from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel
+from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
 from cms.blocks import BodyBlock
+from cms.search_text import SegmentedSearchMixin
 
 NEWS_PER_PAGE = 20
+RELATED_NEWS_COUNT = 4
 
 
 def today_in_shanghai():
@@ -28,18 +35,35 @@ class HomePage(Page):
         verbose_name = _("首页")
 
     def get_context(self, request, *args, **kwargs):
+        from wagtail.models import Site
+
+        from cms.home_sections import home_sections
+
         context = super().get_context(request, *args, **kwargs)
         context["latest_news"] = (
-            NewsPage.objects.live().public().defer_streamfields().order_by("-date", "-pk")[:6]
+            NewsPage.objects.live()
+            .public()
+            .descendant_of(self)
+            .defer_streamfields()
+            .order_by("-date", "-pk")[:6]
         )
+        context["news_index"] = NewsIndexPage.objects.live().descendant_of(self).first()
+        # The apps' sections (open campaigns, activities, 双十, reports) come through a hook, as
+        # cms may not import the apps.
+        context["home_sections"] = home_sections(request, Site.find_for_request(request))
         return context
 
 
-class StandardPage(Page):
+class StandardPage(SegmentedSearchMixin, Page):
     body = StreamField(BodyBlock(), verbose_name=_("正文"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("body")]
-    search_fields = Page.search_fields + [index.SearchField("body")]
+    segmented_fields = ("title", "body")
+    search_fields = Page.search_fields + [
+        index.SearchField("body"),
+        index.SearchField("search_segmented"),
+        index.AutocompleteField("search_segmented_title"),
+    ]
 
     class Meta:
         verbose_name = _("普通页面")
@@ -61,8 +85,14 @@ class NewsIndexPage(RoutablePageMixin, Page):
             .public()
             .child_of(self)
             .defer_streamfields()
+            .prefetch_related("tags")
             .order_by("-date", "-pk")
         )
+        # An unknown tag simply matches nothing: the page says so instead of failing.
+        tag = request.GET.get("tag", "").strip()
+        if tag:
+            news = news.filter(tags__name=tag)
+        context["tag"] = tag
         paginator = Paginator(news, NEWS_PER_PAGE)
         try:
             page_obj = paginator.page(request.GET.get("page", 1))
@@ -96,24 +126,77 @@ class NewsIndexPage(RoutablePageMixin, Page):
         ]
 
 
-class NewsPage(Page):
+class NewsPageTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "cms.NewsPage", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+class NewsPage(SegmentedSearchMixin, Page):
     date = models.DateField(_("日期"), default=today_in_shanghai)
     lead = models.TextField(_("导语"), blank=True)
     body = StreamField(BodyBlock(), verbose_name=_("正文"), blank=True)
+    tags = ClusterTaggableManager(
+        verbose_name=_("标签"), through=NewsPageTag, blank=True, help_text=_("多个标签以逗号分隔")
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("date"),
         FieldPanel("lead"),
         FieldPanel("body"),
+        FieldPanel("tags"),
     ]
+    segmented_fields = ("title", "lead", "body")
     search_fields = Page.search_fields + [
         index.SearchField("lead"),
         index.SearchField("body"),
+        index.SearchField("search_segmented"),
+        index.AutocompleteField("search_segmented_title"),
         index.FilterField("date"),
     ]
+    api_fields = [
+        APIField("date"),
+        APIField("lead"),
+        APIField("body"),
+        APIField(
+            "tags",
+            serializer=serializers.SlugRelatedField(many=True, read_only=True, slug_field="name"),
+        ),
+    ]
+    api_prefetch_related = ("tags",)
     parent_page_types = ["cms.NewsIndexPage"]
     subpage_types = []
 
     class Meta:
         verbose_name = _("新闻")
         verbose_name_plural = _("新闻")
+
+    def related_news(self, tags, limit=RELATED_NEWS_COUNT):
+        """Up to `limit` live public news sharing most of `tags` with this one, then the latest
+        others to fill the list — a fixed number of queries whatever the amount of news."""
+        others = (
+            NewsPage.objects.live()
+            .public()
+            .exclude(pk=self.pk)
+            .defer_streamfields()
+            .order_by("-date", "-pk")
+        )
+        tag_ids = [tag.pk for tag in tags if tag.pk]
+        related = []
+        if tag_ids:
+            related = list(
+                others.filter(tagged_items__tag_id__in=tag_ids)
+                .annotate(shared_tags=models.Count("tagged_items", distinct=True))
+                .order_by("-shared_tags", "-date", "-pk")[:limit]
+            )
+        if len(related) < limit:
+            related += others.exclude(pk__in=[page.pk for page in related])[: limit - len(related)]
+        return related
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # Read once: shown on the page and used to find the related news.
+        context["tags"] = tags = list(self.tags.all())
+        context["related_news"] = self.related_news(tags)
+        context["news_index"] = self.get_parent()
+        return context
