@@ -1,8 +1,19 @@
 import pytest
+from django.core.cache import caches
 from wagtail.models import Page, Site
 
 from tests.cms.factories import HomePageFactory, NewsIndexPageFactory
 from tests.reports.factories import ReportIndexPageFactory
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    """The database is rolled back after each test but the local-memory caches are not: a
+    rendition or a page cached by one test must not answer for a reused primary key in the
+    next."""
+    yield
+    for cache in caches.all(initialized_only=True):
+        cache.clear()
 
 
 @pytest.fixture

@@ -101,11 +101,28 @@ def test_drafts_and_private_pages_are_not_listed(client, pages, federation, user
         assert client.get(f"/api/v2/pages/{draft.pk}/").status_code == 404
 
 
-def test_images_listing(client, pages):
-    Image.objects.create(title="潍坊会场", file=get_test_image_file())
+def test_images_listing_shows_only_pictures_of_published_pages(client, pages, federation):
+    shown = Image.objects.create(title="潍坊会场", file=get_test_image_file())
+    unused = Image.objects.create(title="未使用的图片", file=get_test_image_file())
+    in_draft = Image.objects.create(title="草稿里的图片", file=get_test_image_file())
+    news = pages["news"]
+    news.body = [{"type": "image", "value": {"image": shown.pk, "caption": "会场"}}]
+    news.save_revision().publish()
+    draft = NewsPage(
+        title="草稿新闻",
+        slug="draft-with-picture",
+        live=False,
+        date=datetime.date(2024, 1, 1),
+        body=[{"type": "image", "value": {"image": in_draft.pk, "caption": "草稿"}}],
+    )
+    federation["news_index"].add_child(instance=draft)
     response = client.get("/api/v2/images/")
     assert response.status_code == 200
-    assert "潍坊会场" in [item["title"] for item in response.json()["items"]]
+    titles = [item["title"] for item in response.json()["items"]]
+    assert titles == ["潍坊会场"]
+    assert client.get(f"/api/v2/images/{unused.pk}/").status_code == 404
+    assert client.get(f"/api/v2/images/{in_draft.pk}/").status_code == 404
+    assert client.get(f"/api/v2/images/{shown.pk}/").status_code == 200
 
 
 @pytest.mark.parametrize("url", ["/api/v2/pages/", "/api/v2/images/"])
