@@ -16,11 +16,17 @@ $(VENV)/.installed: pyproject.toml $(VENV)/bin/activate
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(PY) -m pip install --quiet -e ".[test]"
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(PY) -m pip install --quiet -e ".[test]"
 	touch $@
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
+	@# The browser tests (tests/browser) drive Debian's chromium (Playwright downloads none), with
+	@# a CJK font so that their screenshots show the Chinese text.
+	@command -v chromium >/dev/null 2>&1 || (apt-get install -y chromium fonts-wqy-zenhei >/dev/null 2>&1 \
+		|| (apt-get update >/dev/null 2>&1 && apt-get install -y chromium fonts-wqy-zenhei >/dev/null 2>&1) \
+		|| sudo -n apt-get install -y chromium fonts-wqy-zenhei >/dev/null 2>&1) \
+		|| echo "未能安装 chromium：浏览器测试（tests/browser）无法运行"
 
 run: install
 	$(PY) manage.py migrate --noinput

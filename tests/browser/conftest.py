@@ -1,0 +1,118 @@
+"""Tests in a real browser: Playwright for Python drives Debian's chromium (never a browser that
+Playwright downloads) against pytest-django's live server.
+
+Without chromium the tests are skipped, unless LIANHE_REQUIRE_BROWSER is set (as `.ci/run` does):
+then they fail. After each test a screenshot of its last page is kept in
+test-artifacts/screenshots/<test name>.png."""
+
+import os
+import re
+import shutil
+import warnings
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
+DOWNLOADS = ARTIFACTS / "downloads"
+TIMEOUT_MS = 15_000
+
+
+def _unavailable(message):
+    if os.environ.get("LIANHE_REQUIRE_BROWSER"):
+        pytest.fail(f"{message} (LIANHE_REQUIRE_BROWSER is set)", pytrace=False)
+    pytest.skip(message)
+
+
+def chromium_executable():
+    if os.access(CHROMIUM, os.X_OK):
+        return CHROMIUM
+    return shutil.which("chromium")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless chromium for the module's tests.
+
+    Playwright's sync API keeps an asyncio loop running in this thread while it is started, and
+    Django refuses database access from a thread with a running loop: DJANGO_ALLOW_ASYNC_UNSAFE
+    lifts that check, only while Playwright runs (module scope, so that the worker's later tests
+    keep Django's check and see no running loop)."""
+    executable = chromium_executable()
+    if executable is None:
+        _unavailable(f"no chromium ({CHROMIUM}): apt-get install -y chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("Playwright is not installed: pip install -e '.[test]'")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(
+                executable_path=executable, headless=True, args=CHROMIUM_ARGS
+            )
+            yield chromium
+            chromium.close()
+
+
+def artefact_name(request):
+    return re.sub(r"[^\w.-]+", "_", request.node.name).strip("_")
+
+
+@pytest.fixture
+def page(browser, live_server, request):
+    """A fresh browser context (no cookies) on the live server, in Beijing time and Chinese."""
+    from playwright.sync_api import Error
+
+    context = browser.new_context(
+        base_url=live_server.url,
+        locale="zh-CN",
+        timezone_id="Asia/Shanghai",
+        accept_downloads=True,
+        viewport={"width": 1280, "height": 900},
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    try:
+        yield page
+    finally:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        try:
+            page.screenshot(path=SCREENSHOTS / f"{artefact_name(request)}.png", full_page=True)
+        except Error as error:
+            warnings.warn(f"no screenshot of {request.node.name}: {error}", stacklevel=1)
+        context.close()
+
+
+@pytest.fixture
+def downloads_dir():
+    DOWNLOADS.mkdir(parents=True, exist_ok=True)
+    return DOWNLOADS
+
+
+@pytest.fixture
+def demo(page):
+    """The demo as `make run` leaves it (report, societies, activities, open call)."""
+    import io
+
+    from django.core.management import call_command
+
+    call_command("load_demo", stdout=io.StringIO())
+
+
+@pytest.fixture
+def login(page):
+    """Log in through a login form (the admin's or the site's) as a demo account."""
+
+    def log_in(username, path="/admin/login/"):
+        page.goto(path)
+        page.locator("input[name=username]").fill(username)
+        page.locator("input[name=password]").fill(f"lianhe-{username}")
+        page.locator("form:has(input[name=password]) [type=submit]").click()
+        page.wait_for_load_state()
+        assert page.locator("input[name=password]").count() == 0, f"{username} 未能登录"
+
+    return log_in
