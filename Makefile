@@ -35,11 +35,14 @@ run: install
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # pytest exits 5 when it collected no test: that is a failure here, never a pass.
-# The suite runs on every core (pytest-xdist); PYTEST_WORKERS=0 runs it in one process.
+# The suite runs on every core (pytest-xdist); PYTEST_WORKERS=0 runs it in one process. The
+# browser tests follow in one process of their own: they flush the database around a live server.
 PYTEST_WORKERS ?= auto
 test: install-test
-	@DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS); rc=$$?; \
-	if [ $$rc -eq 5 ]; then echo "pytest 未收集到任何测试"; exit 1; fi; exit $$rc
+	@DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) -m pytest -n $(PYTEST_WORKERS) --ignore=tests/browser $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest 未收集到任何测试"; exit 1; fi; [ $$rc -eq 0 ] || exit $$rc; \
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) -m pytest -p no:xdist tests/browser; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest 未收集到浏览器测试"; exit 1; fi; exit $$rc
 
 lint: install-test
 	$(PY) -m ruff check .
