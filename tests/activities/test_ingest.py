@@ -392,14 +392,15 @@ def test_due_feeds_only(society_pages, local_feeds):
     assert later.status == feed_models.STATUS_NEW
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="two writers at once need PostgreSQL (SQLite's in-memory test database may refuse the "
-    "second writer with 'table is locked'); CI runs the suite on PostgreSQL",
+# Two writers at once need PostgreSQL: SQLite's in-memory test database may refuse the second
+# writer with "table is locked". CI runs the suite on PostgreSQL.
+needs_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="two writers at once need PostgreSQL"
 )
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_workers_at_once_create_each_entry_once(society_pages, local_feeds):
-    feed = feed_for(society_pages, local_feeds, "/feeds/rss2.xml")
+
+
+def ingest_twice_at_once(feed):
+    """Two threads ingest `feed` at the same moment; their results and any errors."""
     start = threading.Barrier(2)
     results = []
     errors = []
@@ -408,7 +409,7 @@ def test_two_workers_at_once_create_each_entry_once(society_pages, local_feeds):
         try:
             start.wait()
             results.append(ingest_feed(Feed.objects.get(pk=feed.pk), force=True))
-        except Exception as error:  # reported below
+        except Exception as error:  # reported by the caller
             errors.append(error)
         finally:
             connections.close_all()
@@ -418,6 +419,14 @@ def test_two_workers_at_once_create_each_entry_once(society_pages, local_feeds):
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
+    return results, errors
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_workers_at_once_create_each_entry_once(society_pages, local_feeds):
+    feed = feed_for(society_pages, local_feeds, "/feeds/rss2.xml")
+    results, errors = ingest_twice_at_once(feed)
     assert errors == []
     assert sum(result.created for result in results) == 5
     assert len(drafts()) == 5
@@ -425,11 +434,7 @@ def test_two_workers_at_once_create_each_entry_once(society_pages, local_feeds):
     assert sorted(bool(result.skipped) for result in results) == [False, True]
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="two writers at once need PostgreSQL (SQLite's in-memory test database refuses the "
-    "second writer with 'table is locked'); CI runs the suite on PostgreSQL",
-)
+@needs_postgresql
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_workers_past_the_lease_still_create_each_entry_once(
     society_pages, local_feeds, monkeypatch
@@ -444,24 +449,7 @@ def test_two_workers_past_the_lease_still_create_each_entry_once(
         return lease
 
     monkeypatch.setattr(ingest_module, "_acquire", no_lease)
-    start = threading.Barrier(2)
-    results = []
-    errors = []
-
-    def work():
-        try:
-            start.wait()
-            results.append(ingest_feed(Feed.objects.get(pk=feed.pk), force=True))
-        except Exception as error:  # reported below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=work) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    results, errors = ingest_twice_at_once(feed)
     assert errors == []
     assert sum(result.created for result in results) == 5
     assert len(drafts()) == 5
