@@ -20,13 +20,16 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	touch $@
 
 install: $(VENV)/.installed
+TEST_PACKAGES := chromium fonts-wqy-zenhei nginx-light libnginx-mod-http-cache-purge
 install-test: $(VENV)/.installed-test
 	@# The browser tests (tests/browser) drive Debian's chromium (Playwright downloads none), with
-	@# a CJK font so that their screenshots show the Chinese text.
-	@command -v chromium >/dev/null 2>&1 || (apt-get install -y chromium fonts-wqy-zenhei >/dev/null 2>&1 \
-		|| (apt-get update >/dev/null 2>&1 && apt-get install -y chromium fonts-wqy-zenhei >/dev/null 2>&1) \
-		|| sudo -n apt-get install -y chromium fonts-wqy-zenhei >/dev/null 2>&1) \
-		|| echo "未能安装 chromium：浏览器测试（tests/browser）无法运行"
+	@# a CJK font so that their screenshots show the Chinese text; the nginx recipe's tests
+	@# (tests/deploy) run Debian's nginx with its cache_purge module.
+	@{ command -v chromium && command -v nginx && test -e /usr/lib/nginx/modules/ngx_http_cache_purge_module.so; } >/dev/null 2>&1 \
+		|| (apt-get install -y $(TEST_PACKAGES) >/dev/null 2>&1 \
+		|| (apt-get update >/dev/null 2>&1 && apt-get install -y $(TEST_PACKAGES) >/dev/null 2>&1) \
+		|| sudo -n apt-get install -y $(TEST_PACKAGES) >/dev/null 2>&1) \
+		|| echo "未能安装 $(TEST_PACKAGES)：浏览器测试（tests/browser）与 nginx 测试（tests/deploy）无法运行"
 
 run: install
 	$(PY) manage.py migrate --noinput
@@ -36,21 +39,30 @@ run: install
 
 # pytest exits 5 when it collected no test: that is a failure here, never a pass.
 # The suite runs on every core (pytest-xdist); PYTEST_WORKERS=0 runs it in one process. The
-# browser tests follow in one process of their own: they flush the database around a live server.
+# nginx and browser tests follow in one process of their own: they flush the database around a
+# live server.
 PYTEST_WORKERS ?= auto
 test: install-test
-	@DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) -m pytest -n $(PYTEST_WORKERS) --ignore=tests/browser $(PYTEST_ARGS); rc=$$?; \
+	@DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) -m pytest -n $(PYTEST_WORKERS) --ignore=tests/browser --ignore=tests/deploy $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest 未收集到任何测试"; exit 1; fi; [ $$rc -eq 0 ] || exit $$rc; \
-	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) -m pytest -p no:xdist tests/browser; rc=$$?; \
-	if [ $$rc -eq 5 ]; then echo "pytest 未收集到浏览器测试"; exit 1; fi; exit $$rc
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) -m pytest -p no:xdist tests/deploy tests/browser; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest 未收集到浏览器与 nginx 测试"; exit 1; fi; exit $$rc
 
 lint: install-test
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) manage.py makemigrations --check --dry-run
 
+# bench/site.py serves the site behind nginx (the production recipe needs the cache-purge module)
+# and loads it with wrk; it also needs PostgreSQL and Redis on 127.0.0.1.
+BENCH_PACKAGES := nginx-light libnginx-mod-http-cache-purge wrk
 bench: install
-	$(PY) bench/export_reports.py
+	@{ command -v nginx && command -v wrk && test -e /usr/lib/nginx/modules/ngx_http_cache_purge_module.so; } >/dev/null 2>&1 \
+		|| (apt-get install -y $(BENCH_PACKAGES) >/dev/null 2>&1 \
+		|| (apt-get update >/dev/null 2>&1 && apt-get install -y $(BENCH_PACKAGES) >/dev/null 2>&1) \
+		|| sudo -n apt-get install -y $(BENCH_PACKAGES) >/dev/null 2>&1) \
+		|| echo "未能安装 $(BENCH_PACKAGES)：bench/site.py 无法运行"
+	$(PY) bench/export_reports.py && $(PY) bench/site.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media static_collected

@@ -12,3 +12,11 @@ class CmsConfig(AppConfig):
         from cms.search_text import reindex_after_publish
 
         page_published.connect(reindex_after_publish, dispatch_uid="cms_search_reindex")
+
+        from wagtail.images import get_image_model
+
+        from cms import caching
+        from cms.models import FederationSettings, MemberSociety, Workstream
+
+        caching.connect_page_signals()
+        caching.watch_models(FederationSettings, MemberSociety, Workstream, get_image_model())

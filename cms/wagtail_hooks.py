@@ -1,7 +1,9 @@
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from cms import caching
 from cms.models import MemberSociety, Workstream
 
 
@@ -31,3 +33,6 @@ class FederationViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(FederationViewSetGroup)
+
+
+hooks.register("is_request_cacheable", caching.is_request_cacheable)

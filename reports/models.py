@@ -295,8 +295,11 @@ class MonthlyReportPage(SegmentedSearchMixin, Page):
             for entry in self._entries(relation)
         )
 
-    def press_release_pages(self, live_only=False):
+    def press_release_pages(self, live_only=False, with_body=True):
         links = self.press_releases.all().select_related("news_page")
+        if not with_body:
+            # The page lists titles and leads; only the Word file prints the news itself.
+            links = links.defer("news_page__body")
         return [link.news_page for link in links if link.news_page.live or not live_only]
 
     def _entries(self, relation):
@@ -310,7 +313,7 @@ class MonthlyReportPage(SegmentedSearchMixin, Page):
         context["progress_groups"] = self.progress_groups()
         # Visitors only get links that lead somewhere; a preview shows the drafts too.
         preview = getattr(request, "is_preview", False)
-        context["press_releases"] = self.press_release_pages(live_only=not preview)
+        context["press_releases"] = self.press_release_pages(live_only=not preview, with_body=False)
         context["plan_groups"] = self.plan_groups()
         return context
 

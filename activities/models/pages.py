@@ -5,6 +5,7 @@ A society's group may add and edit pages only under its own society page (see
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -113,6 +114,21 @@ class ActivitiesIndexPage(RoutablePageMixin, Page):
         from activities.ical import activities_calendar_response
 
         return activities_calendar_response(request, self)
+
+    def get_cached_paths(self):
+        """Purged from the front-end cache with the index (cms/caching.py): the feeds and every
+        month calendar from the first activity's month to the last one's."""
+        paths = ["/", "calendar/", "rss/", "atom/", "ical/"]
+        span = ActivityPage.objects.live().aggregate(
+            first=models.Min("start_date"),
+            last=models.Max(Coalesce("end_date", "start_date")),
+        )
+        if span["first"]:
+            year, month = span["first"].year, span["first"].month
+            while (year, month) <= (span["last"].year, span["last"].month):
+                paths.append(f"calendar/{year:04d}/{month:02d}/")
+                year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        return paths
 
     def feed_links(self, request, query=""):
         """(type, title, url) of the feeds, for `<link rel="alternate">` and the page's links."""

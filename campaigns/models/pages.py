@@ -51,6 +51,10 @@ class CampaignIndexPage(RoutablePageMixin, Page):
         )
         return context
 
+    def get_cached_paths(self):
+        # Purged from the front-end cache with the index (cms/caching.py).
+        return ["/", "ical/"]
+
     @path("ical/", name="milestones_ical")
     def milestones_ical(self, request):
         """The milestones of the live campaigns as an iCalendar feed (`campaigns.ical`)."""
@@ -168,6 +172,12 @@ class CampaignPage(SegmentedSearchMixin, RoutablePageMixin, Page):
         today = today or timezone.localdate()
         opens, closes = self.call_window()
         return bool(opens and closes and opens <= today <= closes)
+
+    def get_cached_paths(self):
+        # Purged from the front-end cache with the page (cms/caching.py): its public notice and
+        # the blank forms made from it.
+        codes = self.document_slots.values_list("code", flat=True)
+        return ["/", "notice/", *(f"templates/{code}/" for code in codes)]
 
     # Routes: thin wrappers; the views live in campaigns/views/.
     @path("templates/<str:code>/", name="form_template")

@@ -26,10 +26,9 @@ def form_template_view(request, page, code):
     response["Content-Disposition"] = attachment_disposition(
         template.filename, template.ascii_filename
     )
-    # A blank form holds nothing personal; a page behind a view restriction keeps its downloads
-    # out of shared caches all the same.
+    # A blank form holds nothing personal: shared caches keep it like the page (cms/caching.py)
+    # and drop it when the page is published. A page behind a view restriction keeps its
+    # downloads out of shared caches all the same.
     if page.get_view_restrictions().exists():
         response["Cache-Control"] = "private, max-age=3600"
-    else:
-        response["Cache-Control"] = "public, max-age=3600"
     return response

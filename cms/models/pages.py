@@ -103,6 +103,10 @@ class NewsIndexPage(RoutablePageMixin, Page):
         context["feed_links"] = self.feed_links(request)
         return context
 
+    def get_cached_paths(self):
+        # Purged from the front-end cache with the index (cms/caching.py): the feeds list it too.
+        return ["/", self.reverse_subpage("rss"), self.reverse_subpage("atom")]
+
     # The feeds (`cms.syndication`) import the models, hence the imports inside the routes.
 
     @path("rss/", name="rss")

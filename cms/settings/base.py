@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "wagtail.images",
     "wagtail.search",
     "wagtail.api.v2",
+    "wagtailcache",
     "rest_framework",
     "wagtail.admin",
     "wagtail",
@@ -60,16 +61,23 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
 ]
 
+# The page cache (cms/caching.py) wraps everything from the session on: wagtail-cache's update
+# middleware near the top, its fetch middleware last, once the user is known. One language
+# only, so no LocaleMiddleware: it would make every page vary by Accept-Language.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
+    "cms.caching.CacheHeadersMiddleware",
+    "wagtailcache.cache.UpdateCacheMiddleware",
+    "cms.caching.ServerCacheLifetimeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "wagtailcache.cache.FetchFromCacheMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -142,8 +150,49 @@ CACHES = {
         }
         if env("REDIS_URL")
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
+    ),
+    # Wagtail looks renditions up here before asking the database: a page with pictures
+    # costs no rendition query once they are made.
+    "renditions": (
+        {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": env("REDIS_URL"),
+            "KEY_PREFIX": "renditions",
+            "TIMEOUT": 7 * 24 * 3600,
+        }
+        if env("REDIS_URL")
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "lianhe-renditions",
+            "TIMEOUT": 7 * 24 * 3600,
+        }
+    ),
+    # Anonymous pages (cms/caching.py). Emptied whole on every publication, so with Redis it
+    # needs a database of its own: PAGE_CACHE_URL=redis://127.0.0.1:6379/2, never REDIS_URL's.
+    "pages": (
+        {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": env("PAGE_CACHE_URL"),
+            "TIMEOUT": 24 * 3600,
+        }
+        if env("PAGE_CACHE_URL")
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "lianhe-pages",
+            "TIMEOUT": 24 * 3600,
+        }
+    ),
 }
+WAGTAIL_CACHE = env_bool("PAGE_CACHE", True)
+WAGTAIL_CACHE_BACKEND = "pages"
+# Front-end cache (deploy/nginx/): Wagtail's frontend cache sends PURGE requests there.
+if env("FRONTEND_CACHE_PURGE_URL"):
+    WAGTAILFRONTENDCACHE = {
+        "nginx": {
+            "BACKEND": "cms.frontend_cache.NginxPurgeBackend",
+            "LOCATION": env("FRONTEND_CACHE_PURGE_URL"),
+        }
+    }
 
 WAGTAIL_SITE_NAME = "中国科协智能制造学会联合体"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", f"http://127.0.0.1:{env('PORT', '8000')}")

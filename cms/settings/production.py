@@ -57,4 +57,9 @@ if env("AWS_STORAGE_BUCKET_NAME"):
         },
     }
 
+# Each gunicorn worker has its own local memory: a publication would empty only one of them.
+# Without a shared page cache (PAGE_CACHE_URL) pages are not cached by the application.
+if not env("PAGE_CACHE_URL"):
+    WAGTAIL_CACHE = False
+
 LOGGING["root"]["level"] = env("LOG_LEVEL", "INFO")

@@ -10,10 +10,20 @@ MEDIA_ROOT = env("MEDIA_ROOT", tempfile.mkdtemp(prefix="lianhe-test-media-"))
 PRIVATE_MEDIA_ROOT = tempfile.mkdtemp(prefix="lianhe-test-private-")
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = "memory://localhost//"
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+    "renditions": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "renditions",
+    },
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WAGTAILADMIN_BASE_URL = "http://testserver"
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+# Tests change content through the ORM and inside transactions that never commit, so the
+# page cache would never be emptied; the caching tests (tests/cms/test_caching.py) turn it on.
+WAGTAIL_CACHE = False

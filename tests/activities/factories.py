@@ -4,6 +4,7 @@ import factory
 import wagtail_factories
 
 from activities.models import ActivitiesIndexPage, ActivityPage, Feed, SocietyActivitiesPage
+from tests.cms.bulk_pages import add_children, values
 
 
 class ActivitiesIndexPageFactory(wagtail_factories.PageFactory):
@@ -39,3 +40,11 @@ class FeedFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Feed
+
+
+def add_activities(society_page, count, **fields):
+    """`count` live activities from the factory under `society_page`, saved in bulk (see
+    tests/cms/bulk_pages.py). Every field in `fields` goes to each activity; a callable one is
+    called with the activity's number (0, 1, …) for its value."""
+    activities = [ActivityPageFactory.build(**values(fields, n)) for n in range(count)]
+    return add_children(society_page, activities)

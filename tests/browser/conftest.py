@@ -33,14 +33,16 @@ def chromium_executable():
     return shutil.which("chromium")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def browser():
-    """One headless chromium for the module's tests.
+    """A headless chromium for one test.
 
     Playwright's sync API keeps an asyncio loop running in this thread while it is started, and
     Django refuses database access from a thread with a running loop: DJANGO_ALLOW_ASYNC_UNSAFE
-    lifts that check, only while Playwright runs (module scope, so that the worker's later tests
-    keep Django's check and see no running loop)."""
+    lifts that check, only while Playwright runs. With the loop running, Django also hands the
+    thread another database connection (asgiref keeps connections per context then), one that
+    knows nothing of the serialized rollback: so chromium starts after the test's database is
+    restored and stops before it is flushed, once per test rather than once per module."""
     executable = chromium_executable()
     if executable is None:
         _unavailable(f"no chromium ({CHROMIUM}): apt-get install -y chromium")

@@ -3,8 +3,16 @@ import datetime
 import factory
 import wagtail_factories
 
-from campaigns.models import CampaignIndexPage, CampaignPage, Milestone, Nomination
+from campaigns.models import (
+    AchievementPage,
+    CampaignIndexPage,
+    CampaignPage,
+    Milestone,
+    Nomination,
+)
+from campaigns.models.showcase import CHINA
 from cms.models import Workstream
+from tests.cms.bulk_pages import add_children, values
 
 
 class CampaignIndexPageFactory(wagtail_factories.PageFactory):
@@ -52,3 +60,30 @@ class NominationFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Nomination
+
+
+class AchievementPageFactory(wagtail_factories.PageFactory):
+    title = factory.Sequence(lambda n: f"智能制造关键技术{n}")
+    slug = factory.Sequence(lambda n: f"achievement-{n}")
+    list = CHINA
+    organisations = "某大学"
+
+    class Meta:
+        model = AchievementPage
+
+
+def add_achievements(year_page, count, **fields):
+    """`count` live 双十 items from the factory under `year_page`, saved in bulk (see
+    tests/cms/bulk_pages.py). Every field in `fields` goes to each item; a callable one is called
+    with the item's number (0, 1, …) for its value."""
+    return add_children(
+        year_page, [AchievementPageFactory.build(**values(fields, n)) for n in range(count)]
+    )
+
+
+def add_campaigns(index, count, **fields):
+    """`count` live campaigns from the factory under `index`, saved in bulk like
+    `add_achievements`."""
+    return add_children(
+        index, [CampaignPageFactory.build(**values(fields, n)) for n in range(count)]
+    )

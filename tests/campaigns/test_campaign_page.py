@@ -1,5 +1,6 @@
 """The public campaign page: scope, criteria, the timeline with today's phase, the call's state,
-the downloads, the quotas of a government call, and a query count that does not grow."""
+the downloads, the quotas of a government call, and a query count that does not grow; the index
+of the campaigns, whose query count does not grow either."""
 
 import datetime
 
@@ -25,8 +26,10 @@ from campaigns.models.milestones import (
     RELEASE,
     SUBMISSIONS_CLOSE,
 )
+from campaigns.models.pages import KIND_FEDERATION, KIND_GOVERNMENT
 from campaigns.timeline import CURRENT, FUTURE, PAST, timeline_for
 from cms.demo_data import ensure_societies
+from tests.campaigns.factories import add_campaigns
 
 pytestmark = pytest.mark.django_db
 
@@ -246,3 +249,31 @@ def test_page_queries_do_not_grow_with_recommending_societies(client, build):
     with CaptureQueriesContext(connection) as many_queries:
         client.get(many_page.url)
     assert len(many_queries) <= len(few_queries)
+
+
+# --- the index ----------------------------------------------------------------------------------
+
+INDEX_MAX_QUERIES = 10
+
+
+# A thousand campaigns take about five seconds to create on SQLite, ten on PostgreSQL.
+@pytest.mark.parametrize("count", [10, 1000])
+def test_index_queries_do_not_grow_with_the_campaigns(
+    client, campaign_index, workstreams, count, django_assert_max_num_queries
+):
+    campaigns = add_campaigns(
+        campaign_index,
+        count,
+        title=lambda n: f"智能制造科技进展征集{n:04d}",
+        year=lambda n: 2024 - n % 8,
+        kind=lambda n: (KIND_FEDERATION, KIND_GOVERNMENT)[n % 2],
+        workstream=workstreams[0],
+    )
+    client.get(campaign_index.url)  # warm the per-process caches (site root paths)
+    with django_assert_max_num_queries(INDEX_MAX_QUERIES):
+        tree = parse(client.get(campaign_index.url))
+    items = tree.xpath("//ul[@class='item-list']/li")
+    newest_first = sorted(campaigns, key=lambda c: (-c.year, c.title))
+    assert [text_of(li.xpath("h2/a")[0]) for li in items] == [c.title for c in newest_first]
+    meta = text_of(items[0].xpath("p")[0])
+    assert meta == "2024 · 联合体科技进展征集 · 中国科协智能制造学会联合体"

@@ -7,7 +7,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils.html import strip_tags
+from lxml import html as lxml_html
 from wagtail.models import PageViewRestriction
+from wagtail.search.backends import get_search_backend
 
 from activities.models import ActivityPage
 from campaigns.demo import ensure_campaign_index
@@ -15,12 +17,13 @@ from campaigns.demo_showcase import ensure_index as ensure_showcase_index
 from campaigns.models import AchievementPage, ShowcaseYearPage
 from campaigns.models.showcase import CHINA
 from cms.models import MemberSociety, NewsPage, StandardPage
-from cms.search import MAX_QUERY_LENGTH, highlight, search_pages
+from cms.search import MAX_QUERY_LENGTH, RESULTS_PER_GROUP, highlight, search_pages
 from cms.search_text import query_terms, segment, segment_query
 from reports.models import MonthlyReportPage, PlanEntry, ProgressEntry
 from tests.activities.factories import SocietyActivitiesPageFactory
 from tests.campaigns.factories import published_campaign
-from tests.cms.factories import news_body
+from tests.cms.bulk_pages import add_children
+from tests.cms.factories import NewsPageFactory, news_body
 
 QUERIES = ["机器", "潍坊", "联盟", "数字孪生", "智能制造"]
 
@@ -359,3 +362,29 @@ def test_admin_search_needs_admin_access(client, corpus):
     response = client.get("/admin/pages/search/", {"q": "潍坊"})
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+SEARCH_MAX_QUERIES = 18
+
+
+# A thousand news take about five seconds to create and index on SQLite, ten on PostgreSQL.
+@pytest.mark.parametrize("count", [10, 1000])
+def test_search_page_queries_do_not_grow_with_the_news(
+    client, federation, count, django_assert_max_num_queries
+):
+    body = news_body(["联合体召开智能制造发展论坛。"])
+    news = add_children(
+        federation["news_index"],
+        [NewsPageFactory.build(title=f"智能制造新闻{n}", body=body) for n in range(count)],
+    )
+    # In bulk, as `manage.py update_index` does: one insert per page would take minutes.
+    get_search_backend().add_bulk(NewsPage, news)
+    client.get("/search/", {"q": "智能制造"})  # warm the per-process caches
+    with django_assert_max_num_queries(SEARCH_MAX_QUERIES):
+        response = client.get("/search/", {"q": "智能制造"})
+    assert response.status_code == 200
+    (group,) = lxml_html.fromstring(response.content.decode()).xpath("//*[@id='search-news']")
+    assert " ".join(group.xpath("h2")[0].text_content().split()) == f"新闻 （{count} 条）"
+    shown = [" ".join(a.text_content().split()) for a in group.xpath(".//h3/a")]
+    assert len(shown) == min(count, RESULTS_PER_GROUP)
+    assert set(shown) <= {page.title for page in news}

@@ -2,13 +2,12 @@ import datetime
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
 
 from reports.models import PlanEntry, PressRelease, ProgressEntry
+from tests.cms.bulk_pages import add_children
 from tests.cms.factories import NewsPageFactory
-from tests.reports.factories import MonthlyReportPageFactory, add_entries
+from tests.reports.factories import MonthlyReportPageFactory, add_entries, add_reports
 
 D = datetime.date
 
@@ -122,56 +121,51 @@ def test_login_page_is_in_chinese(client, report_index):
     assert "用户名" in html and "密码" in html
 
 
-def _queries_for(client, url):
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
+# One bound per view, the same at 10 and at 1,000 entries or reports.
+REPORT_MAX_QUERIES = 13
+INDEX_MAX_QUERIES = 10
 
 
-@pytest.mark.parametrize("size", [5, 50])
+@pytest.mark.parametrize("size", [10, 1000])
 def test_report_page_queries_do_not_grow_with_entries(
     client, report_index, news_index, workstreams, size, django_assert_max_num_queries
 ):
     report = MonthlyReportPageFactory(parent=report_index, period_start=D(2021, 6, 1))
     add_entries(report, workstreams, size, "progress")
     add_entries(report, workstreams, size, "plan")
-    for i in range(size // 5):
-        news = NewsPageFactory(parent=news_index)
-        PressRelease.objects.create(page=report, news_page=news, sort_order=i)
+    news = add_children(news_index, [NewsPageFactory.build() for _i in range(size // 5)])
+    PressRelease.objects.bulk_create(
+        PressRelease(page=report, news_page=page, sort_order=i) for i, page in enumerate(news)
+    )
     client.get(report.url)  # warm caches (site root, settings) as a running server has them
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(REPORT_MAX_QUERIES):
         response = client.get(report.url)
-    assert response.content.decode().count('class="entry"') == 2 * size
+    html = response.content.decode()
+    assert html.count('class="entry"') == 2 * size
+    assert f"第{size}项工作" in html
+    titles = re.findall(r'<li><h3>\d+\.<a href="[^"]+">([^<]+)</a></h3>', html)
+    assert titles == [page.title for page in news]
 
 
-def test_report_page_same_query_count_for_5_and_50_entries(
-    client, report_index, news_index, workstreams
-):
-    counts = []
-    for month, size in ((7, 5), (8, 50)):
-        report = MonthlyReportPageFactory(parent=report_index, period_start=D(2021, month, 1))
-        add_entries(report, workstreams, size, "progress")
-        add_entries(report, workstreams, size, "plan")
-        for i in range(size // 5):
-            PressRelease.objects.create(
-                page=report, news_page=NewsPageFactory(parent=news_index), sort_order=i
-            )
-        client.get(report.url)
-        counts.append(_queries_for(client, report.url))
-    assert counts[0] == counts[1]
-
-
-@pytest.mark.parametrize("size", [10, 100])
+# A thousand reports take about five seconds to create on SQLite, ten on PostgreSQL.
+@pytest.mark.parametrize("size", [10, 1000])
 def test_report_index_queries_do_not_grow(
     client, report_index, size, django_assert_max_num_queries
 ):
-    for i in range(size):
-        start = D(2000 + i // 12, i % 12 + 1, 1)
-        MonthlyReportPageFactory(parent=report_index, period_start=start)
+    reports = add_reports(report_index, size)
     client.get("/reports/")
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(INDEX_MAX_QUERIES):
         response = client.get("/reports/")
-    assert response.content.decode().count("进展情况月报（") == size
+    html = response.content.decode()
+    assert html.count("进展情况月报（") == size
+    # Newest first, grouped by year.
+    newest = reports[-1]
+    first_year = re.search(r'<h2 id="year-(\d+)">.*?<a href="([^"]+)">([^<]+)</a>', html, re.S)
+    assert first_year.groups() == (
+        str(newest.period_start.year),
+        newest.url,
+        newest.title,
+    )
 
 
 def test_unpublished_press_release_is_not_linked_publicly(client, report, news_index):
