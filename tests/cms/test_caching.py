@@ -169,7 +169,7 @@ def test_changes_in_one_transaction_empty_the_cache_once(
 
 
 def test_a_news_page_purges_itself_its_listings_and_the_other_news(news_index, home):
-    first = NewsPageFactory(parent=news_index, title="第一条", slug="first")
+    NewsPageFactory(parent=news_index, title="第一条", slug="first")
     second = NewsPageFactory(parent=news_index, title="第二条", slug="second")
     draft = NewsPageFactory(parent=news_index, title="草稿", slug="draft", live=False)
     urls = caching.affected_urls(second)
