@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.models import KIND_CHOICES, ActivityPage
 from activities.month_calendar import MAX_YEAR, MIN_YEAR, month_bounds, month_grid, shift_month
+from cms.filter_forms import FilterForm, ignored
 from cms.models import MemberSociety, Workstream
 
 ACTIVITIES_PER_PAGE = 20
@@ -42,10 +43,6 @@ def overlapping(queryset, first, last):
     )
 
 
-def _ignored(label):
-    return _("%(label)s：“%%(value)s”不在可选范围内，已忽略这一条件。") % {"label": label}
-
-
 class MonthField(forms.CharField):
     """`YYYY-MM` (what `<input type="month">` sends) → (year, month)."""
 
@@ -67,21 +64,20 @@ class MonthField(forms.CharField):
         )
 
 
-class ActivityFilterForm(forms.Form):
-    """The visitors' filter. Each condition is checked on its own: a bad one is named in a note
-    and ignored, the others still apply."""
+class ActivityFilterForm(FilterForm):
+    """The visitors' filter of the activities."""
 
     society = forms.ChoiceField(
         label=_("成员学会"),
         required=False,
-        error_messages={"invalid_choice": _ignored(_("成员学会"))},
+        error_messages={"invalid_choice": ignored(_("成员学会"))},
     )
     workstream = forms.TypedChoiceField(
         label=_("工作板块"),
         required=False,
         coerce=int,
         empty_value=None,
-        error_messages={"invalid_choice": _ignored(_("工作板块"))},
+        error_messages={"invalid_choice": ignored(_("工作板块"))},
     )
     month = MonthField(
         label=_("月份"),
@@ -93,7 +89,7 @@ class ActivityFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("活动类型"),
         required=False,
-        error_messages={"invalid_choice": _ignored(_("活动类型"))},
+        error_messages={"invalid_choice": ignored(_("活动类型"))},
     )
 
     def __init__(self, data, *, societies=(), workstreams=(), with_society=True):
@@ -107,17 +103,6 @@ class ActivityFilterForm(forms.Form):
         self.fields["kind"].choices = [("", _("全部类型")), *KIND_CHOICES]
         if not with_society:
             del self.fields["society"]
-
-    def filters(self):
-        """The valid, non-empty conditions (call after `is_valid()`)."""
-        return {
-            key: value
-            for key, value in getattr(self, "cleaned_data", {}).items()
-            if value not in (None, "")
-        }
-
-    def notes(self):
-        return [error for field in self for error in field.errors]
 
 
 def filter_form(data, with_society=True):

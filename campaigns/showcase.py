@@ -30,6 +30,7 @@ from campaigns.models import (
 from campaigns.models.review import FINAL, ROUND_CONFIRMED
 from campaigns.models.showcase import CHINA, LISTS, WORLD
 from campaigns.nominations import ActionRefused, is_office, lock_campaign
+from cms.filter_forms import FilterForm, ignored
 from cms.models import MemberSociety
 
 LIST_ORDER = {WORLD: 0, CHINA: 1}
@@ -62,13 +63,7 @@ def live_achievements(root):
     )
 
 
-def _invalid(label):
-    return gettext_lazy("%(label)s：“%%(value)s”不在可选范围内，已忽略这一条件。") % {
-        "label": label
-    }
-
-
-class ShowcaseFilterForm(forms.Form):
+class ShowcaseFilterForm(FilterForm):
     """The visitors' filter: every choice comes from the published items, so a select never offers
     a value that finds nothing. A value outside the choices is reported by its field's name and
     ignored."""
@@ -78,24 +73,24 @@ class ShowcaseFilterForm(forms.Form):
         required=False,
         coerce=int,
         empty_value=None,
-        error_messages={"invalid_choice": _invalid(gettext_lazy("年度"))},
+        error_messages={"invalid_choice": ignored(gettext_lazy("年度"))},
     )
     list = forms.ChoiceField(
         label=gettext_lazy("榜单"),
         required=False,
-        error_messages={"invalid_choice": _invalid(gettext_lazy("榜单"))},
+        error_messages={"invalid_choice": ignored(gettext_lazy("榜单"))},
     )
     category = forms.ChoiceField(
         label=gettext_lazy("类别"),
         required=False,
-        error_messages={"invalid_choice": _invalid(gettext_lazy("类别"))},
+        error_messages={"invalid_choice": ignored(gettext_lazy("类别"))},
     )
     society = forms.TypedChoiceField(
         label=gettext_lazy("推荐学会"),
         required=False,
         coerce=int,
         empty_value=None,
-        error_messages={"invalid_choice": _invalid(gettext_lazy("推荐学会"))},
+        error_messages={"invalid_choice": ignored(gettext_lazy("推荐学会"))},
     )
 
     def __init__(self, data, *, years=(), categories=(), societies=(), with_year=True):
@@ -107,14 +102,6 @@ class ShowcaseFilterForm(forms.Form):
             self.fields["year"].choices = [("", _("全部年度"))] + [(y, str(y)) for y in years]
         else:
             del self.fields["year"]
-
-    def filters(self):
-        """The valid, non-empty conditions (call after `is_valid()`)."""
-        return {
-            key: value
-            for key, value in getattr(self, "cleaned_data", {}).items()
-            if value not in (None, "")
-        }
 
 
 def filter_choices(root):

@@ -12,6 +12,7 @@ import warnings
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -58,6 +59,9 @@ def browser():
             )
             yield chromium
             chromium.close()
+            # The connection the test used while the loop ran: closed, or PostgreSQL refuses to
+            # drop the test database at the end.
+            connections.close_all()
 
 
 def artefact_name(request):

@@ -4,11 +4,10 @@
 import datetime
 
 import wagtail_factories
-from django.conf import settings
-from django.test import override_settings
 from django.utils import timezone
 from wagtail.models import Site
 
+from tests.cms.bulk_pages import add_children
 from tests.cms.factories import NewsPageFactory
 
 D = datetime.date
@@ -49,21 +48,12 @@ NEWS_START = D(2020, 1, 1)
 
 
 def add_news(index, count, tags=(), start=NEWS_START):
-    """`count` live news under `index`, one a day from `start`, each tagged with `tags`.
-    The factory in a loop: treebeard paths rule out bulk_create. Listings are under test, not
-    search: the pages are not indexed (on PostgreSQL each index insert recomputes the title
-    norms over the whole index, which makes a thousand pages take minutes)."""
-    search = settings.WAGTAILSEARCH_BACKENDS
-    unindexed = {name: {**params, "AUTO_UPDATE": False} for name, params in search.items()}
-    pages = []
-    with override_settings(WAGTAILSEARCH_BACKENDS=unindexed):
-        for n in range(count):
-            page = NewsPageFactory(parent=index, date=start + datetime.timedelta(days=n))
-            if tags:
-                page.tags.add(*tags)
-                page.save()
-            pages.append(page)
-    return pages
+    """`count` live news under `index`, one a day from `start`, each tagged with `tags`; saved in
+    bulk and left out of the search index, as listings are under test (tests/cms/bulk_pages.py)."""
+    pages = [NewsPageFactory.build(date=start + datetime.timedelta(days=n)) for n in range(count)]
+    for page in pages:
+        page.tags.add(*tags)
+    return add_children(index, pages)
 
 
 def full_site(federation, society_pages):

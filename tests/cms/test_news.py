@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 import wagtail_factories
+from django.core.cache import caches
 from lxml import html as lxml_html
 from taggit.models import Tag
 from wagtail.models import PageViewRestriction
@@ -152,7 +153,7 @@ INDEX_MAX_QUERIES = 12
 PAGE_MAX_QUERIES = 14
 
 
-# 1,000 news take about 25 seconds to create with the factory (treebeard rules out bulk_create).
+# A thousand news take a few seconds to create (tests/cms/bulk_pages.py).
 @pytest.mark.parametrize("count", [10, 1000])
 def test_queries_do_not_grow_with_the_news(
     client, news_index, count, django_assert_max_num_queries
@@ -170,3 +171,22 @@ def test_queries_do_not_grow_with_the_news(
         with django_assert_max_num_queries(PAGE_MAX_QUERIES):
             tree = parse(client.get(page.url))
         assert len(related(tree)) == 4
+
+
+@pytest.mark.parametrize("pictures", [1, 12])
+def test_a_news_page_costs_the_same_with_one_picture_or_twelve(
+    client, news_index, pictures, django_assert_max_num_queries
+):
+    images = [wagtail_factories.ImageFactory(title=f"会场{n}") for n in range(pictures)]
+    body = [
+        {"type": "image", "value": {"image": image.pk, "caption": f"第{n + 1}张"}}
+        for n, image in enumerate(images)
+    ]
+    page = NewsPageFactory(parent=news_index, body=body)
+    client.get(page.url)  # makes the renditions
+    caches["renditions"].clear()  # as after a restart: the renditions come from the database
+    # Two more than a page without pictures: the pictures, and their renditions.
+    with django_assert_max_num_queries(PAGE_MAX_QUERIES + 2):
+        tree = parse(client.get(page.url))
+    pictures_shown = tree.xpath("//article//img[contains(@src, '.max-960x720.')]")
+    assert [img.get("alt") for img in pictures_shown] == [f"第{n + 1}张" for n in range(pictures)]
