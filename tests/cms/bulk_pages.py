@@ -9,21 +9,31 @@ have built (`Page.find_problems()` finds nothing)."""
 
 from contextlib import contextmanager
 
-from django.conf import settings
 from django.db.models import F
-from django.test import override_settings
+from django.db.models.signals import post_save
+from modelsearch.index import get_indexed_models
+from modelsearch.signal_handlers import post_save_signal_handler
 from wagtail.models import Page
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
 
 @contextmanager
 def unindexed():
-    """Page saves that leave the search index alone: on PostgreSQL each index insert
-    recomputes the title norms over the whole index."""
-    search = settings.WAGTAILSEARCH_BACKENDS
-    off = {name: {**params, "AUTO_UPDATE": False} for name, params in search.items()}
-    with override_settings(WAGTAILSEARCH_BACKENDS=off), disable_reference_index_auto_update():
-        yield
+    """Page saves that leave the search index alone (on PostgreSQL each index insert recomputes
+    the title norms over the whole index) and the reference index too. The search's save
+    handler is disconnected rather than its backends' AUTO_UPDATE turned off: that handler would
+    still load every page again to find out that nothing is to be done."""
+    models = [
+        model
+        for model in get_indexed_models()
+        if post_save.disconnect(post_save_signal_handler, sender=model)
+    ]
+    try:
+        with disable_reference_index_auto_update():
+            yield
+    finally:
+        for model in models:
+            post_save.connect(post_save_signal_handler, sender=model)
 
 
 def add_children(parent, pages):
@@ -39,6 +49,7 @@ def add_children(parent, pages):
             page.depth = depth
             page.path = Page._get_path(parent.path, depth, position)
             page.draft_title = page.draft_title or page.title
+            page.locale_id = parent.locale_id  # else looked up from the parent, twice a page
             page._cached_parent_obj = parent  # what `save` needs for the URL path, no query
             page.save(clean=False, log_action=None)
     Page.objects.filter(pk=parent.pk).update(numchild=F("numchild") + len(pages))
