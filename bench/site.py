@@ -35,7 +35,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -546,20 +545,6 @@ def load_data(rng):
 # Serving --------------------------------------------------------------------------------------
 
 
-def wait_for_port(port, process, timeout, name):
-    deadline = time.monotonic() + timeout
-    while True:
-        if process.poll() is not None:
-            raise RuntimeError(f"{name} 已退出（{process.returncode}）")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{name} 未在 {timeout} 秒内监听 {port} 端口") from None
-            time.sleep(0.1)
-
-
 class Gunicorn:
     """`gunicorn cms.wsgi -w 2` on 127.0.0.1 in a session of its own, so that stopping it
     takes its workers too. A context manager."""
@@ -571,7 +556,7 @@ class Gunicorn:
         self.process = None
 
     def __enter__(self):
-        from deploy.nginx_conf import free_port
+        from deploy.nginx_conf import free_port, wait_for_port
 
         self.port = free_port()
         with self.log.open("ab") as log:

@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from wagtail.contrib.frontend_cache.utils import PurgeBatch, get_backends
 from wagtail.models import Page, ReferenceIndex
 
 logger = logging.getLogger(__name__)
@@ -110,13 +111,11 @@ class CacheHeadersMiddleware:
 # Which URLs to purge from the front-end cache -----------------------------------------------
 
 
-def _page_urls(page, cache_object):
-    url = page.get_full_url(cache_object)
-    if url is None:
-        return []
-    specific = page.specific_deferred
-    paths = [*specific.get_cached_paths(), *getattr(specific, "file_routes", {})]
-    return [url + path.lstrip("/") for path in paths]
+def _page_urls(pages):
+    """Each page's URL with its `get_cached_paths()`, as Wagtail's frontend cache builds them."""
+    batch = PurgeBatch()
+    batch.add_pages(pages)
+    return batch.urls
 
 
 def _is_site_wide(page):
@@ -127,17 +126,12 @@ def _is_site_wide(page):
 def affected_urls(page, old_url_path=None):
     """Every public URL whose content may change when `page` is published, unpublished, moved
     or deleted."""
-    cache_object = type("UrlCache", (), {})()
     pages = [page]
     pages += page.get_ancestors().filter(depth__gt=1).live().specific()
     pages += Page.objects.live().sibling_of(page, inclusive=False).type(type(page.specific))
     referrers = ReferenceIndex.get_references_to(page).values_list("object_id", flat=True)
     pages += Page.objects.live().filter(pk__in=[int(pk) for pk in referrers if str(pk).isdigit()])
-    urls = set()
-    for each in pages:
-        if each.pk != page.pk and not each.live:
-            continue
-        urls.update(_page_urls(each, cache_object))
+    urls = _page_urls(pages)
     if old_url_path:
         site = page.get_site()
         if site is not None:
@@ -148,11 +142,7 @@ def affected_urls(page, old_url_path=None):
 
 
 def all_page_urls():
-    cache_object = type("UrlCache", (), {})()
-    urls = set()
-    for page in Page.objects.live().public().filter(depth__gt=1).specific(defer=True):
-        urls.update(_page_urls(page, cache_object))
-    return urls
+    return _page_urls(Page.objects.live().public().filter(depth__gt=1).specific(defer=True))
 
 
 # Clearing ------------------------------------------------------------------------------------
@@ -167,18 +157,9 @@ def clear_page_cache():
         logger.exception("页面缓存无法清空")
 
 
-def purge_frontend(urls):
-    """Hand the URLs to Wagtail's frontend cache backends (none unless configured)."""
-    if not urls or not getattr(settings, "WAGTAILFRONTENDCACHE", None):
-        return
-    from cms.tasks import purge_frontend_cache
-
-    purge_frontend_cache.delay(sorted(urls))
-
-
 def purge_urls(urls):
-    from wagtail.contrib.frontend_cache.utils import get_backends
-
+    """Wagtail's own purge runs as a django-tasks task, immediate here: the Celery task
+    (cms.tasks.purge_frontend_cache) calls the backends instead, out of the request."""
     for backend in get_backends().values():
         backend.purge_batch(list(urls))
 
@@ -212,7 +193,10 @@ def _flush():
         urls = set()
         for page, old_url_path in batch["pages"].values():
             urls |= affected_urls(page, old_url_path)
-    purge_frontend(urls)
+    if urls:
+        from cms.tasks import purge_frontend_cache
+
+        purge_frontend_cache.delay(sorted(urls))
 
 
 # Signal receivers ----------------------------------------------------------------------------

@@ -49,6 +49,23 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def wait_for_port(port, process, timeout, name):
+    """Until `process` listens on 127.0.0.1:`port`; RuntimeError if it exits or takes longer
+    than `timeout` seconds (with what it wrote to a piped stderr, if any)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if process.poll() is not None:
+            said = process.stderr.read().decode() if process.stderr else ""
+            raise RuntimeError(f"{name} 已退出（{process.returncode}）{said}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{name} 未在 {timeout} 秒内监听 {port} 端口") from None
+            time.sleep(0.05)
+
+
 class LocalNginx:
     """nginx in the foreground on 127.0.0.1 with `server_conf` (inside `http {}`), everything it
     writes kept under `workdir`. A context manager."""
@@ -123,19 +140,12 @@ http {{
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
-        deadline = time.monotonic() + timeout
-        for port in self.ports():
-            while True:
-                if self.process.poll() is not None:
-                    raise RuntimeError(f"nginx 未能启动：{self.process.stderr.read().decode()}")
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                    break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        self.stop()
-                        raise RuntimeError(f"nginx 未在 {timeout} 秒内监听 {port} 端口") from None
-                    time.sleep(0.05)
+        try:
+            for port in self.ports():
+                wait_for_port(port, self.process, timeout, "nginx")
+        except RuntimeError:
+            self.stop()
+            raise
         return self
 
     def stop(self):

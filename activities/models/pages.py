@@ -116,9 +116,9 @@ class ActivitiesIndexPage(RoutablePageMixin, Page):
         return activities_calendar_response(request, self)
 
     def get_cached_paths(self):
-        """Purged from the front-end cache with the index (cms/caching.py): the feeds and every
-        month calendar from the first activity's month to the last one's."""
-        paths = ["/", "calendar/", "rss/", "atom/", "ical/"]
+        """Purged from the front-end cache with the index (cms/caching.py): the feeds, the .ics
+        file and every month calendar from the first activity's month to the last one's."""
+        paths = ["/", "calendar/", "rss/", "atom/", "ical/", *self.file_routes]
         span = ActivityPage.objects.live().aggregate(
             first=models.Min("start_date"),
             last=models.Max(Coalesce("end_date", "start_date")),

@@ -53,7 +53,7 @@ class CampaignIndexPage(RoutablePageMixin, Page):
 
     def get_cached_paths(self):
         # Purged from the front-end cache with the index (cms/caching.py).
-        return ["/", "ical/"]
+        return ["/", "ical/", *self.file_routes]
 
     @path("ical/", name="milestones_ical")
     def milestones_ical(self, request):

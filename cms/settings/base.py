@@ -142,47 +142,26 @@ LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 
+
+def cache(url, name, **options):
+    """Redis at `url` when it is set, else this process's memory (cache `name`)."""
+    if url:
+        return {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": url, **options}
+    return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": name, **options}
+
+
 CACHES = {
-    "default": (
-        {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": env("REDIS_URL"),
-        }
-        if env("REDIS_URL")
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    ),
+    "default": cache(env("REDIS_URL"), "lianhe-default"),
     # Wagtail looks renditions up here before asking the database: a page with pictures
     # costs no rendition query once they are made.
-    "renditions": (
-        {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": env("REDIS_URL"),
-            "KEY_PREFIX": "renditions",
-            "TIMEOUT": 7 * 24 * 3600,
-        }
-        if env("REDIS_URL")
-        else {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "lianhe-renditions",
-            "TIMEOUT": 7 * 24 * 3600,
-        }
+    "renditions": cache(
+        env("REDIS_URL"), "lianhe-renditions", KEY_PREFIX="renditions", TIMEOUT=7 * 24 * 3600
     ),
     # Anonymous pages (cms/caching.py). Emptied whole on every publication, so with Redis it
     # needs a database of its own: PAGE_CACHE_URL=redis://127.0.0.1:6379/2, never REDIS_URL's.
-    "pages": (
-        {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": env("PAGE_CACHE_URL"),
-            "TIMEOUT": 24 * 3600,
-        }
-        if env("PAGE_CACHE_URL")
-        else {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "lianhe-pages",
-            "TIMEOUT": 24 * 3600,
-        }
-    ),
+    "pages": cache(env("PAGE_CACHE_URL"), "lianhe-pages", TIMEOUT=24 * 3600),
 }
+
 WAGTAIL_CACHE = env_bool("PAGE_CACHE", True)
 WAGTAIL_CACHE_BACKEND = "pages"
 # Front-end cache (deploy/nginx/): Wagtail's frontend cache sends PURGE requests there.

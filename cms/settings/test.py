@@ -1,7 +1,7 @@
 import tempfile
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import cache, env
 
 DEBUG = False
 SECRET_KEY = "test-only-key"  # noqa: S105 (tests only)
@@ -10,14 +10,8 @@ MEDIA_ROOT = env("MEDIA_ROOT", tempfile.mkdtemp(prefix="lianhe-test-media-"))
 PRIVATE_MEDIA_ROOT = tempfile.mkdtemp(prefix="lianhe-test-private-")
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = "memory://localhost//"
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
-    "renditions": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "renditions",
-    },
-}
+# Local memory, whatever REDIS_URL the shell has.
+CACHES = {name: cache(None, f"test-{name}") for name in ("default", "pages", "renditions")}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
