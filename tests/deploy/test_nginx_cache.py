@@ -5,6 +5,8 @@ and Wagtail's frontend cache purging what a publication changes, so that nothing
 Without nginx and its cache_purge module the tests are skipped, unless LIANHE_REQUIRE_NGINX is
 set (as `.ci/run` does): then they fail."""
 
+import http.client
+import logging
 import os
 import urllib.error
 import urllib.parse
@@ -160,3 +162,47 @@ def test_the_recipe_renders_for_a_server():
     assert "server_name lianhe.example.org;" in conf
     assert "alias /srv/lianhe/static/;" in conf
     assert "{{" not in conf.split("# TLS")[1]
+
+
+def purge_from(source, port, path):
+    """A PURGE request sent from the address `source` (any 127.x.y.z is this machine)."""
+    connection = http.client.HTTPConnection(
+        "127.0.0.1", port, timeout=10, source_address=(source, 0)
+    )
+    try:
+        connection.request("PURGE", urllib.parse.quote(path), headers={"Host": "127.0.0.1"})
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
+def test_a_purge_from_another_address_is_refused_and_the_page_stays_cached(nginx, site, nginx_port):
+    NewsPageFactory(parent=site["index"], title="联合体召开工作会议")
+    fetch(f"{nginx}/news/")
+    assert purge_from("127.0.0.2", nginx_port, "/news/") == 403
+    assert fetch(f"{nginx}/news/")[1]["X-Cache-Status"] == "HIT"
+    # From the machine's own address the same purge goes through.
+    assert purge_from("127.0.0.1", nginx_port, "/news/") == 200
+    assert fetch(f"{nginx}/news/")[1]["X-Cache-Status"] == "MISS"
+
+
+def test_a_purge_that_fails_is_logged_and_publishing_goes_on(nginx, site, settings, caplog):
+    page = NewsPageFactory(parent=site["index"], title="联合体召开工作会议", live=False)
+    # Nothing cached yet: nginx answers 404 to the purges, which is no error.
+    with caplog.at_level(logging.ERROR, logger="wagtail.frontendcache"):
+        publish(page)
+    assert not caplog.records
+    assert "联合体召开工作会议" in fetch(f"{nginx}/news/")[2]
+
+    settings.WAGTAILFRONTENDCACHE = {
+        "nginx": {
+            "BACKEND": "cms.frontend_cache.NginxPurgeBackend",
+            "LOCATION": f"http://127.0.0.1:{free_port()}",  # nothing listens there
+        }
+    }
+    page.title = "联合体召开第二次工作会议"
+    with caplog.at_level(logging.ERROR, logger="wagtail.frontendcache"):
+        publish(page)
+    assert any("无法从前端缓存清除" in record.getMessage() for record in caplog.records)
+    page.refresh_from_db()
+    assert page.live and page.title == "联合体召开第二次工作会议"
