@@ -75,7 +75,9 @@ class MonthGrid:
 def month_grid(year, month, activities, today):
     """The weeks (Monday first) that show `year`-`month`; each day of the month lists the
     activities whose date range covers it, in the order given. Days of the neighbouring months
-    that pad the first and last week are shown without activities."""
+    that pad the first and last week are shown muted, without activities and never as today:
+    the grid is one month's, so "today" there would point a screen reader (aria-current) at a
+    day the page is not about, and a visitor reaches today's month with 本月 anyway."""
     weeks = []
     cal = calendar.Calendar(firstweekday=calendar.MONDAY)
     first, last = month_bounds(year, month)
@@ -93,7 +95,7 @@ def month_grid(year, month, activities, today):
                 CalendarDay(
                     date=day,
                     in_month=day.month == month,
-                    is_today=day == today,
+                    is_today=day == today and day.month == month,
                     activities=by_day.get(day, []) if day.month == month else [],
                 )
                 for day in week

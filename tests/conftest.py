@@ -1,9 +1,45 @@
+import datetime
+import os
+import zoneinfo
+
 import pytest
+import time_machine
 from django.core.cache import caches
 from wagtail.models import Page, Site
 
 from tests.cms.factories import HomePageFactory, NewsIndexPageFactory
 from tests.reports.factories import ReportIndexPageFactory
+
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+
+
+def pytest_configure(config):
+    """LIANHE_TEST_TODAY=2026-12-31T23:30 runs the whole suite as if it were that moment in
+    Beijing (the clock ticks on from there): how tests that depend on the date they run on are
+    found. See the README's "Tests and the date"."""
+    moment = os.environ.get("LIANHE_TEST_TODAY")
+    if moment:
+        start = datetime.datetime.fromisoformat(moment)
+        if start.tzinfo is None:
+            start = start.replace(tzinfo=SHANGHAI)
+        time_machine.travel(start, tick=True).start()
+
+
+@pytest.fixture
+def travel():
+    """`travel(date, hour=10)` stops the clock at that moment of Beijing time for the rest of the
+    test, for code that reads "today" (calendars, campaign phases, deadlines, notices)."""
+    travellers = []
+
+    def to(day, hour=10, minute=0):
+        moment = datetime.datetime.combine(day, datetime.time(hour, minute), SHANGHAI)
+        traveller = time_machine.travel(moment, tick=False)
+        traveller.start()
+        travellers.append(traveller)
+
+    yield to
+    for traveller in reversed(travellers):
+        traveller.stop()
 
 
 @pytest.fixture(autouse=True)

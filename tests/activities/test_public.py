@@ -387,8 +387,21 @@ def test_calendar_month_grid(client, activities_index, sample):
     assert titles["2021-07-01"] == []
 
 
-def test_calendar_this_month_marks_today(client, activities_index, society_pages):
-    today = timezone.localdate()
+@pytest.mark.parametrize(
+    "today",
+    [
+        D(2026, 12, 1),  # a Tuesday: November's grid ends with 1-6 December
+        D(2026, 11, 30),  # a Monday: December's grid starts with it
+        D(2026, 12, 31),  # the year's last day, in January 2027's first week
+        D(2027, 1, 1),  # the year's first day, in December 2026's last week
+        D(2028, 2, 29),
+        D(2026, 12, 16),  # a day no other month shows
+    ],
+)
+def test_calendar_marks_today_in_its_own_month_only(
+    client, activities_index, society_pages, travel, today
+):
+    travel(today)
     ActivityPageFactory(parent=society_pages["CMES"], title="今天的活动", start_date=today)
     tree = parse(client.get("/activities/calendar/"))
     assert f"{today.year}年{today.month}月" in text_of(tree.xpath("//caption")[0])
@@ -396,10 +409,24 @@ def test_calendar_this_month_marks_today(client, activities_index, society_pages
     assert len(current) == 1
     assert current[0].xpath(".//time/@datetime") == [today.isoformat()]
     assert [text_of(a) for a in current[0].xpath(".//li/a")] == ["今天的活动"]
-    # Another month marks no day.
-    other = shift_month(today.year, today.month, -1)
-    tree = parse(client.get(f"/activities/calendar/{other[0]:04d}/{other[1]:02d}/"))
-    assert not tree.xpath("//td[@aria-current='date']")
+    # The neighbouring months may show today as a padding day: muted, empty, not today.
+    for delta in (-1, 1):
+        year, month = shift_month(today.year, today.month, delta)
+        tree = parse(client.get(f"/activities/calendar/{year:04d}/{month:02d}/"))
+        assert not tree.xpath("//td[@aria-current='date']")
+        assert not tree.xpath("//*[contains(@class, 'today-label')]")
+        shown = tree.xpath(f"//td[.//time/@datetime='{today.isoformat()}']")
+        for cell in shown:
+            assert "other-month" in cell.get("class")
+            assert not cell.xpath(".//li")
+
+
+def test_calendar_today_follows_beijing_time_not_utc(client, activities_index, travel):
+    # 00:30 on 1 December in Beijing is still 30 November in UTC.
+    travel(D(2026, 12, 1), hour=0, minute=30)
+    tree = parse(client.get("/activities/calendar/"))
+    assert "2026年12月" in text_of(tree.xpath("//caption")[0])
+    assert tree.xpath("//td[@aria-current='date']//time/@datetime") == ["2026-12-01"]
 
 
 @pytest.mark.parametrize(
