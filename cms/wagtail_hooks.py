@@ -1,3 +1,5 @@
+from django.templatetags.static import static
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
@@ -36,3 +38,9 @@ register_snippet(FederationViewSetGroup)
 
 
 hooks.register("is_request_cacheable", caching.is_request_cacheable)
+
+
+@hooks.register("insert_editor_js")
+def editor_guard_js():
+    """Keeps the editor's background saves from racing the person's own (static/js)."""
+    return format_html('<script src="{}"></script>', static("js/editor-guard.js"))

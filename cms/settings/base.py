@@ -107,6 +107,18 @@ DATABASES = {
         conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default serves several editors at once (and the editor's own background
+    # requests: autosave, preview, editing sessions). SQLite's defaults fail them: a deferred
+    # transaction that reads and then writes must upgrade its lock and gets "database is
+    # locked" at once, whatever the timeout. IMMEDIATE takes the write lock when the
+    # transaction begins, so a second writer waits (up to `timeout` seconds) instead; WAL lets
+    # readers go on while one writes.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": int(env("SQLITE_TIMEOUT", "20")),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -8,6 +8,7 @@ test-artifacts/screenshots/<test name>.png."""
 import os
 import re
 import shutil
+import sys
 import warnings
 from pathlib import Path
 
@@ -69,8 +70,35 @@ def artefact_name(request):
 
 
 @pytest.fixture
-def page(browser, live_server, request):
+def server_errors():
+    """Every request the live server failed during the test (an exception in a view, or a 5xx
+    answer the browser saw): the test fails if there is one, whatever it asserted itself."""
+    from django.core.signals import got_request_exception
+
+    failures = []
+
+    def on_exception(sender, request=None, **kwargs):
+        path = getattr(request, "path", "?")
+        failures.append(f"{getattr(request, 'method', '?')} {path}: {sys.exc_info()[1]!r}")
+
+    got_request_exception.connect(on_exception, weak=False)
+    yield failures
+    got_request_exception.disconnect(on_exception)
+    if failures:
+        pytest.fail("服务器出错（5xx）：\n" + "\n".join(failures), pytrace=False)
+
+
+@pytest.fixture
+def requests_seen():
+    """(status, method, path) of every request the page made, background ones included."""
+    return []
+
+
+@pytest.fixture
+def page(browser, live_server, request, server_errors, requests_seen):
     """A fresh browser context (no cookies) on the live server, in Beijing time and Chinese."""
+    from urllib.parse import urlsplit
+
     from playwright.sync_api import Error
 
     context = browser.new_context(
@@ -82,6 +110,14 @@ def page(browser, live_server, request):
     )
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
+
+    def on_response(response):
+        path = urlsplit(response.url).path
+        requests_seen.append((response.status, response.request.method, path))
+        if response.status >= 500 and response.url.startswith(live_server.url):
+            server_errors.append(f"{response.request.method} {path}: HTTP {response.status}")
+
+    page.on("response", on_response)
     try:
         yield page
     finally:
