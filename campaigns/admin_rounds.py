@@ -6,11 +6,14 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.views.generic.models import InspectView
+from wagtail.admin.views.generic.models import EditView, IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import HeaderButton, ListingButton
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from campaigns import review as service
@@ -22,6 +25,7 @@ from campaigns.models import (
     ReviewRound,
 )
 from campaigns.models.review import ROUND_CONFIRMED, ROUND_DRAFT
+from campaigns.round_dates import round_date_errors
 from cms.demo_data import EXPERTS
 
 
@@ -73,9 +77,16 @@ class ReviewRoundForm(WagtailAdminModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        opens, closes = cleaned.get("opens_on"), cleaned.get("closes_on")
-        if opens and closes and closes < opens:
-            self.add_error("closes_on", _("评分截止日期不能早于评分开始日期。"))
+        errors = round_date_errors(
+            cleaned.get("campaign"),
+            cleaned.get("kind"),
+            cleaned.get("opens_on"),
+            cleaned.get("closes_on"),
+            instance_pk=self.instance.pk,
+        )
+        for name, message in errors.items():
+            if name not in self.errors:
+                self.add_error(name, message)
         if self.instance.pk and self.instance.status != ROUND_DRAFT:
             for name in ("campaign", "kind"):
                 if name in self.changed_data:
@@ -158,8 +169,73 @@ class ReviewRoundInspectView(InspectView):
         return context
 
 
+def open_url(round):
+    return reverse("reviewround:open", args=[round.pk])
+
+
+class ReviewRoundOpenView(InspectView):
+    """开启评审 on a page of its own, reached from the listing's row and the edit view's header as
+    well as from the round's page: what opening does (the criteria frozen, the nominations taken,
+    the panel assigned), and the button that does it (POST, CSRF, checked by the service)."""
+
+    page_title = gettext_lazy("开启评审")
+    template_name = "campaigns/review/admin_open.html"
+
+    def get_fields(self):
+        return []
+
+    def post(self, request, *args, **kwargs):
+        round = self.object
+        try:
+            service.open_round(round, request.user)
+        except service.ReviewRefused as refusal:
+            messages.error(request, refusal.reason)
+            return self.render_to_response(self.get_context_data(), status=400)
+        messages.success(
+            request,
+            _("已开启评审：%(round)s，%(count)d 个参评项目。")
+            % {"round": round, "count": round.entries.count()},
+        )
+        return redirect(reverse("reviewround:inspect", args=[round.pk]))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        round = self.object
+        context["round"] = round
+        context["can_open"], context["not_opening"] = service.can_open_round(
+            self.request.user, round
+        )
+        context["eligible_count"] = service.eligible_nominations(round).count()
+        context["panel_count"] = round.panel.count()
+        context["criteria"] = list(round.campaign.criteria.all())
+        return context
+
+
+class ReviewRoundEditView(EditView):
+    @cached_property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        if self.object.status == ROUND_DRAFT:
+            buttons.append(
+                HeaderButton(_("开启评审"), url=open_url(self.object), icon_name="circle-check")
+            )
+        return buttons
+
+
+class ReviewRoundIndexView(IndexView):
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if instance.status == ROUND_DRAFT:
+            buttons.append(
+                ListingButton(_("开启评审"), url=open_url(instance), icon_name="circle-check")
+            )
+        return buttons
+
+
 class ReviewRoundViewSet(ModelViewSet):
     model = ReviewRound
+    index_view_class = ReviewRoundIndexView
+    edit_view_class = ReviewRoundEditView
     icon = "group"
     menu_label = gettext_lazy("评审轮次")
     add_to_admin_menu = False
@@ -177,6 +253,16 @@ class ReviewRoundViewSet(ModelViewSet):
 
     def get_form_class(self, for_update=False):
         return ReviewRoundForm
+
+    @property
+    def open_view(self):
+        return self.construct_view(
+            ReviewRoundOpenView,
+            **self.get_inspect_view_kwargs(template_name=ReviewRoundOpenView.template_name),
+        )
+
+    def get_urlpatterns(self):
+        return [*super().get_urlpatterns(), path("open/<int:pk>/", self.open_view, name="open")]
 
 
 # --- panel ------------------------------------------------------------------------------------

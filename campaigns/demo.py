@@ -491,6 +491,13 @@ def load(context, stdout):
             stdout.write(
                 f"演示申报：{nomination.project_name}（{nomination.get_status_display()}）"
             )
+    from campaigns.demo_review import ensure_review_demo
+
+    round = ensure_review_demo(index)
+    if round is not None:
+        stdout.write(
+            f"评审演示：{round}（{round.get_status_display()}），评审专家 expert 在 /review/ 评分"
+        )
     context["campaign_index"] = index
     from campaigns.demo_showcase import load as load_showcase
 

@@ -443,17 +443,24 @@ def assign(round, nomination, expert, user):
         )
 
 
+def check_conflict(assignment, expert, reason):
+    """Whether `declare_conflict` would accept this declaration, without saving anything (for the
+    page that asks the expert to confirm). Returns the reason as it would be stored."""
+    reason = (reason or "").strip()
+    allowed, why = can_declare_conflict(expert, assignment)
+    if not allowed:
+        raise ReviewRefused(why)
+    if not reason:
+        raise InvalidSheet(_("回避理由：声明回避必须填写理由。"), code="reason_required")
+    return reason
+
+
 def declare_conflict(assignment, expert, reason):
     """The expert declares a conflict of interest: they are excluded from the nomination (its
     draft sheet, if any, never counts)."""
-    reason = (reason or "").strip()
     with transaction.atomic():
         current = _lock(Assignment, assignment.pk)
-        allowed, why = can_declare_conflict(expert, current)
-        if not allowed:
-            raise ReviewRefused(why)
-        if not reason:
-            raise InvalidSheet(_("回避理由：声明回避必须填写理由。"), code="reason_required")
+        reason = check_conflict(current, expert, reason)
         current.excluded = True
         current.exclusion_reason = (_("本人声明回避：%(reason)s") % {"reason": reason})[:200]
         current.save(update_fields=["excluded", "exclusion_reason"])
@@ -540,6 +547,68 @@ def justification_errors(rules, criteria, values, reasons, total_reason):
     return errors
 
 
+def _validated(round, values, reasons, total_reason, submit):
+    """The parsed scores (criterion name → Decimal) of a sheet as typed, or `InvalidSheet` with
+    a message per criterion and limit. A draft may leave criteria empty; a submission needs every
+    one."""
+    criteria = criteria_of(round)
+    parsed, errors = {}, []
+    for criterion in criteria:
+        raw = (values.get(criterion.name) or "").strip()
+        if not raw:
+            if submit:
+                errors.append(
+                    _("%(name)s：提交前必须填写分数（0 到 %(max)s 分）。")
+                    % {"name": criterion.name, "max": format_number(criterion.max_score)}
+                )
+            continue
+        value, error = _parse(criterion, raw)
+        if error:
+            errors.append(error)
+        else:
+            parsed[criterion.name] = value
+    if not errors:
+        errors = justification_errors(
+            list(JustificationRule.objects.filter(round=round)),
+            criteria,
+            parsed,
+            reasons,
+            total_reason,
+        )
+    if errors:
+        raise InvalidSheet(errors, code="invalid_scores")
+    return parsed
+
+
+def _scoring_assignment(round, nomination, expert, today):
+    assignment = Assignment.objects.filter(
+        round_id=round.pk, nomination_id=nomination.pk, expert_id=expert.pk
+    ).first()
+    if assignment is None:
+        raise ReviewRefused(_("该项目未分配给您评审。"))
+    assignment = _lock(Assignment, assignment.pk)
+    assignment.round = ReviewRound.objects.get(pk=round.pk)
+    allowed, why = can_score(expert, assignment, today)
+    if not allowed:
+        raise ReviewRefused(why)
+    return assignment
+
+
+def _clean_reasons(reasons, total_reason):
+    reasons = {name: (text or "").strip() for name, text in (reasons or {}).items()}
+    return reasons, (total_reason or "").strip()
+
+
+def check_sheet(round, nomination, expert, values, reasons=None, total_reason="", today=None):
+    """What `save_sheet(..., submit=True)` would accept, without saving anything: the parsed
+    scores, for the page that asks the expert to confirm before the sheet is locked. Raises
+    as `save_sheet` does."""
+    reasons, total_reason = _clean_reasons(reasons, total_reason)
+    with transaction.atomic():
+        assignment = _scoring_assignment(round, nomination, expert, today)
+        return _validated(assignment.round, values, reasons, total_reason, submit=True)
+
+
 def save_sheet(round, nomination, expert, values, reasons=None, total_reason="", submit=False,
                today=None):  # fmt: skip
     """Save (and, if `submit`, submit and lock) `expert`'s score sheet for `nomination`.
@@ -547,45 +616,11 @@ def save_sheet(round, nomination, expert, values, reasons=None, total_reason="",
     reasons. A draft may leave criteria empty; a submission needs every one. Raises
     `ReviewRefused` (not allowed now) or `InvalidSheet` (the messages name each criterion and
     limit) and then changes nothing."""
-    reasons = {name: (text or "").strip() for name, text in (reasons or {}).items()}
-    total_reason = (total_reason or "").strip()
+    reasons, total_reason = _clean_reasons(reasons, total_reason)
     with transaction.atomic():
-        assignment = Assignment.objects.filter(
-            round_id=round.pk, nomination_id=nomination.pk, expert_id=expert.pk
-        ).first()
-        if assignment is None:
-            raise ReviewRefused(_("该项目未分配给您评审。"))
-        assignment = _lock(Assignment, assignment.pk)
-        assignment.round = current_round = ReviewRound.objects.get(pk=round.pk)
-        allowed, why = can_score(expert, assignment, today)
-        if not allowed:
-            raise ReviewRefused(why)
-        criteria = criteria_of(current_round)
-        parsed, errors = {}, []
-        for criterion in criteria:
-            raw = (values.get(criterion.name) or "").strip()
-            if not raw:
-                if submit:
-                    errors.append(
-                        _("%(name)s：提交前必须填写分数（0 到 %(max)s 分）。")
-                        % {"name": criterion.name, "max": format_number(criterion.max_score)}
-                    )
-                continue
-            value, error = _parse(criterion, raw)
-            if error:
-                errors.append(error)
-            else:
-                parsed[criterion.name] = value
-        if not errors:
-            errors = justification_errors(
-                list(JustificationRule.objects.filter(round=current_round)),
-                criteria,
-                parsed,
-                reasons,
-                total_reason,
-            )
-        if errors:
-            raise InvalidSheet(errors, code="invalid_scores")
+        assignment = _scoring_assignment(round, nomination, expert, today)
+        current_round = assignment.round
+        parsed = _validated(current_round, values, reasons, total_reason, submit)
         sheet, _created = ScoreSheet.objects.get_or_create(
             round=current_round, nomination=nomination, expert=expert
         )
@@ -656,6 +691,28 @@ def weighted_total(sheet, criteria=None):
     criteria = criteria if criteria is not None else criteria_of(sheet.round)
     scores = current_scores(sheet)
     return sum((scores[c.name].value * c.weight for c in criteria if c.name in scores), Decimal(0))
+
+
+def score_formula(round, rules=None):
+    """The weighted total and the justification rules as data, for the score sheet's script to
+    recompute while the expert types: total = Σ score × weight, as `weighted_total` and
+    `justification_errors` compute it here (numbers as decimal strings)."""
+    rules = round.rules.all() if rules is None else rules
+    return {
+        "criteria": [
+            {"name": c.name, "weight": format_number(c.weight), "max": format_number(c.max_score)}
+            for c in criteria_of(round)
+        ],
+        "rules": [
+            {
+                "scope": rule.scope,
+                "criterion": rule.criterion_name,
+                "above": None if rule.above is None else format_number(rule.above),
+                "below": None if rule.below is None else format_number(rule.below),
+            }
+            for rule in rules
+        ],
+    }
 
 
 def counted_sheets(round):

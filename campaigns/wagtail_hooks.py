@@ -10,6 +10,7 @@ from campaigns.models import Milestone, Nomination
 from campaigns.views import ranking as _ranking  # noqa: F401 (registers its admin URLs and menu)
 from campaigns.views import showcase_admin as _showcase_admin  # noqa: F401 (its URL, button)
 from campaigns.views.admin import (
+    NominationFilterSet,
     NominationIndexView,
     NominationPermissionPolicy,
     NominationReviewView,
@@ -52,7 +53,7 @@ class NominationViewSet(ListingOnlyViewSetMixin, ModelViewSet):
         "status",
         "submitted_at",
     ]
-    list_filter = ["campaign", "status"]
+    filterset_class = NominationFilterSet
     search_fields = ["project_name", "applicant_organisation", "recommender_name"]
     ordering = ["-submitted_at", "-pk"]
 

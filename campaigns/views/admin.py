@@ -2,11 +2,14 @@
 review page where the recommending society endorses or returns and the office does the formal
 review, with the automatic checks beside the decision and the event log below it."""
 
+import django_filters
+from django import forms
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.models import IndexView, InspectView
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -33,12 +36,51 @@ class NominationPermissionPolicy(ModelPermissionPolicy):
         return any(self.user_has_permission(user, action) for action in actions)
 
 
+INCLUDE_DRAFTS = "include"
+ONLY_DRAFTS = "only"
+
+
+class NominationFilterSet(WagtailFilterSet):
+    """征集活动, 状态, and the applicants' drafts: left out unless the office asks for them (or
+    picks 草稿 as the status), because a draft is the applicant's own until it is submitted."""
+
+    drafts = django_filters.ChoiceFilter(
+        label=gettext_lazy("申报单位的草稿"),
+        choices=[
+            (INCLUDE_DRAFTS, gettext_lazy("包括草稿")),
+            (ONLY_DRAFTS, gettext_lazy("只看草稿")),
+        ],
+        empty_label=gettext_lazy("不含草稿"),
+        method="filter_drafts",
+        widget=forms.RadioSelect,
+    )
+
+    class Meta:
+        model = Nomination
+        fields = ["campaign", "status"]
+
+    def filter_drafts(self, queryset, name, value):
+        return queryset.filter(status=service.DRAFT) if value == ONLY_DRAFTS else queryset
+
+
 class NominationIndexView(IndexView):
     def get_base_queryset(self):
         return service.visible_nominations(
             self.request.user,
             Nomination.objects.select_related("campaign", "recommender_society", "applicant"),
         )
+
+    def shows_drafts(self):
+        if not (self.filters and self.filters.is_valid()):
+            return False
+        data = self.filters.form.cleaned_data
+        return bool(data.get("drafts")) or data.get("status") == service.DRAFT
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if not self.shows_drafts():
+            queryset = queryset.exclude(status=service.DRAFT)
+        return queryset
 
 
 class RecommenderColumn(Column):

@@ -159,7 +159,8 @@ def nomination_file_view(request, page, pk, code):
     """A nomination's file, for whoever may see the nomination (its applicant, the recommending
     society's people, the office, the experts assigned to it in an open or closed round and not
     excluded); everyone else gets 404. Range requests are answered so that a video plays in the
-    page and can be sought."""
+    page and can be sought; a PDF asked for with `?inline=1` is shown in the page (inline, and
+    framable by this site only)."""
     from campaigns import review
 
     if not request.user.is_authenticated:
@@ -178,12 +179,15 @@ def nomination_file_view(request, page, pk, code):
         mimetypes.guess_type(record.file.name)[0] or "application/octet-stream"
     )
     is_video = content_type.startswith("video/")
+    # `?inline=1` shows a PDF in the experts' page (an iframe of this same origin); other files
+    # are downloads, whatever the query.
+    inline = content_type == CONTENT_TYPES["pdf"] and request.GET.get("inline") == "1"
     handle = record.file.open("rb")
     ranged = _byte_range(request.headers.get("Range", ""), record.file.size)
     if ranged is None:
         response = FileResponse(
             handle,
-            as_attachment=not is_video,  # a video plays in the page
+            as_attachment=not (is_video or inline),  # a video plays in the page
             filename=record.original_name,
             content_type=content_type,
         )
@@ -201,6 +205,9 @@ def nomination_file_view(request, page, pk, code):
     response["Accept-Ranges"] = "bytes"
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
+    if inline:
+        response["X-Frame-Options"] = "SAMEORIGIN"
+        response["Content-Security-Policy"] = "frame-ancestors 'self'"
     return response
 
 

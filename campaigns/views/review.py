@@ -1,7 +1,9 @@
 """The experts' pages ("评审"): the rounds and nominations assigned to them, and one score sheet
-per nomination with its files (the video plays in the page). Thin: `campaigns.review` decides and
-records. A nomination an expert is not assigned to, or is excluded from, does not exist for them
-(404), so nothing of it shows."""
+per nomination with its files in the page (the video plays, a PDF shows in a frame, the Word form
+is rendered as HTML), previous / next links and the progress of the round. 提交 locks the sheet,
+so it asks for confirmation on a page of its own (no script needed); so does 声明回避. Thin:
+`campaigns.review` decides and records. A nomination an expert is not assigned to, or is excluded
+from, does not exist for them (404), so nothing of it shows."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,9 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from campaigns import previews, review_queue
 from campaigns import review as service
 from campaigns.models import Assignment, Nomination, PanelMember, ReviewRound, ScoreSheet
-from campaigns.models.pages import SLOT_VIDEO
+from campaigns.models.pages import SLOT_PDF, SLOT_VIDEO, SLOT_WORD
 from campaigns.models.review import SCOPE_TOTAL, SHEET_SUBMITTED
 from campaigns.views.nominations import file_url
 
@@ -39,36 +42,26 @@ def review_home(request):
         return _not_expert(request)
     rounds = [m.round for m in memberships]
     visible = [r.pk for r in rounds if r.status in service.VISIBLE_STATUSES]
-    assignments = (
-        Assignment.objects.filter(expert=user, round_id__in=visible, excluded=False)
-        # A conflict declared in any round excludes the nomination everywhere.
-        .exclude(
-            nomination__in=Assignment.objects.filter(expert=user, excluded=True).values(
-                "nomination"
-            )
-        )
-        .select_related("nomination", "nomination__recommender_society")
-        .order_by("nomination__project_name", "pk")
-    )
-    sheets = {
-        (s.round_id, s.nomination_id): s
-        for s in ScoreSheet.objects.filter(expert=user, round_id__in=visible).only(
-            "round_id", "nomination_id", "status", "submitted_at"
-        )
-    }
-    by_round = {r.pk: [] for r in rounds}
-    for assignment in assignments:
-        by_round[assignment.round_id].append(
+    lists = review_queue.work_lists(user, visible)
+    by_round = {
+        r.pk: [
             {
-                "nomination": assignment.nomination,
-                "sheet": sheets.get((assignment.round_id, assignment.nomination_id)),
-                "url": reverse(
-                    "review:sheet", args=[assignment.round_id, assignment.nomination_id]
-                ),
+                "nomination": item.nomination,
+                "sheet": item.sheet,
+                "url": reverse("review:sheet", args=[item.round_id, item.nomination.pk]),
             }
-        )
+            for item in lists.get(r.pk, [])
+        ]
+        for r in rounds
+    }
+    done = {pk: review_queue.done_count(items) for pk, items in lists.items()}
     rows = [
-        {"round": m.round, "is_chair": m.is_chair, "items": by_round[m.round_id]}
+        {
+            "round": m.round,
+            "is_chair": m.is_chair,
+            "items": by_round[m.round_id],
+            "done": done.get(m.round_id, 0),
+        }
         for m in memberships
     ]
     return render(request, "campaigns/review/home.html", {"rows": rows})
@@ -85,19 +78,37 @@ def _visible(request, round_id, nomination_id):
     return round, nomination
 
 
+def _kind(slot, record):
+    name = record.file.name.lower()
+    if getattr(slot, "kind", "") == SLOT_VIDEO or name.endswith((".mp4", ".mov")):
+        return SLOT_VIDEO
+    if getattr(slot, "kind", "") == SLOT_PDF or name.endswith(".pdf"):
+        return SLOT_PDF
+    if getattr(slot, "kind", "") == SLOT_WORD or name.endswith(".docx"):
+        return SLOT_WORD
+    return ""
+
+
 def _files(request, round, nomination):
     campaign = round.campaign
     slots = {slot.code: slot for slot in campaign.slots_for(nomination.category)}
-    return [
-        {
-            "record": record,
-            "slot": slots.get(record.slot_code),
-            "url": file_url(nomination, record.slot_code, request, campaign),
-            "is_video": getattr(slots.get(record.slot_code), "kind", "") == SLOT_VIDEO
-            or record.file.name.lower().endswith((".mp4", ".mov")),
-        }
-        for record in nomination.files.all()
-    ]
+    files = []
+    for record in nomination.files.all():
+        slot = slots.get(record.slot_code)
+        kind = _kind(slot, record)
+        files.append(
+            {
+                "record": record,
+                "slot": slot,
+                "url": file_url(nomination, record.slot_code, request, campaign),
+                "is_video": kind == SLOT_VIDEO,
+                "is_pdf": kind == SLOT_PDF,
+                "is_word": kind == SLOT_WORD,
+                # Rendered once per stored file and cached; the user may read it (`_visible`).
+                "html": previews.docx_html(record) if kind == SLOT_WORD else None,
+            }
+        )
+    return files
 
 
 def _criteria_rows(criteria, sheet, data=None):
@@ -125,9 +136,9 @@ def _criteria_rows(criteria, sheet, data=None):
     return rows
 
 
-def _rule_texts(round):
+def _rule_texts(rules):
     texts = []
-    for rule in round.rules.all():
+    for rule in rules:
         where = _("总分") if rule.scope == SCOPE_TOTAL else (rule.criterion_name or _("每项指标"))
         parts = []
         if rule.above is not None:
@@ -141,6 +152,40 @@ def _rule_texts(round):
     return texts
 
 
+def _neighbours(request, round, nomination):
+    items = review_queue.work_lists(request.user, [round.pk])[round.pk]
+    where = review_queue.position(items, nomination.pk)
+    if where is None:
+        return None
+
+    def link(item):
+        if item is None:
+            return None
+        return {
+            "name": item.nomination.project_name,
+            "url": reverse("review:sheet", args=[round.pk, item.nomination.pk]),
+        }
+
+    return {
+        "number": where.number,
+        "total": where.total,
+        "done": where.done,
+        "previous": link(where.previous),
+        "next": link(where.next),
+    }
+
+
+def _script_messages():
+    """The score sheet script's words, translated here like every other string of the page."""
+    return {
+        "above": _("高于 %(n)s 分，须填写理由"),
+        "below": _("低于 %(n)s 分，须填写理由"),
+        "invalid": _("请填写 0 到 %(max)s 之间的分数（最多两位小数）"),
+        "partial": _("%(total)s（尚有 %(missing)s 项未评分）"),
+        "total": _("总分%(message)s（填写总分理由）"),
+    }
+
+
 def _sheet_page(request, round, nomination, errors=(), data=None, status=200):
     sheet = (
         ScoreSheet.objects.filter(round=round, nomination=nomination, expert=request.user)
@@ -150,7 +195,9 @@ def _sheet_page(request, round, nomination, errors=(), data=None, status=200):
     assignment = Assignment.objects.get(round=round, nomination=nomination, expert=request.user)
     assignment.round = round
     criteria = service.criteria_of(round)
+    rules = list(round.rules.all())
     can_score, not_scoring = service.can_score(request.user, assignment)
+    total = service.weighted_total(sheet, criteria) if sheet else None
     context = {
         "round": round,
         "campaign": round.campaign,
@@ -158,9 +205,10 @@ def _sheet_page(request, round, nomination, errors=(), data=None, status=200):
         "files": _files(request, round, nomination),
         "rows": _criteria_rows(criteria, sheet, data),
         "total_reason": (data or {}).get("total_reason", sheet.total_reason if sheet else ""),
-        "total": service.weighted_total(sheet, criteria) if sheet else None,
-        "max_total": sum((c.max_score * c.weight for c in criteria), 0),
-        "rules": _rule_texts(round),
+        "total": None if total is None else service.format_number(total),
+        "max_total": service.format_number(sum((c.max_score * c.weight for c in criteria), 0)),
+        "formula": {**service.score_formula(round, rules), "messages": _script_messages()},
+        "rules": _rule_texts(rules),
         "sheet": sheet,
         "submitted": bool(sheet and sheet.status == SHEET_SUBMITTED),
         "can_score": can_score,
@@ -168,8 +216,44 @@ def _sheet_page(request, round, nomination, errors=(), data=None, status=200):
         "can_declare": service.can_declare_conflict(request.user, assignment)[0],
         "errors": errors,
         "today": timezone.localdate(),
+        "position": _neighbours(request, round, nomination),
     }
     return render(request, "campaigns/review/sheet.html", context, status=status)
+
+
+def _posted(round, post):
+    criteria = service.criteria_of(round)
+    values = {c.name: post.get(f"score_{i}", "")[:50] for i, c in enumerate(criteria)}
+    reasons = {c.name: post.get(f"reason_{i}", "")[:5000] for i, c in enumerate(criteria)}
+    return criteria, values, reasons, post.get("total_reason", "")[:5000]
+
+
+def _confirm_page(request, round, nomination, criteria, parsed, post):
+    """What the expert is about to submit, with the button that submits it for good and the one
+    that goes back to the sheet (the typed values carried in hidden fields, nothing saved)."""
+    weights = {c.name: c.weight for c in criteria}
+    rows = [
+        {
+            "index": index,
+            "criterion": criterion,
+            "value": service.format_number(parsed[criterion.name]),
+            "raw": post.get(f"score_{index}", "")[:50],
+            "reason": post.get(f"reason_{index}", "")[:5000],
+            "weight": service.format_number(criterion.weight),
+        }
+        for index, criterion in enumerate(criteria)
+    ]
+    total = sum((parsed[name] * weight for name, weight in weights.items()), 0)
+    context = {
+        "round": round,
+        "campaign": round.campaign,
+        "nomination": nomination,
+        "rows": rows,
+        "total": service.format_number(total),
+        "max_total": service.format_number(sum((c.max_score * c.weight for c in criteria), 0)),
+        "total_reason": post.get("total_reason", "")[:5000],
+    }
+    return render(request, "campaigns/review/sheet_confirm.html", context)
 
 
 @login_required
@@ -179,27 +263,26 @@ def sheet_view(request, round_id, nomination_id):
     round, nomination = _visible(request, round_id, nomination_id)
     if request.method != "POST":
         return _sheet_page(request, round, nomination)
-    criteria = service.criteria_of(round)
     post = request.POST
-    values = {c.name: post.get(f"score_{i}", "")[:50] for i, c in enumerate(criteria)}
-    reasons = {c.name: post.get(f"reason_{i}", "")[:5000] for i, c in enumerate(criteria)}
-    submit = post.get("action") == "submit"
+    action = post.get("action")
+    if action == "back":  # from the confirmation page: the sheet as typed, nothing saved
+        return _sheet_page(request, round, nomination, data=post)
+    criteria, values, reasons, total_reason = _posted(round, post)
+    submit = action == "submit"
     try:
+        if submit and post.get("confirm") != "1":
+            parsed = service.check_sheet(round, nomination, request.user, values, reasons,
+                                         total_reason)  # fmt: skip
+            return _confirm_page(request, round, nomination, criteria, parsed, post)
         service.save_sheet(
-            round,
-            nomination,
-            request.user,
-            values,
-            reasons,
-            post.get("total_reason", "")[:5000],
-            submit=submit,
+            round, nomination, request.user, values, reasons, total_reason, submit=submit
         )
     except service.ReviewRefused as refusal:
         return _sheet_page(request, round, nomination, [refusal.reason], post, status=403)
     except service.InvalidSheet as error:
         return _sheet_page(request, round, nomination, error.messages, post, status=400)
     if submit:
-        messages.success(request, _("评分表已提交。提交后不能再修改。"))
+        messages.success(request, _("评分表已提交并锁定。"))
     else:
         messages.success(request, _("评分已保存为草稿，提交前仍可修改。"))
     return redirect(reverse("review:sheet", args=[round.pk, nomination.pk]))
@@ -213,8 +296,14 @@ def conflict_view(request, round_id, nomination_id):
     round, nomination = _visible(request, round_id, nomination_id)
     assignment = Assignment.objects.get(round=round, nomination=nomination, expert=request.user)
     assignment.round = round
+    reason = request.POST.get("reason", "")[:150]
     try:
-        service.declare_conflict(assignment, request.user, request.POST.get("reason", "")[:150])
+        if request.POST.get("confirm") != "1":
+            reason = service.check_conflict(assignment, request.user, reason)
+            context = {"round": round, "campaign": round.campaign, "nomination": nomination,
+                       "reason": reason}  # fmt: skip
+            return render(request, "campaigns/review/conflict_confirm.html", context)
+        service.declare_conflict(assignment, request.user, reason)
     except service.ReviewRefused as refusal:
         return _sheet_page(request, round, nomination, [refusal.reason], status=403)
     except service.InvalidSheet as error:

@@ -137,9 +137,17 @@ def conflict_url(round, nomination):
     return reverse("review:conflict", args=[round.pk, nomination.pk])
 
 
-def sheet_post(round, values, reasons=None, total_reason="", action="save"):
-    """POST data for the score sheet: `values` and `reasons` map criterion names to text."""
+def conflict_post(reason, confirm=True):
+    """POST data for 声明回避, confirmed (as from its confirmation page) unless told otherwise."""
+    return {"reason": reason, **({"confirm": "1"} if confirm else {})}
+
+
+def sheet_post(round, values, reasons=None, total_reason="", action="save", confirm=True):
+    """POST data for the score sheet: `values` and `reasons` map criterion names to text. A
+    submission is confirmed (as from the confirmation page) unless `confirm` is false."""
     data = {"action": action, "total_reason": total_reason}
+    if action == "submit" and confirm:
+        data["confirm"] = "1"
     for index, criterion in enumerate(round.criteria):
         data[f"score_{index}"] = values.get(criterion["name"], "")
         data[f"reason_{index}"] = (reasons or {}).get(criterion["name"], "")

@@ -39,6 +39,7 @@ from tests.campaigns.review_helpers import (
     DAY,
     campaign_2021,
     campaign_2024,
+    conflict_post,
     conflict_url,
     login,
     make_expert,
@@ -235,19 +236,25 @@ def test_declared_conflict_excludes_the_expert(world):
     round, n2 = world["round"], world["n2"]
     ann = login(world["ann"])
     snapshot = review_snapshot()
-    response = ann.post(conflict_url(round, n2), {"reason": "  "})
-    assert response.status_code == 400
-    assert "回避理由：声明回避必须填写理由" in response.content.decode()
-    assert review_snapshot() == snapshot
+    for data in (conflict_post("  ", confirm=False), conflict_post("  ")):
+        response = ann.post(conflict_url(round, n2), data)
+        assert response.status_code == 400
+        assert "回避理由：声明回避必须填写理由" in response.content.decode()
+        assert review_snapshot() == snapshot
 
-    response = ann.post(conflict_url(round, n2), {"reason": "曾参与该项目的技术指导"})
+    # The first step only asks for confirmation; nothing changes until it is given.
+    response = ann.post(conflict_url(round, n2), conflict_post("曾参与该项目的技术指导", False))
+    assert response.status_code == 200
+    assert "确认声明回避" in response.content.decode()
+    assert review_snapshot() == snapshot
+    response = ann.post(conflict_url(round, n2), conflict_post("曾参与该项目的技术指导"))
     assert response.status_code == 302
     assignment = Assignment.objects.get(round=round, nomination=n2, expert=world["ann"])
     assert assignment.excluded
     assert assignment.exclusion_reason == "本人声明回避：曾参与该项目的技术指导"
     assert sheet_url(round, n2) not in ann.get(reverse("review:home")).content.decode()
     assert ann.get(sheet_url(round, n2)).status_code == 404
-    assert ann.post(conflict_url(round, n2), {"reason": "再次"}).status_code == 404
+    assert ann.post(conflict_url(round, n2), conflict_post("再次")).status_code == 404
 
 
 def test_conflict_cannot_be_declared_after_submitting(world):
@@ -581,7 +588,7 @@ def test_permission_matrix_of_the_expert_pages(world, users, cmes):
         "home": ("get", reverse("review:home"), {}),
         "sheet": ("get", sheet_url(round, n2), {}),
         "save": ("post", sheet_url(round, n2), sheet_post(round, scores(30, 20, 20))),
-        "conflict": ("post", conflict_url(round, n2), {"reason": "x"}),
+        "conflict": ("post", conflict_url(round, n2), conflict_post("x")),
     }
     expected = {
         "anonymous": {"home": 302, "sheet": 302, "save": 302, "conflict": 302},
