@@ -66,7 +66,9 @@ def limit_text(slot):
     if slot.kind == SLOT_WORD and slot.char_limit:
         parts.append(_("不超过 %(count)s 字") % {"count": f"{slot.char_limit:,}"})
     if slot.kind == SLOT_VIDEO and slot.max_video_minutes:
-        parts.append(_("时长不超过 %(minutes)s 分钟") % {"minutes": f"{slot.max_video_minutes:g}"})
+        parts.append(
+            _("时长不超过 %(minutes)s 分钟") % {"minutes": f"{float(slot.max_video_minutes):g}"}
+        )
     return _("，").join(parts)
 
 

@@ -35,9 +35,12 @@ def upload_url(page, slot, nomination=None, request=None):
     )
 
 
-def slot_row(request, page, slot, nomination, records, field=None):
-    applicable = nomination is not None and slot in page.slots_for(nomination.category)
-    record = records.get(slot.code) if applicable else None
+def slot_row(request, page, slot, nomination, records, field=None, applicable=None):
+    """One slot of the form: its field, limits, upload address and the file stored for it (if
+    the slot is the stored category's). `applicable`: the pks of those slots, when known."""
+    if applicable is None:
+        applicable = {s.pk for s in page.slots_for(nomination.category)} if nomination else set()
+    record = records.get(slot.code) if slot.pk in applicable else None
     return {
         "slot": slot,
         "field": field,
@@ -51,8 +54,11 @@ def slot_row(request, page, slot, nomination, records, field=None):
 
 def slot_rows(request, page, form, nomination):
     records = {record.slot_code: record for record in nomination.files.all()} if nomination else {}
+    applicable = {bound.field.slot.pk for bound in form.file_fields()} & (
+        {slot.pk for slot in page.slots_for(nomination.category)} if nomination else set()
+    )
     return [
-        slot_row(request, page, bound.field.slot, nomination, records, bound)
+        slot_row(request, page, bound.field.slot, nomination, records, bound, applicable)
         for bound in form.file_fields()
     ]
 
