@@ -274,9 +274,6 @@ class NominationForm(forms.Form):
         chosen = self.recommender not in (None, service.NO_RECOMMENDER)
         return chosen or bool(self.uploads) or any(self.valid_data().values())
 
-    def nomination_data(self):
-        return {name: self.cleaned_data[name] for name in service.NOMINATION_FIELDS}
-
     @property
     def wants_submit(self):
         return self.data.get("action") == SUBMIT

@@ -65,7 +65,9 @@ def _save(request, page, form, nomination=None):
     """Keep what is valid in the posted form, every passing file included, then submit if asked
     and nothing is missing; the response either way."""
     if nomination is None and not form.has_content():
-        return _form_page(request, page, form)  # nothing typed, nothing chosen: no empty draft
+        # Nothing typed, nothing chosen: no empty draft.
+        form.add_error(None, _("没有可保存的内容：请至少填写项目名称或选择一个文件。"))
+        return _form_page(request, page, form)
     try:
         progress = drafts.save_progress(
             page,

@@ -135,6 +135,7 @@ def test_the_first_upload_creates_the_draft_and_each_file_is_kept_at_once(campai
         ("文件1", "推荐表.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "另存为 .docx"),
         ("文件3", "承诺书.pdf", b"", "文件3 是空文件"),
     ],
+    ids=["exe-as-mp4", "video-too-long", "docx-as-pdf", "form-too-long", "legacy-doc", "empty"],
 )
 def test_a_refused_file_changes_nothing_and_the_others_stay(
     campaign, users, cmes, applicant, code, name, content, message
@@ -358,6 +359,7 @@ def test_the_checklist_lists_what_is_missing_and_a_submission_is_refused_with_it
 def test_an_empty_form_makes_no_draft(campaign, applicant):
     response = applicant.post(apply_url(campaign), {"action": "save"})
     assert response.status_code == 200
+    assert "没有可保存的内容：请至少填写项目名称或选择一个文件。" in page_text(response)
     assert Nomination.objects.count() == 0
 
 
