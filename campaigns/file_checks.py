@@ -6,7 +6,9 @@ Chinese message that names the file, the rule and what was found.
 
 * Word forms: the zip-safety checks of `cms.upload_checks` first, then the text of
   `word/document.xml` read with lxml (python-docx does not see text boxes), counted with
-  `cms.cjk_text.count_form_characters`, and searched for the form's required sections.
+  `cms.cjk_text.count_form_characters`, and searched for the form's required sections: each
+  must have content under its heading, and no placeholder of the blank form
+  (`campaigns.form_templates.PLACEHOLDERS`) may be left in.
 * Videos: the ISO-BMFF box structure of MP4 / QuickTime files, down to `moov/mvhd` for the
   duration.
 * PDFs: opened with pypdf for the page count.
@@ -26,6 +28,7 @@ from lxml import etree
 from pypdf import PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError
 
+from campaigns.form_templates import EXPLANATION_LEAD, PLACEHOLDERS
 from cms.cjk_text import count_form_characters
 from cms.upload_checks import DocumentRejected, check_docx
 
@@ -42,6 +45,7 @@ __all__ = [
     "find_sections",
     "mp4_duration_seconds",
     "pdf_page_count",
+    "section_bodies",
 ]
 
 
@@ -49,6 +53,7 @@ __all__ = [
 class RequiredSection:
     number: str  # "一", "二", … or "1", "2", …
     keywords: tuple[str, ...]  # all must appear in the section's heading paragraph
+    explanation: str = ""  # the guidance the blank form prints under the heading (not content)
 
 
 @dataclass(frozen=True)
@@ -146,15 +151,23 @@ def _check_word(rules, data, facts):
             _("%(file)s 共 %(count)s 字，超过 %(limit)s 字上限")
             % {"file": rules.code, "count": f"{characters:,}", "limit": f"{rules.char_limit:,}"}
         )
+    texts = [p.numbered_text for p in paragraphs]
+    bodies = section_bodies(texts, rules.required_sections)
     if rules.required_sections:
-        texts = [p.numbered_text for p in paragraphs]
         found, missing = find_sections(texts, rules.required_sections)
-        facts["sections"] = _section_facts(rules.required_sections, dict(found))
+        empty = [section for section, body in bodies.items() if not _has_content(section, body)]
+        facts["sections"] = _section_facts(rules.required_sections, dict(found), empty)
         if missing:
             failures.append(
                 _("%(file)s 缺少必备部分：%(sections)s")
                 % {"file": rules.code, "sections": "；".join(map(_section_name, missing))}
             )
+        if empty:
+            failures.append(
+                _("%(file)s 以下必备部分的标题下没有内容：%(sections)s")
+                % {"file": rules.code, "sections": "；".join(map(_section_name, empty))}
+            )
+    failures += _placeholder_failures(rules, texts)
     return failures
 
 
@@ -352,16 +365,82 @@ def _section_name(section):
     return f"{section.number}{separator}{joined}"
 
 
-def _section_facts(sections, found):
+def _section_facts(sections, found, empty):
     return [
         {
             "number": section.number,
             "keywords": list(section.keywords),
             "found": section in found,
             "heading": found.get(section),
+            "empty": section in empty,
         }
         for section in sections
     ]
+
+
+# --- what is under the headings ---------------------------------------------------------------
+
+
+def _has_content(section, body):
+    """Whether any paragraph under `section`'s heading is the applicant's own text: not blank, not
+    a placeholder of the blank form with its list marker, not the form's printed explanation."""
+    explanation = _compact(EXPLANATION_LEAD + section.explanation) if section.explanation else None
+    for text in body:
+        compact = _compact(text)
+        if not compact or compact == explanation:
+            continue
+        for placeholder in _COMPACT_PLACEHOLDERS.values():
+            compact = compact.replace(placeholder, "")
+        if _ONLY_MARKER.fullmatch(compact):  # "1." or "（1）" left of "1.（二级标题）"
+            continue
+        if any(character.isalnum() for character in compact):
+            return True
+    return False
+
+
+def _compact(text):
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+_COMPACT_PLACEHOLDERS = {placeholder: _compact(placeholder) for placeholder in PLACEHOLDERS}
+
+
+def _placeholder_failures(rules, texts):
+    """One failure for each placeholder of the blank form still in the document, naming the
+    sections that hold it."""
+    where = {}
+    owner = {}
+    for section, (start, end) in _section_spans(texts, rules.required_sections).items():
+        for index in range(start, end):
+            owner[index] = section
+    for index, text in enumerate(texts):
+        compact = _compact(text)
+        for placeholder, needle in _COMPACT_PLACEHOLDERS.items():
+            if needle in compact:
+                sections = where.setdefault(placeholder, [])
+                section = owner.get(index)
+                if section is not None and section not in sections:
+                    sections.append(section)
+    failures = []
+    for placeholder, sections in where.items():
+        if sections:
+            failures.append(
+                _(
+                    "%(file)s 仍有模板中的占位文字“%(placeholder)s”（%(sections)s），"
+                    "请替换为实际内容"
+                )
+                % {
+                    "file": rules.code,
+                    "placeholder": placeholder,
+                    "sections": "；".join(map(_section_name, sections)),
+                }
+            )
+        else:
+            failures.append(
+                _("%(file)s 仍有模板中的占位文字“%(placeholder)s”，请替换为实际内容")
+                % {"file": rules.code, "placeholder": placeholder}
+            )
+    return failures
 
 
 # --- automatic numbering ----------------------------------------------------------------------
@@ -582,6 +661,8 @@ _SECTION_MARKER = re.compile(
     )""",
     re.VERBOSE,
 )
+# A list marker and nothing else (after NFKC, "①" is "1").
+_ONLY_MARKER = re.compile(rf"第?[(\[【〔]?(?:{_NUMBER})[)\]】〕]?(?:部分|章|节|项|条)?[、,.:\s]*")
 _CHINESE_VALUES = {
     **{digit: value for value, digit in enumerate(CHINESE_DIGITS)},
     **{digit: value for value, digit in enumerate(LEGAL_DIGITS)},
@@ -613,19 +694,43 @@ def find_sections(paragraphs, sections):
     Returns `(found, missing)`: a list of `(section, paragraph text)` and a list of sections, both
     in the order of `sections`.
     """
-    markers = [(_marker_value(text), _compact(text), text) for text in paragraphs]
-    found, missing = [], []
-    for section in sections:
-        heading = _heading_of(section, markers)
-        if heading is None:
-            missing.append(section)
-        else:
-            found.append((section, heading))
+    headings = _heading_indexes(paragraphs, sections)
+    found = [(s, paragraphs[headings[s]].strip()) for s in sections if s in headings]
+    missing = [s for s in sections if s not in headings]
     return found, missing
 
 
-def _compact(text):
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+def section_bodies(paragraphs, sections):
+    """The paragraphs under each section found: from after its heading to the next heading found
+    (or the end of the document), as `{section: [text, …]}` in the order of `sections`."""
+    return {
+        section: paragraphs[start:end]
+        for section, (start, end) in _section_spans(paragraphs, sections).items()
+    }
+
+
+def _section_spans(paragraphs, sections):
+    """`{section: (first, end)}`: the indexes of the paragraphs under each section found."""
+    headings = _heading_indexes(paragraphs, sections)
+    starts = sorted(set(headings.values()))
+    spans = {}
+    for section in sections:
+        if section not in headings:
+            continue
+        index = headings[section]
+        following = [start for start in starts if start > index]
+        spans[section] = (index + 1, following[0] if following else len(paragraphs))
+    return spans
+
+
+def _heading_indexes(paragraphs, sections):
+    markers = [(_marker_value(text), _compact(text)) for text in paragraphs]
+    indexes = {}
+    for section in sections:
+        index = _heading_of(section, markers)
+        if index is not None:
+            indexes[section] = index
+    return indexes
 
 
 def _marker_value(text):
@@ -638,9 +743,9 @@ def _marker_value(text):
 def _heading_of(section, markers):
     value = number_value(section.number)
     keywords = [_compact(keyword) for keyword in section.keywords]
-    for marker, compact, text in markers:
+    for index, (marker, compact) in enumerate(markers):
         if marker is not None and marker == value and all(k in compact for k in keywords):
-            return text.strip()
+            return index
     return None
 
 

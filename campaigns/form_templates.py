@@ -47,6 +47,16 @@ BODY_FONT, BODY_SIZE = "宋体", "小四"
 TABLE_FONT, TABLE_SIZE = "宋体", "小四"
 LINE_SPACING = 1.5
 
+# What the blank form holds where the applicant's own text goes. One definition: the automatic
+# check (`campaigns.file_checks`) refuses a form that still holds any of them.
+LEVEL1_PLACEHOLDER = "（一级标题）"
+LEVEL2_PLACEHOLDER = "（二级标题）"
+LEVEL3_PLACEHOLDER = "（三级标题）"
+BODY_PLACEHOLDER = "正文……"
+PLACEHOLDERS = (LEVEL1_PLACEHOLDER, LEVEL2_PLACEHOLDER, LEVEL3_PLACEHOLDER, BODY_PLACEHOLDER)
+# The lead of a section's explanation; the explanation is guidance, not the applicant's content.
+EXPLANATION_LEAD = "说明："
+
 # Text width of the A4 page set up by `setup_a4` (210 − 28 − 26 mm), split label | value | label |
 # value.
 TABLE_COLUMNS_MM = (36, 42, 36, 42)
@@ -312,11 +322,11 @@ def note_text(campaign, slot, sections):
 
 def _add_samples(document, number):
     second, third = sample_markers(number)
-    add_heading_paragraph(document, f"{second}（二级标题）", 2, LEVEL2_FONT, LEVEL2_SIZE)
+    add_heading_paragraph(document, second + LEVEL2_PLACEHOLDER, 2, LEVEL2_FONT, LEVEL2_SIZE)
     add_heading_paragraph(
-        document, f"{third}（三级标题）", 3, LEVEL3_FONT, LEVEL3_SIZE, indent_chars=2
+        document, third + LEVEL3_PLACEHOLDER, 3, LEVEL3_FONT, LEVEL3_SIZE, indent_chars=2
     )
-    _body(document, "正文……")
+    _body(document, BODY_PLACEHOLDER)
 
 
 def _word_slot(campaign):
@@ -342,14 +352,16 @@ def recommendation_form(campaign, slot=None):
         paragraph = _body(document, rest, bold_lead=lead + colon)
         paragraph.paragraph_format.space_before = Pt(12)
     if not sections:
-        add_heading_paragraph(document, "一、（一级标题）", 1, LEVEL1_FONT, LEVEL1_SIZE)
+        add_heading_paragraph(
+            document, numbered_title("一", LEVEL1_PLACEHOLDER), 1, LEVEL1_FONT, LEVEL1_SIZE
+        )
         _add_samples(document, "一")
     for section in sections:
         add_heading_paragraph(
             document, numbered_title(section.number, section.title), 1, LEVEL1_FONT, LEVEL1_SIZE
         )
         if section.explanation:
-            _body(document, section.explanation, bold_lead="说明：")
+            _body(document, section.explanation, bold_lead=EXPLANATION_LEAD)
         _add_samples(document, section.number)
     return _to_bytes(document)
 

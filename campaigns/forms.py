@@ -1,12 +1,16 @@
 """The applicant's nomination form and the reviewers' decision form."""
 
 from django import forms
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from campaigns import nominations as service
 from campaigns.models import Nomination
+from campaigns.models.nominations import DRAFT
+from campaigns.models.pages import SLOT_PDF, SLOT_VIDEO, SLOT_WORD
+from cms.upload_checks import megabytes
 
 SAVE = "save"
 SUBMIT = "submit"
@@ -33,9 +37,48 @@ def _text_field(name, **kwargs):
     )
 
 
+# What the file chooser offers for each kind of slot.
+ACCEPT = {SLOT_WORD: ".docx", SLOT_VIDEO: ".mp4,.mov", SLOT_PDF: ".pdf"}
+
+
+def max_upload_bytes(slot):
+    """The largest file the slot takes: its own limit, and for Word forms the site's limit for
+    any .docx, whichever is smaller."""
+    limit = slot.rules().max_size_bytes
+    if slot.kind == SLOT_WORD:
+        docx_limit = settings.LIANHE_DOCX_MAX_UPLOAD_BYTES
+        limit = min(limit, docx_limit) if limit else docx_limit
+    return limit
+
+
+def limit_text(slot):
+    """What the slot takes, shown beside its input: `Word 文档（.docx），不超过 20 MB，不超过
+    5,000 字`."""
+    parts = [
+        {
+            SLOT_WORD: _("Word 文档（.docx）"),
+            SLOT_VIDEO: _("MP4 或 MOV 视频"),
+            SLOT_PDF: _("PDF 文档"),
+        }[slot.kind]
+    ]
+    if limit := max_upload_bytes(slot):
+        parts.append(_("不超过 %(size)s MB") % {"size": megabytes(limit)})
+    if slot.kind == SLOT_WORD and slot.char_limit:
+        parts.append(_("不超过 %(count)s 字") % {"count": f"{slot.char_limit:,}"})
+    if slot.kind == SLOT_VIDEO and slot.max_video_minutes:
+        parts.append(
+            _("时长不超过 %(minutes)s 分钟") % {"minutes": f"{float(slot.max_video_minutes):g}"}
+        )
+    return _("，").join(parts)
+
+
 class NominationForm(forms.Form):
     """Fields of a nomination plus one upload per document slot of the campaign. Choices come from
-    the campaign; values outside them are refused with a message naming the field."""
+    the campaign; values outside them are refused with a message naming the field.
+
+    A draft (a new nomination, or one still in 草稿) may lack any field: what is there is checked,
+    what is missing is listed by `nominations.checklist` and demanded on submission. A nomination
+    that was submitted before (returned for changes) keeps every field filled in."""
 
     project_name = _text_field("project_name")
     category = forms.CharField(label=gettext_lazy("类别"), widget=forms.Select)
@@ -51,6 +94,7 @@ class NominationForm(forms.Form):
     contact_person = _text_field("contact_person")
     phone = _text_field(
         "phone",
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
         validators=[
             RegexValidator(
                 r"^[0-9+\-()（）\s,，转]*[0-9][0-9+\-()（）\s,，转]*$",
@@ -66,6 +110,16 @@ class NominationForm(forms.Form):
             "invalid": gettext_lazy("邮箱：请填写有效的邮箱地址，例如 name@example.com。"),
         },
     )
+    # Filled in for a submission, marked as such on the form.
+    REQUIRED = (
+        "project_name",
+        "category",
+        "recommender",
+        "applicant_organisation",
+        "contact_person",
+        "phone",
+        "email",
+    )
 
     def __init__(self, campaign, *args, nomination=None, **kwargs):
         if nomination is not None and "initial" not in kwargs:
@@ -77,6 +131,7 @@ class NominationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.campaign = campaign
         self.nomination = nomination
+        self.draft = nomination is None or nomination.status == DRAFT
         self.slots = list(campaign.document_slots.all())
         self.uploads = []
         self.recommender = None
@@ -96,15 +151,32 @@ class NominationForm(forms.Form):
             self.fields[field_name].error_messages["required"] = _("%(label)s：必须选择。") % {
                 "label": label
             }
+        for field_name in self.REQUIRED:
+            field = self.fields[field_name]
+            # Marked for everyone; enforced here only where a blank would undo a submission.
+            field.required = not self.draft
+            field.widget.attrs.update({"required": True, "aria-required": "true"})
         existing = {f.slot_code: f for f in nomination.files.all()} if nomination else {}
         applicable = self._applicable()
         for slot in self.slots:
             label = f"{slot.code} {slot.label}"
             if slot.category_name:
                 label += _("（仅“%(category)s”类别）") % {"category": slot.category_name}
-            field = forms.FileField(label=label, required=False, help_text=slot.description)
+            stored = existing.get(slot.code) if slot in applicable else None
+            attrs = {"accept": ACCEPT.get(slot.kind, ""), "aria-describedby": f"limit-{slot.pk}"}
+            if limit := max_upload_bytes(slot):
+                attrs["data-max-bytes"] = str(limit)
+            if slot.required and stored is None:
+                attrs["aria-required"] = "true"
+            field = forms.FileField(
+                label=label,
+                required=False,
+                help_text=slot.description,
+                widget=forms.FileInput(attrs=attrs),
+                error_messages={"empty": _("%(code)s 是空文件") % {"code": slot.code}},
+            )
             field.slot = slot
-            field.existing = existing.get(slot.code) if slot in applicable else None
+            field.existing = stored
             self.fields[self.file_field_name(slot)] = field
 
     @staticmethod
@@ -120,12 +192,16 @@ class NominationForm(forms.Form):
 
     def clean_category(self):
         category = self.cleaned_data["category"]
+        if not category:
+            return category  # a draft's, still to be chosen
         if error := service.category_error(self.campaign, category):
             raise forms.ValidationError(error, code="invalid_category")
         return category
 
     def clean_project_name(self):
         name = self.cleaned_data["project_name"].strip()
+        if not name:
+            return name
         others = Nomination.objects.filter(campaign=self.campaign, project_name=name)
         if self.nomination is not None:
             others = others.exclude(pk=self.nomination.pk)
@@ -142,29 +218,25 @@ class NominationForm(forms.Form):
         if "recommender" in cleaned:
             try:
                 self.recommender = service.resolve_recommender(
-                    self.campaign, cleaned["recommender"], cleaned.get("recommender_name", "")
+                    self.campaign,
+                    cleaned["recommender"],
+                    cleaned.get("recommender_name", ""),
+                    draft=self.draft,
                 )
             except service.InvalidNomination as error:
                 for field, messages in error.message_dict.items():
                     self.add_error(field, messages)
-        category = cleaned.get("category")
-        applicable = self._applicable(category) if category else []
+        # The files go with the category being saved: the one chosen, else the stored one.
+        category = cleaned.get("category") or ("" if "category" in cleaned else None)
+        if category is None and self.nomination is not None:
+            category = self.nomination.category
         for slot in self.slots:
             field_name = self.file_field_name(slot)
             upload = cleaned.get(field_name)
             if not upload:
                 continue
-            if category and slot not in applicable:
-                self.add_error(
-                    field_name,
-                    _("%(code)s（%(label)s）只适用于“%(only)s”类别，所选类别是“%(category)s”。")
-                    % {
-                        "code": slot.code,
-                        "label": slot.label,
-                        "only": slot.category_name,
-                        "category": category,
-                    },
-                )
+            if error := self._slot_error(slot, category or ""):
+                self.add_error(field_name, error)
                 continue
             result = service.check_upload(slot, upload)
             if result.ok:
@@ -173,8 +245,34 @@ class NominationForm(forms.Form):
                 self.add_error(field_name, result.failures)
         return cleaned
 
-    def nomination_data(self):
-        return {name: self.cleaned_data[name] for name in service.NOMINATION_FIELDS}
+    def _slot_error(self, slot, category):
+        if not slot.category_name or slot.category_name == category:
+            return None
+        if not category:
+            return _("%(code)s（%(label)s）只适用于“%(only)s”类别：请先选择类别。") % {
+                "code": slot.code,
+                "label": slot.label,
+                "only": slot.category_name,
+            }
+        return _("%(code)s（%(label)s）只适用于“%(only)s”类别，所选类别是“%(category)s”。") % {
+            "code": slot.code,
+            "label": slot.label,
+            "only": slot.category_name,
+            "category": category,
+        }
+
+    def valid_data(self):
+        """The nomination's fields that passed (after `is_valid()`): what a save keeps."""
+        return {
+            name: self.cleaned_data[name]
+            for name in service.NOMINATION_FIELDS
+            if name in self.cleaned_data and name not in self.errors
+        }
+
+    def has_content(self):
+        """Whether there is anything to keep: a field filled in, a recommender, a file."""
+        chosen = self.recommender not in (None, service.NO_RECOMMENDER)
+        return chosen or bool(self.uploads) or any(self.valid_data().values())
 
     @property
     def wants_submit(self):

@@ -9,6 +9,8 @@ whether a reason is required, whether the call must still be open). Every change
 Permission functions return `(allowed, reason)`, the reason in Chinese for the person refused.
 """
 
+import mmap
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -30,6 +32,7 @@ from campaigns.models.nominations import (
     SUBMITTED,
     WITHDRAWN,
 )
+from campaigns.models.pages import SLOT_VIDEO
 from cms.accounts import is_email_verified
 from cms.demo_data import EDITORS, SECRETARY_GENERAL
 from cms.models import MemberSociety
@@ -54,6 +57,7 @@ PASS = "pass"  # noqa: S105 (an action, not a password)
 CORRECT = "correct"
 REJECT = "reject"
 WITHDRAW = "withdraw"
+DELETE = "delete"
 ACTION_LABELS = {
     CREATE: gettext_lazy("创建草稿"),
     SUBMIT: gettext_lazy("提交"),
@@ -63,7 +67,12 @@ ACTION_LABELS = {
     CORRECT: gettext_lazy("退回修改"),
     REJECT: gettext_lazy("不通过"),
     WITHDRAW: gettext_lazy("撤回"),
+    DELETE: gettext_lazy("删除草稿"),
 }
+# The "status" before a nomination exists and after a draft is deleted.
+NONE = ""
+# Wagtail's log (站点历史) keeps the deletion of a draft: its own event log goes with it.
+DELETE_LOG_ACTION = "campaigns.delete_draft"
 
 
 @dataclass(frozen=True)
@@ -78,7 +87,7 @@ class Transition:
 
 
 TRANSITIONS = {
-    ("", CREATE): Transition(DRAFT, APPLICANT, while_open=True),
+    (NONE, CREATE): Transition(DRAFT, APPLICANT, while_open=True),
     (DRAFT, SUBMIT): Transition(SUBMITTED, APPLICANT, while_open=True),
     (RETURNED, SUBMIT): Transition(SUBMITTED, APPLICANT, while_open=True),
     # A nomination corrected after formal review goes back to formal review: the society's
@@ -89,7 +98,9 @@ TRANSITIONS = {
     (ENDORSED, PASS): Transition(PASSED, OFFICE, reason_required=True),
     (ENDORSED, CORRECT): Transition(CORRECTION, OFFICE, reason_required=True),
     (ENDORSED, REJECT): Transition(REJECTED, OFFICE, reason_required=True),
-    (DRAFT, WITHDRAW): Transition(WITHDRAWN, APPLICANT),
+    # A draft was never sent to anyone: its applicant deletes it (files and all) rather than
+    # withdrawing it.
+    (DRAFT, DELETE): Transition(NONE, APPLICANT),
     (SUBMITTED, WITHDRAW): Transition(WITHDRAWN, APPLICANT),
     (RETURNED, WITHDRAW): Transition(WITHDRAWN, APPLICANT),
     (ENDORSED, WITHDRAW): Transition(WITHDRAWN, APPLICANT),
@@ -311,6 +322,9 @@ class Recommender:
         return (self.type, getattr(self.society, "pk", None), self.name)
 
 
+NO_RECOMMENDER = Recommender("")
+
+
 def recommender_choices(campaign):
     """(value, label) of every recommender the campaign accepts."""
     choices = [
@@ -324,6 +338,8 @@ def recommender_choices(campaign):
 
 
 def recommender_choice_of(nomination):
+    if not nomination.recommender_type and not nomination.recommender_society_id:
+        return ""  # a draft whose recommender is not chosen yet
     if nomination.recommender_society_id:
         return f"society:{nomination.recommender_society_id}"
     if nomination.recommender_type == EXPERT_RECOMMENDER:
@@ -331,11 +347,14 @@ def recommender_choice_of(nomination):
     return f"type:{nomination.recommender_type}"
 
 
-def resolve_recommender(campaign, choice, name=""):
+def resolve_recommender(campaign, choice, name="", draft=False):
     """The recommender chosen on the form, checked against the campaign; raises
-    `InvalidNomination` naming the field."""
+    `InvalidNomination` naming the field. For a `draft`, nothing chosen yet is `NO_RECOMMENDER`
+    and an expert's or a recommender's name may still be missing (the checklist says so)."""
     choice = (choice or "").strip()
     name = normalise_name(name)
+    if draft and not choice:
+        return NO_RECOMMENDER
     kind, _sep, value = choice.partition(":")
     if kind == "society" and value.isdigit():
         recommender = campaign.recommending_societies.filter(society_id=int(value)).first()
@@ -356,14 +375,14 @@ def resolve_recommender(campaign, choice, name=""):
             )
         return Recommender(SOCIETY_RECOMMENDER, society=recommender.society)
     if kind == "expert" and campaign.accepts_expert_recommenders:
-        if not name:
+        if not name and not draft:
             raise InvalidNomination(
                 {"recommender_name": _("推荐专家姓名：由专家推荐时必须填写推荐专家的姓名。")},
                 code="required",
             )
         return Recommender(EXPERT_RECOMMENDER, name=name)
     if kind == "type" and campaign.recommender_types.filter(name=value).exists():
-        if not name:
+        if not name and not draft:
             raise InvalidNomination(
                 {
                     "recommender_name": _(
@@ -482,10 +501,29 @@ def check_upload(slot, upload):
             ],
             facts={"filename": upload.name, "size": upload.size},
         )
+    with _upload_bytes(slot, upload) as data:
+        return check_file(rules, upload.name, data)
+
+
+@contextmanager
+def _upload_bytes(slot, upload):
+    """The bytes of `upload`. A video Django has spooled to disk is mapped, not read: measuring
+    one of hundreds of MB reads only its boxes' headers, and holds none of it in memory."""
+    path = getattr(upload, "temporary_file_path", None)
+    if slot.kind == SLOT_VIDEO and path is not None:
+        with open(path(), "rb") as handle:
+            mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+            try:
+                yield mapped
+            finally:
+                # A view of it still alive keeps it open until collected.
+                with suppress(BufferError):
+                    mapped.close()
+        return
     upload.seek(0)
     data = upload.read()
     upload.seek(0)
-    return check_file(rules, upload.name, data)
+    yield data
 
 
 def stored_name(slot, original_name):
@@ -497,7 +535,9 @@ def stored_name(slot, original_name):
     return f"{slot.code}{extension}"
 
 
-def _store_file(nomination, slot, upload, result):
+def store_file(nomination, slot, upload, result):
+    """Store `upload` (checked: `result`) as `nomination`'s file for `slot`, replacing the one
+    there; the replaced file leaves the storage once the transaction commits."""
     existing = nomination.files.filter(slot_code=slot.code).first()
     record = existing or NominationFile(nomination=nomination, slot_code=slot.code)
     old_name = existing.file.name if existing else None
@@ -534,43 +574,86 @@ def _recheck_files(nomination):
         record.save(update_fields=["check_ok", "check_failures", "facts"])
 
 
-def submission_problems(nomination):
-    """Why `nomination` cannot be submitted as it stands (empty when it can)."""
+@dataclass(frozen=True)
+class Missing:
+    """What a nomination still lacks before it can be submitted: `key` is the form field (a
+    nomination field, or `file_<slot id>`), `message` names it and what is wanted."""
+
+    key: str
+    message: str
+
+
+# The fields a submitted nomination must have, in the form's order.
+REQUIRED_TEXT_FIELDS = ("applicant_organisation", "contact_person", "phone", "email")
+
+
+def _required_text(nomination, name):
+    if (getattr(nomination, name) or "").strip():
+        return []
+    label = Nomination._meta.get_field(name).verbose_name
+    return [Missing(name, _("%(label)s：必须填写。") % {"label": label})]
+
+
+def checklist(nomination):
+    """Everything `nomination` still lacks before it can be submitted, in the form's order: the
+    applicant's checklist above 提交 and the reasons a submission is refused (the quota apart)."""
     campaign = nomination.campaign
-    problems = []
-    if error := category_error(campaign, nomination.category):
-        problems.append(error)
-    try:
-        resolve_recommender(
-            campaign, recommender_choice_of(nomination), nomination.recommender_name
-        )
-    except InvalidNomination as error:
-        problems += error.messages
-    files = {record.slot_code: record for record in nomination.files.all()}
+    items = _required_text(nomination, "project_name")
+    if not nomination.category:
+        items.append(Missing("category", _("类别：必须选择。")))
+    elif error := category_error(campaign, nomination.category):
+        items.append(Missing("category", error))
+    choice = recommender_choice_of(nomination)
+    if not choice:
+        items.append(Missing("recommender", _("推荐单位：必须选择。")))
+    else:
+        try:
+            resolve_recommender(campaign, choice, nomination.recommender_name)
+        except InvalidNomination as error:
+            items += [
+                Missing(field, message)
+                for field, messages in error.message_dict.items()
+                for message in messages
+            ]
+    for name in REQUIRED_TEXT_FIELDS:
+        items += _required_text(nomination, name)
+    files = {record.slot_code: record for record in nomination.files.all()} if nomination.pk else {}
     for slot in campaign.slots_for(nomination.category):
         record = files.get(slot.code)
+        key = f"file_{slot.pk}"
         if record is None:
             if slot.required:
-                problems.append(
-                    _("%(code)s（%(label)s）：必须提交，尚未上传。")
-                    % {"code": slot.code, "label": slot.label}
+                items.append(
+                    Missing(
+                        key,
+                        _("%(code)s（%(label)s）：必须提交，尚未上传。")
+                        % {"code": slot.code, "label": slot.label},
+                    )
                 )
         elif not record.check_ok:
-            problems.append(
-                _("%(code)s（%(label)s）未通过检查：%(failures)s")
-                % {
-                    "code": slot.code,
-                    "label": slot.label,
-                    "failures": "；".join(record.check_failures),
-                }
+            items.append(
+                Missing(
+                    key,
+                    _("%(code)s（%(label)s）未通过检查：%(failures)s")
+                    % {
+                        "code": slot.code,
+                        "label": slot.label,
+                        "failures": "；".join(record.check_failures),
+                    },
+                )
             )
-    return problems
+    return items
+
+
+def submission_problems(nomination):
+    """Why `nomination` cannot be submitted as it stands (empty when it can)."""
+    return [item.message for item in checklist(nomination)]
 
 
 # --- changes ----------------------------------------------------------------------------------
 
 
-def _log(nomination, action, actor, from_status, reason=""):
+def log_event(nomination, action, actor, from_status, reason=""):
     return NominationEvent.objects.create(
         nomination=nomination,
         actor=actor,
@@ -581,7 +664,7 @@ def _log(nomination, action, actor, from_status, reason=""):
     )
 
 
-def _locked(nomination_pk):
+def locked(nomination_pk):
     queryset = Nomination.objects.filter(pk=nomination_pk)
     if connection.features.has_select_for_update_of:
         queryset = queryset.select_for_update(of=("self",))
@@ -591,14 +674,14 @@ def _locked(nomination_pk):
 
 
 def perform(nomination, action, user, reason="", today=None):
-    """Take `action` on `nomination` as `user`; returns the nomination as it now is. Raises
-    `ActionRefused` (not allowed now) or `InvalidNomination` (missing reason, files, quota) and
-    then changes nothing."""
+    """Take `action` on `nomination` as `user`; returns the nomination as it now is (None once a
+    draft is deleted). Raises `ActionRefused` (not allowed now) or `InvalidNomination` (missing
+    reason, files, quota) and then changes nothing."""
     reason = (reason or "").strip()
     with transaction.atomic():
         if action == SUBMIT:
             lock_campaign(nomination.campaign_id)  # always before the nomination's row
-        current = _locked(nomination.pk)
+        current = locked(nomination.pk)
         allowed, why = can_perform(user, current, action, today)
         if not allowed:
             raise ActionRefused(why)
@@ -614,6 +697,9 @@ def perform(nomination, action, user, reason="", today=None):
                 problems.append(error)
             if problems:
                 raise InvalidNomination(problems, code="not_submittable")
+        if transition.to_status == NONE:
+            _remove(current, action, user, reason)
+            return None
         from_status = current.status
         current.status = transition.to_status
         fields = ["status", "updated_at"]
@@ -621,8 +707,33 @@ def perform(nomination, action, user, reason="", today=None):
             current.submitted_at = timezone.now()
             fields.append("submitted_at")
         current.save(update_fields=fields)
-        _log(current, action, user, from_status, reason)
+        log_event(current, action, user, from_status, reason)
     return current
+
+
+def _remove(nomination, action, user, reason):
+    """Delete `nomination` with its files and event log, and record that in Wagtail's log, which
+    outlives it (who, when, which project, from which status, why)."""
+    from wagtail.log_actions import log
+
+    log(
+        instance=nomination,
+        action=DELETE_LOG_ACTION,
+        user=user,
+        deleted=True,
+        data={
+            "campaign": nomination.campaign_id,
+            "project_name": nomination.project_name,
+            "from_status": nomination.status,
+            "action": action,
+            "reason": reason,
+            "files": list(nomination.files.values_list("slot_code", flat=True)),
+        },
+    )
+    names = [(record.file.storage, record.file.name) for record in nomination.files.all()]
+    nomination.delete()
+    # The files go once the rows are gone for good.
+    transaction.on_commit(lambda: [storage.delete(name) for storage, name in names])
 
 
 def _duplicate_name(project_name):
@@ -647,12 +758,32 @@ NOMINATION_FIELDS = (
 )
 
 
-def _assign(nomination, data, recommender):
+def assign_fields(nomination, data, recommender):
+    """Set the fields given in `data` (a part of `NOMINATION_FIELDS` is fine) and, unless it is
+    None, the recommender."""
     for name in NOMINATION_FIELDS:
-        setattr(nomination, name, data[name])
-    nomination.recommender_type = recommender.type
-    nomination.recommender_society = recommender.society
-    nomination.recommender_name = recommender.name
+        if name in data:
+            setattr(nomination, name, data[name])
+    if recommender is not None:
+        nomination.recommender_type = recommender.type
+        nomination.recommender_society = recommender.society
+        nomination.recommender_name = recommender.name
+
+
+def update_fields(nomination, data, recommender):
+    """Change an editable nomination's fields (`data`, `recommender` as `_assign` takes them),
+    locked by the caller. A nomination holding a quota place that moves to another category or
+    recommender must find a place there; a new category re-measures the files. Raises
+    `InvalidNomination` (duplicate name, quota)."""
+    before = (nomination.category, recommender_of(nomination).key())
+    assign_fields(nomination, data, recommender)
+    save_unique(nomination)
+    after = (nomination.category, recommender_of(nomination).key())
+    moved = nomination.status in QUOTA_STATES and before != after
+    if moved and (error := quota_error(nomination)):
+        raise InvalidNomination({"recommender": error}, code="quota")
+    if before[0] != after[0]:
+        _recheck_files(nomination)
 
 
 def save_nomination(campaign, user, data, recommender, uploads=(), nomination=None, submit=False,
@@ -671,27 +802,19 @@ def save_nomination(campaign, user, data, recommender, uploads=(), nomination=No
                 if not allowed:
                     raise ActionRefused(why)
                 nomination = Nomination(campaign=campaign, applicant=user, status=DRAFT)
-                _assign(nomination, data, recommender)
-                _save_unique(nomination)
-                _log(nomination, CREATE, user, "")
+                assign_fields(nomination, data, recommender)
+                save_unique(nomination)
+                log_event(nomination, CREATE, user, "")
             else:
-                nomination = _locked(nomination.pk)
+                nomination = locked(nomination.pk)
                 allowed, why = can_edit(user, nomination, today)
                 if not allowed:
                     raise ActionRefused(why)
-                before = (nomination.category, recommender_of(nomination).key())
-                _assign(nomination, data, recommender)
-                _save_unique(nomination)
-                after = (nomination.category, recommender.key())
-                moved = nomination.status in QUOTA_STATES and before != after
-                if moved and (error := quota_error(nomination)):
-                    raise InvalidNomination({"recommender": error}, code="quota")
-                if before[0] != after[0]:
-                    _recheck_files(nomination)
+                update_fields(nomination, data, recommender)
             for slot, upload, result in uploads:
                 if not result.ok:
                     raise InvalidNomination(result.failures, code="file_check")
-                stored.append(_store_file(nomination, slot, upload, result))
+                stored.append(store_file(nomination, slot, upload, result))
             if submit:
                 nomination = perform(nomination, SUBMIT, user, today=today)
     except Exception:
@@ -701,8 +824,8 @@ def save_nomination(campaign, user, data, recommender, uploads=(), nomination=No
     return nomination
 
 
-def _save_unique(nomination):
-    if (
+def save_unique(nomination):
+    if nomination.project_name and (
         Nomination.objects.filter(
             campaign_id=nomination.campaign_id, project_name=nomination.project_name
         )

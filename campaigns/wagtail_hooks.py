@@ -87,3 +87,10 @@ def showcase_home_section(request, site):
     from campaigns.home import showcase_section
 
     return showcase_section(request, site)
+
+
+@hooks.register("register_log_actions")
+def register_nomination_log_actions(actions):
+    from campaigns.nominations import DELETE_LOG_ACTION
+
+    actions.register_action(DELETE_LOG_ACTION, _("删除申报草稿"), _("申报单位删除了申报草稿"))

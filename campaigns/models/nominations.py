@@ -67,13 +67,20 @@ class Nomination(models.Model):
         verbose_name = _("申报")
         verbose_name_plural = _("申报")
         constraints = [
+            # A draft may be saved before its project has a name (a file uploaded first).
             models.UniqueConstraint(
-                fields=["campaign", "project_name"], name="unique_project_per_campaign"
+                fields=["campaign", "project_name"],
+                condition=~models.Q(project_name=""),
+                name="unique_project_per_campaign",
             )
         ]
 
     def __str__(self):
-        return self.project_name
+        return self.display_name
+
+    @property
+    def display_name(self):
+        return self.project_name or str(_("（未填写项目名称的草稿）"))
 
     @property
     def recommender_label(self):

@@ -192,6 +192,24 @@ class CampaignPage(SegmentedSearchMixin, RoutablePageMixin, Page):
 
         return apply_view(request, self)
 
+    @path("apply/upload/<int:slot_id>/", name="apply_upload")
+    def apply_upload(self, request, slot_id):
+        from campaigns.views.uploads import upload_view
+
+        return upload_view(request, self, slot_id)
+
+    @path("nominations/<int:pk>/upload/<int:slot_id>/", name="nomination_upload")
+    def nomination_upload(self, request, pk, slot_id):
+        from campaigns.views.uploads import upload_view
+
+        return upload_view(request, self, slot_id, pk)
+
+    @path("nominations/<int:pk>/delete/", name="delete_nomination")
+    def delete_nomination(self, request, pk):
+        from campaigns.views.uploads import delete_view
+
+        return delete_view(request, self, pk)
+
     @path("nominations/<int:pk>/", name="nomination")
     def nomination(self, request, pk):
         from campaigns.views.nominations import nomination_view
@@ -373,7 +391,7 @@ class DocumentSlot(Orderable):
             required=self.required,
             char_limit=self.char_limit,
             required_sections=tuple(
-                RequiredSection(s.number, s.keywords) for s in self.form_sections()
+                RequiredSection(s.number, s.keywords, s.explanation) for s in self.form_sections()
             ),
             max_video_minutes=float(self.max_video_minutes) if self.max_video_minutes else None,
             max_size_bytes=self.max_size_mb * 1024 * 1024 if self.max_size_mb else None,

@@ -18,7 +18,8 @@ def file_facts(facts):
         parts.append(_("共 %(count)s 字") % {"count": f"{facts['characters']:,}"})
     if facts.get("sections"):
         sections = facts["sections"]
-        found = sum(1 for s in sections if s.get("found"))
+        # A heading with nothing under it is not the section yet.
+        found = sum(1 for s in sections if s.get("found") and not s.get("empty"))
         parts.append(_("必备部分 %(found)d/%(total)d") % {"found": found, "total": len(sections)})
     if "duration_seconds" in facts:
         minutes, seconds = divmod(math.ceil(facts["duration_seconds"]), 60)

@@ -114,7 +114,7 @@ class NominationReviewView(InspectView):
         return [
             action
             for action in service.available_actions(self.request.user, self.object)
-            if action not in (service.SUBMIT, service.WITHDRAW)  # the applicant's, on the site
+            if action not in (service.SUBMIT, service.WITHDRAW, service.DELETE)  # the applicant's
         ]
 
     def post(self, request, *args, **kwargs):

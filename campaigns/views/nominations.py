@@ -10,27 +10,17 @@ from django.http import FileResponse, Http404, HttpResponse, StreamingHttpRespon
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from campaigns import drafts
 from campaigns import nominations as service
 from campaigns.forms import NominationForm
 from campaigns.models import Nomination
+from campaigns.views.nomination_form import file_url, form_context, nomination_url
 from cms.accounts import is_email_verified
 
 CONTENT_TYPES = {
     "word": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",
 }
-
-
-def nomination_url(nomination, request=None, campaign=None):
-    campaign = campaign or nomination.campaign
-    return campaign.get_url(request) + campaign.reverse_subpage("nomination", args=[nomination.pk])
-
-
-def file_url(nomination, slot_code, request=None, campaign=None):
-    campaign = campaign or nomination.campaign
-    return campaign.get_url(request) + campaign.reverse_subpage(
-        "nomination_file", args=[nomination.pk, slot_code]
-    )
 
 
 def refused(request, page, reason, status=403):
@@ -55,15 +45,7 @@ def _own_nomination(request, page, pk):
 
 
 def _form_page(request, page, form, nomination=None, status=200):
-    context = {
-        "page": page,
-        "form": form,
-        "nomination": nomination,
-        "events": nomination.events.select_related("actor") if nomination else [],
-        "files": _files(request, page, nomination) if nomination else [],
-        "can_withdraw": nomination is not None
-        and service.can_perform(request.user, nomination, service.WITHDRAW)[0],
-    }
+    context = form_context(request, page, form, nomination)
     return render(request, "campaigns/nomination_form.html", context, status=status)
 
 
@@ -80,27 +62,45 @@ def _files(request, page, nomination):
 
 
 def _save(request, page, form, nomination=None):
-    """Save (and submit, if asked) the valid form; the response either way."""
+    """Keep what is valid in the posted form, every passing file included, then submit if asked
+    and nothing is missing; the response either way."""
+    if nomination is None and not form.has_content():
+        # Nothing typed, nothing chosen: no empty draft.
+        form.add_error(None, _("没有可保存的内容：请至少填写项目名称或选择一个文件。"))
+        return _form_page(request, page, form)
     try:
-        saved = service.save_nomination(
+        progress = drafts.save_progress(
             page,
             request.user,
-            form.nomination_data(),
+            form.valid_data(),
             form.recommender,
             form.uploads,
             nomination=nomination,
-            submit=form.wants_submit,
         )
     except service.ActionRefused as refusal:
         return refused(request, page, refusal.reason)
-    except service.InvalidNomination as error:
-        form.add_error(None, error)
+    nomination = progress.nomination
+    for field, errors in progress.errors.items():
+        form.add_error(field, errors)
+    if form.errors:
         return _form_page(request, page, form, nomination)
     if form.wants_submit:
+        missing = service.checklist(nomination)
+        for item in missing:
+            form.add_error(item.key if item.key in form.fields else None, item.message)
+        if missing:
+            return _form_page(request, page, form, nomination)
+        try:
+            service.perform(nomination, service.SUBMIT, request.user)
+        except service.ActionRefused as refusal:
+            return refused(request, page, refusal.reason)
+        except service.InvalidNomination as error:
+            form.add_error(None, error.messages)
+            return _form_page(request, page, form, nomination)
         messages.success(request, _("申报已提交，等待推荐单位推荐。"))
     else:
         messages.success(request, _("草稿已保存。提交前仍可修改。"))
-    return redirect(nomination_url(saved, request, page))
+    return redirect(nomination_url(nomination, request, page))
 
 
 def apply_view(request, page):
@@ -110,7 +110,8 @@ def apply_view(request, page):
     if not allowed:
         return refused(request, page, reason)
     form = NominationForm(page, request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
+        form.is_valid()
         return _save(request, page, form)
     return _form_page(request, page, form)
 
@@ -124,9 +125,8 @@ def nomination_view(request, page, pk):
         if not editable:
             return refused(request, page, reason)
         form = NominationForm(page, request.POST, request.FILES, nomination=nomination)
-        if form.is_valid():
-            return _save(request, page, form, nomination)
-        return _form_page(request, page, form, nomination)
+        form.is_valid()
+        return _save(request, page, form, nomination)
     if editable:
         return _form_page(request, page, NominationForm(page, nomination=nomination), nomination)
     context = {

@@ -39,21 +39,25 @@ TABLE = (("指标", "应用前", "应用后"), ("生产效率", "100", "135"))
 
 
 def docx_form(characters=1200, headings=HEADINGS_2024):
-    """A recommendation form of exactly `characters` characters as the forms count them: the
-    headings, a table with figures, and body text that makes up the rest."""
+    """A recommendation form of exactly `characters` characters as the forms count them: each
+    heading with body text under it, a table with figures under the last, the body text making
+    up the rest."""
     document = Document()
-    used = 0
-    for heading in headings:
+    used = sum(count_form_characters(h) for h in headings)
+    used += sum(count_form_characters(value) for row in TABLE for value in row)
+    filler = characters - used
+    assert filler >= len(headings), "too few characters for the headings and the table"
+    shares = [filler // max(len(headings), 1)] * max(len(headings), 1)
+    shares[-1] += filler - sum(shares)
+    for heading, share in zip(headings, shares, strict=False):
         document.add_heading(heading, level=2)
-        used += count_form_characters(heading)
+        document.add_paragraph("智" * share)
+    if not headings:
+        document.add_paragraph("智" * filler)
     table = document.add_table(rows=len(TABLE), cols=len(TABLE[0]))
     for row, values in zip(table.rows, TABLE, strict=True):
         for cell, value in zip(row.cells, values, strict=True):
             cell.text = value
-            used += count_form_characters(value)
-    filler = characters - used
-    assert filler >= 0, "too few characters for the headings and the table"
-    document.add_paragraph("智" * filler)
     buffer = io.BytesIO()
     document.save(buffer)
     data = buffer.getvalue()

@@ -301,8 +301,11 @@ def test_sections_in_plain_paragraphs_with_any_marker_are_found():
         "一. 本项智能制造科技进展的背景和意义",
         "正文",
         "  二、本项智能制造科技进展的创新性",
+        "首创的协同优化算法。",
         "（三）本项智能制造科技进展的引领性",
+        "牵头制定行业标准。",
         "第四部分 本项智能制造科技进展的应用性",
+        "效率提升35%。",
     )
     result = check_file(FORM, "推荐表.docx", data)
     assert result.ok, result.failures
@@ -311,6 +314,7 @@ def test_sections_in_plain_paragraphs_with_any_marker_are_found():
 def test_missing_sections_are_listed():
     data = form_docx(
         "一、本项智能制造科技进展的背景和意义",
+        "行业背景。",
         "二、本项智能制造科技进展的创新性",
         "本项进展具有引领性。",  # no number: not a heading
         "1.1 应用性",  # a subsection, not section 一 and not 四
@@ -332,12 +336,14 @@ def test_the_2021_form_with_six_numbered_sections():
         "(5)未来发展预期",
         "（6）知识产权",
     ]
-    assert check_file(FORM_2021, "推荐表.docx", form_docx(*headings)).ok
+    with_text = [paragraph for heading in headings for paragraph in (heading, "正文内容。")]
+    assert check_file(FORM_2021, "推荐表.docx", form_docx(*with_text)).ok
     assert check_file(FORM_2021, "推荐表.docx", form_docx(headings=headings)).ok
 
 
 def test_the_2021_form_lists_its_missing_sections():
-    data = form_docx("1.创新性", "2.引领性", "3.应用性", "4.经济效益", "5.未来发展预期")
+    headings = ("1.创新性", "2.引领性", "3.应用性", "4.经济效益", "5.未来发展预期")
+    data = form_docx(*(paragraph for heading in headings for paragraph in (heading, "内容。")))
     result = check_file(FORM_2021, "推荐表.docx", data)
     assert result.failures == ["文件1 缺少必备部分：4.经济效益和社会效益；6.知识产权"]
 
@@ -353,6 +359,7 @@ def test_automatically_numbered_headings_are_found():
         number_paragraph(document.add_paragraph("行业现状"), num_id, ilvl=1)
     for heading in HEADINGS_2024[2:]:
         document.add_paragraph(heading.removeprefix(heading[:2]), style=style)
+        document.add_paragraph("牵头制定行业标准。")
     data = docx_bytes(document)
 
     numbered = docx_numbered_text(data)

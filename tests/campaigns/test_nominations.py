@@ -366,95 +366,132 @@ def test_apply_needs_login(campaign):
 # --- bad input --------------------------------------------------------------------------------
 
 
+# Each case: the changes to a complete form, the message, and what the draft keeps: the slots
+# whose files are stored, and the field whose bad value was not saved (None: no draft at all).
 BAD_FORMS = {
     "recommender outside the campaign": (
         lambda campaign: {"recommender": f"society:{MemberSocietyFactory(name='中国测试学会').pk}"},
         "推荐单位：“中国测试学会”不是本征集活动的推荐学会",
+        {"文件1", "文件2", "文件3"},
+        ("recommender_society", None),
     ),
     "category the campaign does not have": (
         lambda campaign: {"category": "智能制造先行区"},
         "类别：“智能制造先行区”不是本征集活动的征集类别，可选类别为：智能制造技术、",
+        {"文件1", "文件2", "文件3"},
+        ("category", ""),
     ),
     "form over the character limit": (
         lambda campaign: {"files": {"文件1": ("推荐表.docx", docx_form(5001))}},
         "文件1 共 5,001 字，超过 5,000 字上限",
+        {"文件2", "文件3"},
+        None,
     ),
     "renamed .exe as MP4": (
         lambda campaign: {"files": {"文件2": ("答辩视频.mp4", exe())}},
         "文件2 不是有效的 MP4/MOV 视频文件",
+        {"文件1", "文件3"},
+        None,
     ),
     "truncated MP4": (
         lambda campaign: {"files": {"文件2": ("答辩视频.mp4", truncated_mp4())}},
         "文件2 视频文件不完整",
+        {"文件1", "文件3"},
+        None,
     ),
     "video over the time limit": (
         lambda campaign: {"files": {"文件2": ("答辩视频.mp4", mp4(12 * 60 + 1))}},
         "文件2 时长 12分1秒，超过 12 分钟上限",
+        {"文件1", "文件3"},
+        None,
     ),
     "Word form as PDF": (
         lambda campaign: {"files": {"文件3": ("承诺书.pdf", docx_form(100))}},
         "文件3 不是有效的 PDF 文件",
+        {"文件1", "文件2"},
+        None,
     ),
     "missing required files": (
-        lambda campaign: {"action": "submit", "files": {"文件1": ("推荐表.docx", docx_form())}},
+        lambda campaign: {"action": "submit", "only": {"文件1": ("推荐表.docx", docx_form())}},
         "文件2（答辩视频）：必须提交，尚未上传。",
+        {"文件1"},
+        None,
     ),
     "project name over its limit": (
         lambda campaign: {"project_name": "智" * 201},
         "项目名称：不能超过 200 个字符（现有 201 个）",
+        {"文件1", "文件2", "文件3"},
+        ("project_name", ""),
     ),
     "missing contact": (
-        lambda campaign: {"contact_person": ""},
+        lambda campaign: {"action": "submit", "contact_person": ""},
         "联系人：必须填写。",
+        {"文件1", "文件2", "文件3"},
+        ("contact_person", ""),
     ),
     "expert without a name": (
-        lambda campaign: {"recommender": "expert", "recommender_name": ""},
+        lambda campaign: {"action": "submit", "recommender": "expert", "recommender_name": ""},
         "推荐专家姓名：由专家推荐时必须填写推荐专家的姓名。",
+        {"文件1", "文件2", "文件3"},
+        ("recommender_name", ""),
     ),
 }
 
 
 @pytest.mark.parametrize("case", list(BAD_FORMS))
-def test_bad_input_is_refused_with_a_message_and_changes_nothing(campaign, users, case):
-    make_draft, message = BAD_FORMS[case]
+def test_bad_input_is_refused_with_a_message_and_everything_else_is_kept(campaign, users, case):
+    """Issue 11: one refusal no longer costs the applicant the rest. The bad value or file is
+    refused with its message and stored nowhere; every passing file and every valid field are
+    kept in the draft, which is not submitted."""
+    make_draft, message, kept_files, refused_field = BAD_FORMS[case]
     changes = make_draft(campaign)
-    files = {**complete_files(), **changes.pop("files", {})}
-    if case == "missing required files":
-        files = {"文件1": ("推荐表.docx", docx_form())}
+    files = changes.pop("only", None) or {**complete_files(), **changes.pop("files", {})}
     client = login(users["applicant"])
-    unchanged = snapshot()
     response = client.post(apply_url(campaign), form_data(campaign, files=files, **changes))
     assert response.status_code == 200
     assert message in page_text(response)
-    assert snapshot() == unchanged
+    nomination = Nomination.objects.get()
+    assert nomination.status == DRAFT and nomination.submitted_at is None
+    assert set(nomination.files.values_list("slot_code", flat=True)) == kept_files
+    assert nomination.applicant_organisation == "某某智能装备有限公司"  # valid: kept
+    if refused_field:
+        name, stored = refused_field
+        assert getattr(nomination, name) == stored
+    # The page is now the draft's: saving again updates it rather than making another.
+    html = response.content.decode()
+    assert f'action="{nomination_url(nomination)}"' in html
+    assert [e[0] for e in events_of(nomination)] == ["create"]
 
 
-def test_a_bad_file_leaves_the_draft_and_its_files_as_they_were(campaign, users, cmes):
+def test_a_bad_file_leaves_its_slot_as_it_was_and_the_rest_is_saved(campaign, users, cmes):
     nomination = make_nomination(campaign, users["applicant"], cmes, "已有草稿", submit=False)
     before = nomination.files.get(slot_code="文件2")
-    unchanged = snapshot()
+    files_before = nomination.files.count()
     client = login(users["applicant"])
     for bad in (exe(), truncated_mp4()):
         data = form_data(
             campaign,
             cmes,
-            files={"文件2": ("新视频.mp4", bad)},
+            files={"文件2": ("新视频.mp4", bad), "文件3": ("新承诺书.pdf", pdf(2))},
             project_name="已有草稿",
             applicant_organisation="改过的单位名称",
         )
         response = client.post(nomination_url(nomination), data)
         assert response.status_code == 200
         assert "文件2" in page_text(response)
-        assert snapshot() == unchanged
-    after = nomination.files.get(slot_code="文件2")
-    assert (after.original_name, after.file.name) == (before.original_name, before.file.name)
+        after = nomination.files.get(slot_code="文件2")
+        assert (after.original_name, after.file.name) == (before.original_name, before.file.name)
+        assert after.file.open("rb").read() == before.file.open("rb").read()
+    assert nomination.files.count() == files_before
+    # The other file and the fields passed: kept.
+    assert nomination.files.get(slot_code="文件3").original_name == "新承诺书.pdf"
     nomination.refresh_from_db()
-    assert nomination.applicant_organisation == "某某大学"
+    assert nomination.applicant_organisation == "改过的单位名称"
+    assert nomination.status == DRAFT
 
 
 def test_the_same_project_twice_is_a_form_error(campaign, users, cmes):
     make_nomination(campaign, make_applicant("first"), cmes, "数字孪生产线")
-    unchanged = snapshot()
     client = login(users["applicant"])
     response = client.post(
         apply_url(campaign),
@@ -464,7 +501,12 @@ def test_the_same_project_twice_is_a_form_error(campaign, users, cmes):
     assert "项目名称：本征集活动中已有名为“数字孪生产线”的申报，同一项目不能重复申报。" in (
         page_text(response)
     )
-    assert snapshot() == unchanged
+    assert Nomination.objects.filter(project_name="数字孪生产线").count() == 1
+    # The files are not lost: they wait in a draft that has no name yet.
+    draft = Nomination.objects.get(applicant=users["applicant"])
+    assert draft.project_name == "" and draft.status == DRAFT
+    assert draft.files.count() == 3
+    unchanged = snapshot()
     # The service itself refuses too (a race past the form ends the same way).
     with pytest.raises(service.InvalidNomination, match="同一项目不能重复申报"):
         make_nomination(campaign, users["applicant"], cmes, "数字孪生产线")
@@ -539,7 +581,6 @@ def test_quota_is_enforced_and_a_withdrawal_gives_the_place_back(quota_campaign,
     campaign = quota_campaign
     first = make_nomination(campaign, make_applicant("first"), cmes, "第一项")
     client = login(users["applicant"])
-    unchanged = snapshot()
     response = client.post(
         apply_url(campaign), form_data(campaign, cmes, "submit", files=complete_files())
     )
@@ -548,7 +589,10 @@ def test_quota_is_enforced_and_a_withdrawal_gives_the_place_back(quota_campaign,
         "推荐名额：中国机械工程学会在“智能制造技术”类别的推荐名额为 1 项，已全部使用"
         in page_text(response)
     )
-    assert snapshot() == unchanged
+    # Not submitted; the draft and its files wait for a place (or another recommender).
+    refused = Nomination.objects.get(applicant=users["applicant"])
+    assert refused.status == DRAFT and refused.files.count() == 3
+    refused.delete()
 
     # Another category, another society: not limited by this quota.
     other = make_nomination(campaign, users["applicant"], cmes, "另一类别", category="智能产品")
