@@ -45,10 +45,19 @@ class CampaignIndexPage(RoutablePageMixin, Page):
         verbose_name = _("征集活动栏目")
 
     def get_context(self, request, *args, **kwargs):
+        from campaigns.timeline import call_state
+
         context = super().get_context(request, *args, **kwargs)
-        context["campaigns"] = (
-            CampaignPage.objects.live().public().child_of(self).order_by("-year", "title")
+        today = timezone.localdate()
+        campaigns = list(
+            CampaignPage.objects.live()
+            .public()
+            .child_of(self)
+            .select_related("notice")
+            .prefetch_related("milestones")
+            .order_by("-year", "title")
         )
+        context["campaigns"] = [(campaign, call_state(campaign, today)) for campaign in campaigns]
         return context
 
     def get_cached_paths(self):
@@ -247,16 +256,17 @@ class CampaignPage(SegmentedSearchMixin, RoutablePageMixin, Page):
         return objection_attachment_view(request, self, pk)
 
     def get_context(self, request, *args, **kwargs):
-        from campaigns.timeline import timeline_for
+        from campaigns.timeline import call_state, timeline_for
 
         context = super().get_context(request, *args, **kwargs)
         today = timezone.localdate()
-        opens, closes = self.call_window()
+        state = call_state(self, today)
         context.update(
             timeline=timeline_for(self, today),
-            is_open=bool(opens and closes and opens <= today <= closes),
-            call_opens=opens,
-            call_closes=closes,
+            call=state,
+            is_open=bool(state and state.is_open),
+            call_opens=state and state.opens,
+            call_closes=state and state.closes,
             today=today,
             recommending_societies=self.recommending_societies.select_related("society"),
         )

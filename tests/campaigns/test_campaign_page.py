@@ -3,6 +3,7 @@ the downloads, the quotas of a government call, and a query count that does not 
 of the campaigns, whose query count does not grow either."""
 
 import datetime
+import io
 
 import pytest
 from django.db import connection
@@ -18,6 +19,7 @@ from campaigns.demo import (
     ensure_campaign_index,
     federation_slots,
 )
+from campaigns.models import CampaignPage, PublicNotice
 from campaigns.models.milestones import (
     CALL_OPENS,
     FINAL_ROUND,
@@ -27,7 +29,7 @@ from campaigns.models.milestones import (
     SUBMISSIONS_CLOSE,
 )
 from campaigns.models.pages import KIND_FEDERATION, KIND_GOVERNMENT
-from campaigns.timeline import CURRENT, FUTURE, PAST, timeline_for
+from campaigns.timeline import CURRENT, FUTURE, PAST, CallStatus, call_state, timeline_for
 from cms.demo_data import ensure_societies
 from tests.campaigns.factories import add_campaigns
 
@@ -103,7 +105,66 @@ def test_timeline_marks_the_phase_of_a_fixed_day(build):
     assert [s for _d, s in states(D(2021, 4, 15))][1] == CURRENT  # on the day itself
     # Inside a milestone's range (the release, 12/7–12/10) that milestone is current.
     assert [s for _d, s in states(D(2021, 12, 9))] == [PAST] * 5 + [CURRENT]
-    assert [s for _d, s in states(D(2022, 6, 1))] == [PAST] * 5 + [CURRENT]
+    assert [s for _d, s in states(D(2021, 12, 10))] == [PAST] * 5 + [CURRENT]
+    # After the last step the call is over: no step is current.
+    assert [s for _d, s in states(D(2021, 12, 11))] == [PAST] * 6
+    assert [s for _d, s in states(D(2026, 12, 2))] == [PAST] * 6
+
+
+@pytest.mark.parametrize(
+    ("today", "status", "days_left"),
+    [
+        (D(2021, 4, 14), CallStatus.UPCOMING, None),  # invitation sent, call not yet open
+        (D(2021, 4, 15), CallStatus.OPEN, 122),
+        (D(2021, 8, 14), CallStatus.OPEN, 1),
+        (D(2021, 8, 15), CallStatus.OPEN, 0),  # the deadline is inclusive
+        (D(2021, 8, 16), CallStatus.REVIEWING, None),
+        (D(2021, 12, 10), CallStatus.REVIEWING, None),  # the release's last day
+        (D(2021, 12, 11), CallStatus.FINISHED, None),
+        (D(2026, 12, 2), CallStatus.FINISHED, None),
+    ],
+)
+def test_call_state_of_the_2021_call_on_fixed_days(build, today, status, days_left):
+    campaign = build(CAMPAIGNS[0])
+    state = call_state(campaign, today)
+    assert (state.status, state.days_left) == (status, days_left)
+    assert state.closes == D(2021, 8, 15)
+
+
+def test_call_is_under_public_notice_while_its_notice_runs(build):
+    campaign = build(CAMPAIGNS[0])
+    PublicNotice.objects.create(campaign=campaign, starts_on=D(2022, 1, 5), ends_on=D(2022, 1, 11))
+    campaign = CampaignPage.objects.get(pk=campaign.pk)  # the notice, as a listing reads it
+    assert call_state(campaign, D(2022, 1, 4)).status == CallStatus.REVIEWING
+    assert call_state(campaign, D(2022, 1, 5)).status == CallStatus.NOTICE
+    assert call_state(campaign, D(2022, 1, 11)).status == CallStatus.NOTICE
+    assert call_state(campaign, D(2022, 1, 12)).status == CallStatus.FINISHED
+    assert [s.state for s in timeline_for(campaign, D(2022, 1, 8))] == [PAST] * 6
+
+
+def test_demo_calls_that_ended_years_ago_show_no_current_phase(client, federation, travel):
+    from campaigns.demo import load
+
+    travel(D(2026, 12, 2))
+    load(federation, io.StringIO())
+    index = parse(client.get(ensure_campaign_index(federation["home"]).url))
+    items = {
+        text_of(li.xpath(".//h2")[0]): li
+        for li in index.xpath("//li[contains(@class, 'campaign-item')]")
+    }
+    ended = [title for title in items if not title.endswith("（演示）")]
+    assert len(ended) == 3  # 2021, 2024 and the MIIT call
+    for title in ended:
+        assert (
+            text_of(items[title].xpath(".//*[contains(@class, 'call-status-badge')]")[0])
+            == "已结束"
+        )
+        assert not items[title].xpath(".//*[contains(@class, 'call-deadline')]")
+        page = CampaignPage.objects.get(title=title)
+        tree = parse(client.get(page.url))
+        assert not tree.xpath("//li[@aria-current='step']")
+        assert "当前阶段" not in text_of(tree)
+        assert "已结束" in text_of(tree.xpath("//p[@class='meta']")[0])
 
 
 # --- the page of an open call --------------------------------------------------------------------
@@ -124,7 +185,7 @@ def test_open_call_shows_timeline_with_today_marked_and_apply_button(client, ope
     assert [step.get("class").split()[-1] for step in steps] == [PAST, CURRENT, FUTURE, FUTURE]
 
     status = text_of(tree.xpath("//section[contains(@class, 'call-status')]")[0])
-    assert f"申报通道开放中，截止日期：{cn(today + 60 * DAY)}" in status
+    assert f"申报通道开放中，截止日期：{cn(today + 60 * DAY)}。还剩 60 天。" in status
     buttons = tree.xpath("//section[contains(@class, 'call-status')]//a")
     assert [text_of(a) for a in buttons] == ["在线申报"]
     assert "截止，不再接受新的申报" not in status
@@ -156,9 +217,11 @@ def test_closed_call_shows_scope_criteria_timeline_and_closed_message(client, bu
     assert [s.xpath(".//time/@datetime")[0] for s in steps] == [
         "2021-04-10", "2021-04-15", "2021-08-15", "2021-08-30", "2021-10-30", "2021-12-07",
     ]  # fmt: skip
-    # Long past: the last step (the release) is the current phase.
-    assert steps[-1].get("aria-current") == "step"
+    # Long past: every step is past, none is current, and the call is over.
+    assert not [s for s in steps if s.get("aria-current") == "step"]
+    assert {s.get("class").split()[-1] for s in steps} == {PAST}
     assert "2021年12月7日—2021年12月10日" in text_of(steps[-1])
+    assert "已结束" in text_of(tree.xpath("//p[@class='meta']")[0])
 
     downloads = [text_of(a) for a in tree.xpath("//ul[@class='downloads']//a")]
     assert downloads == [
@@ -253,7 +316,8 @@ def test_page_queries_do_not_grow_with_recommending_societies(client, build):
 
 # --- the index ----------------------------------------------------------------------------------
 
-INDEX_MAX_QUERIES = 10
+# 11: the campaigns' milestones come in one more query, for each call's status.
+INDEX_MAX_QUERIES = 11
 
 
 # A thousand campaigns take about five seconds to create on SQLite, ten on PostgreSQL.
@@ -277,3 +341,28 @@ def test_index_queries_do_not_grow_with_the_campaigns(
     assert [text_of(li.xpath("h2/a")[0]) for li in items] == [c.title for c in newest_first]
     meta = text_of(items[0].xpath("p")[0])
     assert meta == "2024 · 联合体科技进展征集 · 中国科协智能制造学会联合体"
+
+
+def test_index_shows_each_calls_status_and_the_days_left_while_open(
+    client, campaign_index, build, travel
+):
+    travel(D(2026, 12, 2))
+    build(CAMPAIGNS[0])
+    open_call = build(demo_open_campaign(D(2026, 12, 2)))
+    tree = parse(client.get(campaign_index.url))
+    items = {
+        text_of(li.xpath(".//h2")[0]): li
+        for li in tree.xpath("//li[contains(@class, 'campaign-item')]")
+    }
+
+    def badge(title):
+        return text_of(items[title].xpath(".//*[contains(@class, 'call-status-badge')]")[0])
+
+    assert badge(open_call.title) == "征集中"
+    closes = call_state(open_call, D(2026, 12, 2)).closes
+    deadline = text_of(items[open_call.title].xpath(".//p[@class='call-deadline']")[0])
+    assert deadline == f"申报截止：{cn(closes)}（还剩 {(closes - D(2026, 12, 2)).days} 天）"
+    assert badge(CAMPAIGNS[0]["title"]) == "已结束"
+    travel(closes)
+    tree = parse(client.get(campaign_index.url))
+    assert "（今天截止）" in text_of(tree.xpath("//p[@class='call-deadline']")[0])
