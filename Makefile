@@ -31,11 +31,15 @@ install-test: $(VENV)/.installed-test
 		|| sudo -n apt-get install -y $(TEST_PACKAGES) >/dev/null 2>&1) \
 		|| echo "未能安装 $(TEST_PACKAGES)：浏览器测试（tests/browser）与 nginx 测试（tests/deploy）无法运行"
 
+# Quiet: one line per step; mail goes to mail/ (files), and the server's banner ends with the
+# demo accounts and the address to open.
 run: install
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo
-	$(PY) manage.py demo_accounts
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@echo "== 数据库迁移 =="
+	@$(PY) manage.py migrate --noinput -v 0
+	@echo "== 演示数据 =="
+	@$(PY) manage.py load_demo
+	@echo "== 启动（邮件保存在 mail/ 目录） =="
+	@$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # pytest exits 5 when it collected no test: that is a failure here, never a pass.
 # The suite runs on every core (pytest-xdist); PYTEST_WORKERS=0 runs it in one process. The

@@ -231,7 +231,10 @@ LIANHE_DOCX_MAX_UNCOMPRESSED_BYTES = int(
     env("LIANHE_DOCX_MAX_UNCOMPRESSED_BYTES", str(100 * 1024 * 1024))
 )
 
-EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# The embedded default keeps its mail in files (one .log per message, in mail/) where a person
+# can read it later; never in the server's output. Production sends through SMTP.
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(BASE_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "noreply@imac.example.org")
 
 LOGGING = {

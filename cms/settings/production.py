@@ -62,4 +62,12 @@ if env("AWS_STORAGE_BUCKET_NAME"):
 if not env("PAGE_CACHE_URL"):
     WAGTAIL_CACHE = False
 
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+
 LOGGING["root"]["level"] = env("LOG_LEVEL", "INFO")

@@ -2,34 +2,22 @@
 save revisions on one SQLite file at once, with the project's settings, and none fails."""
 
 import json
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 WRITERS = Path(__file__).with_name("sqlite_writers.py")
 
-pytestmark = pytest.mark.skipif(
-    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3",
-    reason="the embedded default's SQLite file; PostgreSQL has no such lock",
-)
-
-
-@pytest.fixture
-def sqlite_file(django_db_setup, django_db_blocker, tmp_path):
-    """A file holding the migrated test database (copied with SQLite's backup API: migrating a
-    new file would take half a minute)."""
-    target = tmp_path / "db.sqlite3"
-    with django_db_blocker.unblock():
-        connection.ensure_connection()
-        destination = sqlite3.connect(target)
-        connection.connection.backup(destination)
-        destination.close()
-    return target
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.skipif(
+        settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3",
+        reason="the embedded default's SQLite file; PostgreSQL has no such lock",
+    ),
+]
 
 
 def run_writers(db_file, *options):
