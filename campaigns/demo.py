@@ -388,16 +388,27 @@ def build_campaign(index, spec):
         accepts_expert_recommenders=spec.get("accepts_experts", True),
         contact=spec.get("contact", ""),
     )
-    page.categories = [ScopeCategory(name=n, description=d) for n, d in spec["scope"]]
-    page.criteria = [
-        Criterion(name=n, explanation=e, max_score=m) for n, e, m in spec.get("criteria", [])
+    # modelcluster leaves sort_order empty (the admin's formsets fill it): without it the
+    # order of the slots, and of every list an applicant reads, is the database's whim.
+    page.categories = [
+        ScopeCategory(name=n, description=d, sort_order=i) for i, (n, d) in enumerate(spec["scope"])
     ]
-    page.document_slots = [DocumentSlot(**slot) for slot in spec["slots"]]
+    page.criteria = [
+        Criterion(name=n, explanation=e, max_score=m, sort_order=i)
+        for i, (n, e, m) in enumerate(spec.get("criteria", []))
+    ]
+    page.document_slots = [
+        DocumentSlot(sort_order=i, **slot) for i, slot in enumerate(spec["slots"])
+    ]
     societies = {s.name: s for s in MemberSociety.objects.all()}
     page.recommending_societies = [
-        CampaignRecommender(society=societies[name]) for name in spec.get("societies", [])
+        CampaignRecommender(society=societies[name], sort_order=i)
+        for i, name in enumerate(spec.get("societies", []))
     ]
-    page.recommender_types = [RecommenderType(name=n) for n in spec.get("recommender_types", [])]
+    page.recommender_types = [
+        RecommenderType(name=n, sort_order=i)
+        for i, n in enumerate(spec.get("recommender_types", []))
+    ]
     page.quotas = [
         Quota(recommender_type_name=t, category_name=c, limit=n)
         for t, c, n in spec.get("quotas", [])
