@@ -16,6 +16,7 @@ from wagtail.search import index
 from cms.sanitise import render_markdown, validate_markdown
 from cms.search_text import SegmentedSearchMixin
 from reports.periods import Period
+from reports.review_word import WordDraftPanel
 
 REPORT_TITLE = "进展情况月报"
 
@@ -185,6 +186,7 @@ class MonthlyReportPage(SegmentedSearchMixin, Page):
             [InlinePanel("plan_entries", label=_("计划条目"))],
             heading=_("三、下月工作计划"),
         ),
+        WordDraftPanel(),
     ]
     # Set by the sync when a published report's sources changed after approval (a new draft
     # revision then carries the change). Page-wide state, not content: kept out of what a
