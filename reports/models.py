@@ -172,6 +172,8 @@ class MonthlyReportPage(SegmentedSearchMixin, Page):
     )
 
     content_panels = [
+        # Hidden in the form; heads the compare view with the Word file of each side.
+        WordDraftPanel(),
         PeriodPanel([FieldPanel("period_start"), FieldPanel("period_end")], heading=_("报告期")),
         MultiFieldPanel(
             [InlinePanel("progress_entries", label=_("进展条目"))],
@@ -186,7 +188,6 @@ class MonthlyReportPage(SegmentedSearchMixin, Page):
             [InlinePanel("plan_entries", label=_("计划条目"))],
             heading=_("三、下月工作计划"),
         ),
-        WordDraftPanel(),
     ]
     # Set by the sync when a published report's sources changed after approval (a new draft
     # revision then carries the change). Page-wide state, not content: kept out of what a

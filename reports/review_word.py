@@ -123,7 +123,9 @@ class WordDraftComparison:
         return True
 
     def htmldiff(self):
-        labels = (_("下载 Word 稿（较早版本）"), _("下载 Word 稿（较新版本）"))
+        labels = [_("下载 Word 稿（较早版本）"), _("下载 Word 稿（较新版本）")]
+        if self.revisions[0] == LIVE:
+            labels[0] = _("下载 Word 稿（已发布版本）")
         return format_html_join(
             " ",
             '<a class="button button-small button-secondary" href="{}" download>{}</a>',

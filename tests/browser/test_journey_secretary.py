@@ -43,6 +43,8 @@ def editor_rewrites_and_submits(page, login, report):
     body = page.locator("#id_progress_entries-0-body")
     body.fill(f"{body.input_value().rstrip()}\n\n{ADDED}")
     open_more_actions(page)
+    expect(page.locator("footer").get_by_role("link", name="下载 Word 稿")).to_be_visible()
+    shot(page, "editor-actions")
     page.locator("button[name=action-submit]").click()
     page.wait_for_url(re.compile(r"/admin/pages/\d+/(edit/)?$"))
     expect(page.locator(".messages")).to_contain_text(re.compile("提交审核|提交进行审核"))
@@ -77,6 +79,14 @@ def test_editor_submits_and_the_secretary_reads_the_word_file_and_approves(
     assert document.core_properties.author == "中国科协智能制造学会联合体"
     assert ADDED in [p.text for p in document.paragraphs]
 
+    # The compare view (live against the submitted draft) offers each side as Word too.
+    page.goto(f"/admin/pages/{report.pk}/revisions/compare/live...{report.latest_revision_id}/")
+    expect(page.get_by_role("link", name="下载 Word 稿（已发布版本）")).to_be_visible()
+    expect(page.get_by_role("link", name="下载 Word 稿（较新版本）")).to_be_visible()
+    assert "False" not in page.locator("main table").inner_text()
+    shot(page, "compare")
+
+    page.goto("/admin/")
     review = page.locator("#awaiting-review-section tr", has_text=TITLE)
     review.locator(".w-dropdown__toggle").click()
     review.get_by_role("button", name="批准", exact=True).click()
