@@ -143,15 +143,14 @@ def walk_editor_views(walk, client):
 def test_every_role_sees_the_admin_in_chinese(client):
     call_command("load_demo")
     allowed = demo_data_words()
-    report = {}
+    report, created = {}, {}
     for account in DEMO_ACCOUNTS:
         client.logout()
         client.force_login(get_user_model().objects.get(username=account.username))
         walk = AdminWalk(client, allowed)
         walk.walk()
         if account.username in ("admin", "editor"):
-            page = walk_editor_views(walk, client).content.decode()
-            assert "页面有错误，未能建立。" in page and "转到第一个错误" in page
+            created[account.username] = walk_editor_views(walk, client).content.decode()
         report[account.username] = (walk.visited, unknown(walk.findings))
     visited = {who: len(v) for who, (v, _) in report.items()}
     # The walk reached the menus' pages (staff) and the admin refused the others at its door.
@@ -162,6 +161,18 @@ def test_every_role_sees_the_admin_in_chinese(client):
             lines.append(f"{who} {url}")
             lines += [f"    {t!r}" for t in texts]
     assert not lines, "English in the admin:\n" + "\n".join(lines)
+    for page in created.values():
+        assert "页面有错误，未能建立。" in page and "转到第一个错误" in page
+
+
+def test_the_editor_scripts_speak_chinese(client):
+    """Wagtail's JavaScript (autosave, previews, the block editor) reads its strings from the
+    admin's JavaScript catalogue, which the project's djangojs catalogue completes."""
+    call_command("load_demo")
+    client.force_login(get_user_model().objects.get(username="editor"))
+    script = client.get("/admin/jsi18n/").content.decode("unicode_escape")
+    for chinese in ("正在自动保存…", "修改已自动保存。", "网络出错。", "插入内容块"):
+        assert chinese in script, chinese
 
 
 def test_the_english_detector_sees_the_strings_of_the_issue():
