@@ -15,13 +15,19 @@ $(VENV)/.installed: pyproject.toml $(VENV)/bin/activate
 	$(PY) -m pip install --quiet -e .
 	touch $@
 
+# The project's own translations (locale/*/LC_MESSAGES/*.po) compiled to the .mo files Django
+# reads; .mo files are not in git, and a .po edited after its .mo is compiled again.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
+%.mo: %.po $(VENV)/.installed
+	@$(PY) locale/compile.py $<
+
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(PY) -m pip install --quiet -e ".[test]"
 	touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed $(MO_FILES)
 TEST_PACKAGES := chromium fonts-wqy-zenhei nginx-light libnginx-mod-http-cache-purge
-install-test: $(VENV)/.installed-test
+install-test: $(VENV)/.installed-test $(MO_FILES)
 	@# The browser tests (tests/browser) drive Debian's chromium (Playwright downloads none), with
 	@# a CJK font so that their screenshots show the Chinese text; the nginx recipe's tests
 	@# (tests/deploy) run Debian's nginx with its cache_purge module.
