@@ -48,15 +48,10 @@ KNOWN_ENGLISH = [
     r"WAGTAIL_CACHE = True",
     r"<div>\s*</div>",
     # Stored in the database in English by Django's and Wagtail's migrations: permission names
-    # ("Can add …"), Wagtail's default groups and workflow, the root page's title.
+    # ("Can add …", "Select images in choosers").
     r"(.*\| )?(Can (add|change|delete|view)|Add|Edit|Delete|Publish|Unlock|Lock/unlock|Add/edit)"
     r"\b.*",
     r"Select images in choosers",
-    r"(正在编辑: )?(Editors|Moderators)",
-    r"Moderators approval",
-    r"Root",
-    r".*'Root'.*",
-    r"浏览: Root",
     # Field names and values of the project's own models and viewsets (their apps' code).
     r"Round",
     r"按“Round”升序排列。",
