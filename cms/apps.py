@@ -7,6 +7,12 @@ class CmsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from cms.permission_names import rename_permissions
+
+        post_migrate.connect(rename_permissions, dispatch_uid="cms_permission_names")
+
         from wagtail.signals import page_published
 
         from cms.search_text import reindex_after_publish

@@ -10,10 +10,12 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from wagtail.models import (
+    Collection,
     GroupApprovalTask,
     GroupPagePermission,
     Page,
     Site,
+    Task,
     Workflow,
     WorkflowPage,
     WorkflowTask,
@@ -295,10 +297,28 @@ def ensure_accounts(groups):
             mark_email_verified(user)  # the demo applicant can apply at once
 
 
+# Wagtail's migrations create a root page and collection, two sample groups and a sample
+# workflow with English names, which the admin shows as they are (no catalogue translates data).
+WAGTAIL_SAMPLE_NAMES = {
+    Group: {"Editors": "Wagtail 示例编辑组", "Moderators": "Wagtail 示例审核组"},
+    Workflow: {"Moderators approval": "Wagtail 示例审核流程（已停用）"},
+    Task: {"Moderators approval": "Wagtail 示例审核"},
+}
+
+
+def name_wagtail_samples_in_chinese():
+    for model, names in WAGTAIL_SAMPLE_NAMES.items():
+        for english, chinese in names.items():
+            model.objects.filter(name=english).update(name=chinese)
+    Page.objects.filter(depth=1, title="Root").update(title="根目录", draft_title="根目录")
+    Collection.objects.filter(depth=1, name="Root").update(name="全部")
+
+
 @transaction.atomic
 def load_core_demo():
     """Everything the cms app owns; returns what the apps' demo loaders build on."""
     home = ensure_site()
+    name_wagtail_samples_in_chinese()
     ensure_workstreams()
     ensure_societies()
     groups = ensure_groups(home)
