@@ -2,18 +2,28 @@ from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from cms import caching
 from cms.models import MemberSociety, Workstream
+from cms.templatetags.cn_dates import cn_date
 
 
 class MemberSocietyViewSet(SnippetViewSet):
     model = MemberSociety
     icon = "group"
     menu_label = _("成员学会")
-    list_display = ["name", "abbreviation", "name_en", "member_since", "active"]
+    # Columns of their own: the default cells print a date in English and a flag as True/False.
+    list_display = [
+        "name",
+        "short_name",
+        "abbreviation",
+        "name_en",
+        Column("member_since", label=_("加入日期"), accessor=lambda s: cn_date(s.member_since)),
+        BooleanColumn("active", label=_("有效")),
+    ]
     list_filter = ["active"]
     search_fields = ["name", "name_en", "abbreviation"]
     ordering = ["pk"]

@@ -50,8 +50,8 @@ class Feed(models.Model):
         _("抓取间隔（分钟）"), default=60, help_text=_("至少 5 分钟")
     )
     # Conditional GET.
-    etag = models.CharField(max_length=500, blank=True, editable=False)
-    last_modified = models.CharField(max_length=100, blank=True, editable=False)
+    etag = models.CharField(_("实体标签"), max_length=500, blank=True, editable=False)
+    last_modified = models.CharField(_("源站修改时间"), max_length=100, blank=True, editable=False)
     # Health.
     status = models.CharField(
         _("状态"), max_length=20, choices=STATUS_CHOICES, default=STATUS_NEW, editable=False
@@ -68,7 +68,7 @@ class Feed(models.Model):
     consecutive_failures = models.PositiveIntegerField(_("连续失败次数"), default=0, editable=False)
     next_fetch_at = models.DateTimeField(_("下次抓取"), null=True, blank=True, editable=False)
     # A worker holds the feed until this time; another worker skips it meanwhile.
-    lease_until = models.DateTimeField(null=True, blank=True, editable=False)
+    lease_until = models.DateTimeField(_("抓取租约到期"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     objects = FeedQuerySet.as_manager()

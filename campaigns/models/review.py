@@ -82,7 +82,9 @@ class JustificationRule(models.Model):
     """A score above `above` or below `below` (on each criterion, or on the weighted total) needs
     a written reason, stored with the score."""
 
-    round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="rules")
+    round = models.ForeignKey(
+        ReviewRound, verbose_name=_("评审轮次"), on_delete=models.CASCADE, related_name="rules"
+    )
     scope = models.CharField(_("适用于"), max_length=20, choices=RULE_SCOPES)
     criterion_name = models.CharField(
         _("指标"), max_length=100, blank=True, help_text=_("留空则适用于所有指标")
@@ -99,7 +101,9 @@ class JustificationRule(models.Model):
 
 
 class PanelMember(models.Model):
-    round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="panel")
+    round = models.ForeignKey(
+        ReviewRound, verbose_name=_("评审轮次"), on_delete=models.CASCADE, related_name="panel"
+    )
     expert = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("专家"),
@@ -122,7 +126,9 @@ class PanelMember(models.Model):
 class RoundEntry(models.Model):
     """A nomination eligible in a round, with its result once the round is tallied."""
 
-    round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="entries")
+    round = models.ForeignKey(
+        ReviewRound, verbose_name=_("评审轮次"), on_delete=models.CASCADE, related_name="entries"
+    )
     nomination = models.ForeignKey(
         "campaigns.Nomination", on_delete=models.PROTECT, related_name="round_entries"
     )
@@ -154,7 +160,12 @@ class Assignment(models.Model):
     assigns by hand; a conflict of interest (automatic or declared) excludes the expert: they
     neither see the nomination nor count in its result."""
 
-    round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="assignments")
+    round = models.ForeignKey(
+        ReviewRound,
+        verbose_name=_("评审轮次"),
+        on_delete=models.CASCADE,
+        related_name="assignments",
+    )
     nomination = models.ForeignKey(
         "campaigns.Nomination", on_delete=models.CASCADE, related_name="assignments"
     )
@@ -183,7 +194,9 @@ SHEET_SUBMITTED = "submitted"
 
 
 class ScoreSheet(models.Model):
-    round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="sheets")
+    round = models.ForeignKey(
+        ReviewRound, verbose_name=_("评审轮次"), on_delete=models.CASCADE, related_name="sheets"
+    )
     nomination = models.ForeignKey(
         "campaigns.Nomination", on_delete=models.PROTECT, related_name="score_sheets"
     )

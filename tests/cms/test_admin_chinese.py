@@ -54,11 +54,6 @@ KNOWN_ENGLISH = [
     r"Delete",
     r"Select images in choosers",
     # Field names and values of the project's own models and viewsets (their apps' code).
-    r"Round",
-    r"按“Round”升序排列。",
-    r"Lease until",
-    r"Last modified",
-    r"Etag",
     r"True",
     r"False",
     r"None",
