@@ -16,7 +16,7 @@ from wagtail.search import index
 from cms.sanitise import render_markdown, validate_markdown
 from cms.search_text import SegmentedSearchMixin
 from reports.periods import Period
-from reports.review_word import WordDraftPanel
+from reports.review_word import WordDraftPanel, word_draft_url
 
 REPORT_TITLE = "进展情况月报"
 
@@ -318,6 +318,11 @@ class MonthlyReportPage(SegmentedSearchMixin, Page):
         preview = getattr(request, "is_preview", False)
         context["press_releases"] = self.press_release_pages(live_only=not preview, with_body=False)
         context["plan_groups"] = self.plan_groups()
+        # A preview shows a draft: its Word file is the draft's, from the admin (the public
+        # address serves only what is published).
+        context["docx_url"] = (
+            word_draft_url(self) if preview and self.pk else self.docx_url(request)
+        )
         return context
 
     def docx_url(self, request=None):
