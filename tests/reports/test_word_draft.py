@@ -153,6 +153,8 @@ def test_society_user_and_visitor_get_no_draft(client, users, submitted):
 def test_unknown_revision_is_not_found(client, users, submitted):
     client.force_login(users["editor"])
     assert client.get(word_url(submitted, 999999)).status_code == 404
+    assert client.get(word_url(submitted, "9" * 40)).status_code == 404
+    assert client.get(word_url(submitted, "newest")).status_code == 404
 
 
 def test_preview_link_gives_reviewers_the_draft(client, users, submitted):
