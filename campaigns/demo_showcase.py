@@ -83,6 +83,18 @@ def ensure_year(index, year, release=None):
     return page, True
 
 
+# The data file describes some of its sources in English; the page shows them in Chinese.
+SOURCES_IN_CHINESE = {
+    "public award dataset citing the 2021 selection": "公开的获奖数据集（引用 2021 年遴选结果）",
+    "public research report citing the 2023 selection": "公开的研究报告（引用 2023 年遴选结果）",
+    "public university quiz citing the 2018 selection": "高校公开资料（引用 2018 年遴选结果）",
+}
+
+
+def source_in_chinese(source):
+    return SOURCES_IN_CHINESE.get(source, source)
+
+
 def ensure_item(year_page, title, **fields):
     existing = AchievementPage.objects.child_of(year_page).filter(title=title).first()
     if existing is not None:
@@ -108,7 +120,7 @@ def load(context, stdout):
             item["title"],
             list=item["list"],
             organisations="、".join(item["organisations"]),
-            source=item["source"],
+            source=source_in_chinese(item["source"]),
         )
     societies = {s.abbreviation: s for s in MemberSociety.objects.all()}
     for year, list_key, title, organisations, category, society in SYNTHETIC_ITEMS:

@@ -100,14 +100,34 @@ def ensure_workstreams():
     return result
 
 
+def short_name_of(name):
+    """The name the federation's papers use for a society in short: without the national prefix
+    (中国自动化学会 → 自动化学会), as cms/migrations/0006 gives the societies that exist."""
+    return name[2:] if name.startswith("中国") and len(name) > 4 else name
+
+
 def ensure_societies():
     return [
         MemberSociety.objects.update_or_create(
             abbreviation=abbreviation,
-            defaults={"name": name, "name_en": name_en, "website": website, "active": True},
+            defaults={
+                "name": name,
+                "short_name": short_name_of(name),
+                "name_en": name_en,
+                "website": website,
+                "active": True,
+            },
         )[0]
         for name, name_en, abbreviation, website in SOCIETIES
     ]
+
+
+HOME_INTRO = (
+    "<p>由智能制造相关的全国学会组成，秘书处设在中国机械工程学会。联合体开展战略咨询、"
+    "学术交流、产学融合与人才培养，每年遴选发布世界与中国智能制造十大科技进展（“双十”）。</p>"
+)
+# The intro of earlier demos: the federation's name only, which the header shows already.
+OLD_HOME_INTROS = ("<p>中国科协智能制造学会联合体</p>",)
 
 
 def ensure_site():
@@ -115,13 +135,16 @@ def ensure_site():
     root = Page.get_first_root_node()
     home = HomePage.objects.first()
     if home is None:
-        home = HomePage(title="首页", slug="home", intro="<p>中国科协智能制造学会联合体</p>")
+        home = HomePage(title="首页", slug="home", intro=HOME_INTRO)
         for child in root.get_children():
             if not child.specific_class or child.specific_class is Page:
                 Site.objects.filter(root_page=child).delete()
                 child.delete()
         root.refresh_from_db()
         root.add_child(instance=home)
+        home.save_revision().publish()
+    if home.intro in OLD_HOME_INTROS:
+        home.intro = HOME_INTRO
         home.save_revision().publish()
     # The demo is served by `make run` on 127.0.0.1:$PORT; full URLs (emails, the importer's
     # output) should point there.
@@ -153,17 +176,38 @@ def ensure_news_index(home):
     return ensure_child(home, NewsIndexPage, "news", "新闻动态")
 
 
+ABOUT_BODY = [
+    {
+        "type": "paragraph",
+        "value": (
+            "<p>中国科协智能制造学会联合体（Intelligent Manufacturing Alliance of CAST Member "
+            "Societies，IMAC）由智能制造相关的全国学会组成，秘书处设在中国机械工程学会。</p>"
+            "<p>联合体围绕战略咨询、学术交流、产学融合、协同创新、人才培养和科技公共服务开展工作，"
+            "筹建国际智能制造联盟；自 2017 年起每年组织遴选“世界智能制造十大科技进展”和"
+            "“中国智能制造十大科技进展”（“双十”），并在世界智能制造大会上发布。</p>"
+        ),
+    },
+    {"type": "heading", "value": "秘书处联系方式"},
+    {
+        "type": "paragraph",
+        "value": (
+            "<p>联系人：刘艳秋　电话：010-68799025　邮箱："
+            '<a href="mailto:liuyq@cmes.org">liuyq@cmes.org</a></p>'
+        ),
+    },
+]
+
+
 def ensure_about_page(home):
-    body = [
-        {
-            "type": "paragraph",
-            "value": (
-                "<p>中国科协智能制造学会联合体（Intelligent Manufacturing Alliance of CAST Member "
-                "Societies，IMAC）由智能制造相关的全国学会组成，秘书处设在中国机械工程学会。</p>"
-            ),
-        }
-    ]
-    return ensure_child(home, StandardPage, "about", "关于联合体", body=body)
+    page = ensure_child(
+        home, StandardPage, "about", "关于联合体", body=ABOUT_BODY, list_member_societies=True
+    )
+    # An earlier demo's page said one sentence: it gets the full text and the societies' list.
+    if not page.list_member_societies and len(page.body) <= 1:
+        page.body = ABOUT_BODY
+        page.list_member_societies = True
+        page.save_revision().publish()
+    return page
 
 
 def _permissions(model, *actions):

@@ -318,12 +318,25 @@ class MonthlyReportPage(SegmentedSearchMixin, Page):
         preview = getattr(request, "is_preview", False)
         context["press_releases"] = self.press_release_pages(live_only=not preview, with_body=False)
         context["plan_groups"] = self.plan_groups()
+        context["previous_report"], context["next_report"] = self.neighbours()
         # A preview shows a draft: its Word file is the draft's, from the admin (the public
         # address serves only what is published).
         context["docx_url"] = (
             word_draft_url(self) if preview and self.pk else self.docx_url(request)
         )
         return context
+
+    def neighbours(self):
+        """The published reports just before and after this one in time, among its siblings."""
+        siblings = (
+            MonthlyReportPage.objects.live()
+            .public()
+            .sibling_of(self, inclusive=False)
+            .only("id", "title", "url_path", "period_start", "period_end")
+        )
+        earlier = siblings.filter(period_start__lt=self.period_start).order_by("-period_start")
+        later = siblings.filter(period_start__gt=self.period_start).order_by("period_start")
+        return earlier.first(), later.first()
 
     def docx_url(self, request=None):
         """Served by `reports.views.report_docx` (Wagtail's page URLs cannot contain a dot)."""

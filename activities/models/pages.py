@@ -17,6 +17,7 @@ from wagtail.search import index
 
 from activities.month_calendar import cn_date_range
 from cms.blocks import BodyBlock
+from cms.lead_text import LeadMixin
 from cms.models.pages import today_in_shanghai
 from cms.search_text import SegmentedSearchMixin
 
@@ -175,7 +176,7 @@ class SocietyActivitiesPage(Page):
         return context
 
 
-class ActivityPage(SegmentedSearchMixin, Page):
+class ActivityPage(LeadMixin, SegmentedSearchMixin, Page):
     start_date = models.DateField(_("开始日期"), default=today_in_shanghai)
     end_date = models.DateField(
         _("结束日期"), null=True, blank=True, help_text=_("多日活动填写；单日活动留空")
@@ -226,6 +227,7 @@ class ActivityPage(SegmentedSearchMixin, Page):
         FieldPanel("body"),
         FieldPanel("source_url"),
     ]
+    lead_field = "summary"
     segmented_fields = ("title", "place", "participants", "summary", "body")
     search_fields = Page.search_fields + [
         index.SearchField("summary"),

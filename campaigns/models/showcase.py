@@ -1,5 +1,7 @@
 """The twin-top-10 showcase (双十科技进展): one page a year with its World and China lists."""
 
+import re
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -80,6 +82,11 @@ class AchievementTag(TaggedItemBase):
     content_object = ParentalKey(
         "campaigns.AchievementPage", on_delete=models.CASCADE, related_name="tagged_items"
     )
+
+
+# Where the federation publishes every year's twin top-10 (seed 001, "科技成果展示").
+SHOWCASE_ARCHIVE_URL = "http://imac-cast.org.cn/TwinsShow.aspx"
+URL_IN_TEXT = re.compile(r"https?://[^\s，。；）)]+")
 
 
 class AchievementPage(SegmentedSearchMixin, Page):
@@ -177,4 +184,7 @@ class AchievementPage(SegmentedSearchMixin, Page):
 
         context = super().get_context(request, *args, **kwargs)
         context.update(achievement_context(self))
+        found = URL_IN_TEXT.search(self.source or "")
+        context["source_url"] = found.group(0) if found else ""
+        context["archive_url"] = "" if self.synthetic else SHOWCASE_ARCHIVE_URL
         return context

@@ -14,6 +14,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cms.blocks import BodyBlock
+from cms.lead_text import LeadMixin
 from cms.search_text import SegmentedSearchMixin
 
 NEWS_PER_PAGE = 20
@@ -50,14 +51,35 @@ class HomePage(Page):
         context["news_index"] = NewsIndexPage.objects.live().descendant_of(self).first()
         # The apps' sections (open campaigns, activities, 双十, reports) come through a hook, as
         # cms may not import the apps.
-        context["home_sections"] = home_sections(request, Site.find_for_request(request))
+        site = Site.find_for_request(request)
+        context["home_sections"] = home_sections(request, site)
+        context["intro_text"] = self.intro_beyond_name(site)
         return context
+
+    def intro_beyond_name(self, site):
+        """The intro's text, unless it only repeats the federation's name (the header shows it)."""
+        from django.utils.html import strip_tags
+
+        from cms.models.site_settings import FederationSettings
+
+        text = strip_tags(self.intro or "").strip()
+        name = FederationSettings.for_site(site).federation_name if site else ""
+        return "" if not text or text == name else text
 
 
 class StandardPage(SegmentedSearchMixin, Page):
     body = StreamField(BodyBlock(), verbose_name=_("正文"), blank=True)
+    # 关于联合体 lists the member societies as the snippets hold them, never a copy in the body.
+    list_member_societies = models.BooleanField(
+        _("列出成员学会与联系方式"),
+        default=False,
+        help_text=_("在正文后列出有效的成员学会及联合体的联系方式（用于“关于联合体”）"),
+    )
 
-    content_panels = Page.content_panels + [FieldPanel("body")]
+    content_panels = Page.content_panels + [
+        FieldPanel("body"),
+        FieldPanel("list_member_societies"),
+    ]
     segmented_fields = ("title", "body")
     search_fields = Page.search_fields + [
         index.SearchField("body"),
@@ -67,6 +89,14 @@ class StandardPage(SegmentedSearchMixin, Page):
 
     class Meta:
         verbose_name = _("普通页面")
+
+    def get_context(self, request, *args, **kwargs):
+        from cms.models.snippets import MemberSociety
+
+        context = super().get_context(request, *args, **kwargs)
+        if self.list_member_societies:
+            context["member_societies"] = list(MemberSociety.objects.filter(active=True))
+        return context
 
 
 class NewsIndexPage(RoutablePageMixin, Page):
@@ -136,7 +166,7 @@ class NewsPageTag(TaggedItemBase):
     )
 
 
-class NewsPage(SegmentedSearchMixin, Page):
+class NewsPage(LeadMixin, SegmentedSearchMixin, Page):
     date = models.DateField(_("日期"), default=today_in_shanghai)
     lead = models.TextField(_("导语"), blank=True)
     body = StreamField(BodyBlock(), verbose_name=_("正文"), blank=True)

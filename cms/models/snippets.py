@@ -20,6 +20,13 @@ class MemberSociety(index.Indexed, models.Model):
     name = models.CharField(_("中文名称"), max_length=100, unique=True)
     name_en = models.CharField(_("英文名称"), max_length=200, blank=True)
     abbreviation = models.CharField(_("简称"), max_length=20, unique=True)
+    # Where the full name does not fit (a calendar cell): 自动化学会, not CAA.
+    short_name = models.CharField(
+        _("中文简称"),
+        max_length=30,
+        blank=True,
+        help_text=_("例如：自动化学会（空则显示中文名称）"),
+    )
     website = models.URLField(_("网站"), blank=True)
     logo = models.ForeignKey(
         "wagtailimages.Image",
@@ -44,7 +51,8 @@ class MemberSociety(index.Indexed, models.Model):
 
     panels = [
         FieldPanel("name"),
-        FieldRowPanel([FieldPanel("abbreviation"), FieldPanel("name_en")]),
+        FieldRowPanel([FieldPanel("short_name"), FieldPanel("abbreviation")]),
+        FieldPanel("name_en"),
         FieldPanel("website"),
         FieldPanel("logo"),
         FieldRowPanel([FieldPanel("member_since"), FieldPanel("active")]),
@@ -68,6 +76,10 @@ class MemberSociety(index.Indexed, models.Model):
         with transaction.atomic():
             ensure_society_group(self)
             super().save(*args, **kwargs)
+
+    @property
+    def display_short_name(self):
+        return self.short_name or self.name
 
 
 def society_group_name(abbreviation):
