@@ -320,10 +320,9 @@ class MonthlyReportPage(SegmentedSearchMixin, Page):
         context["plan_groups"] = self.plan_groups()
         context["previous_report"], context["next_report"] = self.neighbours()
         # A preview shows a draft: its Word file is the draft's, from the admin (the public
-        # address serves only what is published).
-        context["docx_url"] = (
-            word_draft_url(self) if preview and self.pk else self.docx_url(request)
-        )
+        # address serves only what is published). Only then: a reverse(), no query.
+        if preview and self.pk:
+            context["draft_docx_url"] = word_draft_url(self)
         return context
 
     def neighbours(self):

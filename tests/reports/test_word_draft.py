@@ -183,5 +183,5 @@ def test_preview_of_a_published_report_offers_the_drafts_word_file(client, users
     response = client.get(url)
 
     assert response.status_code == 200
-    assert response.context["docx_url"] == word_url(draft)
-    assert "研究申报方案。" in texts(client.get(response.context["docx_url"]))
+    assert response.context["draft_docx_url"] == word_url(draft)
+    assert "研究申报方案。" in texts(client.get(response.context["draft_docx_url"]))
