@@ -16,7 +16,7 @@ from wagtail.search import index
 from cms.sanitise import render_markdown, validate_markdown
 from cms.search_text import SegmentedSearchMixin
 from reports.periods import Period
-from reports.review_word import WordDraftPanel
+from reports.review_word import WordDraftPanel, word_draft_url
 
 REPORT_TITLE = "进展情况月报"
 
@@ -319,6 +319,10 @@ class MonthlyReportPage(SegmentedSearchMixin, Page):
         context["press_releases"] = self.press_release_pages(live_only=not preview, with_body=False)
         context["plan_groups"] = self.plan_groups()
         context["previous_report"], context["next_report"] = self.neighbours()
+        # A preview shows a draft: its Word file is the draft's, from the admin (the public
+        # address serves only what is published). Only then: a reverse(), no query.
+        if preview and self.pk:
+            context["draft_docx_url"] = word_draft_url(self)
         return context
 
     def neighbours(self):

@@ -65,7 +65,7 @@ def _revision_of(page, revision):
         return page.live_revision if page.live else None
     if revision == "earliest":
         return page.revisions.order_by("created_at", "id").first()
-    if revision.isdigit():
+    if revision.isascii() and revision.isdigit() and len(revision) < 19:  # never an overflow
         return page.revisions.filter(pk=int(revision)).first()
     return None
 
@@ -84,7 +84,8 @@ def word_draft_view(request, page_id, revision=LATEST):
         content = page  # a report saved without a revision (an import, a fixture)
     else:
         content = chosen.as_object()
-    return docx_response(export_report(content, site=page.get_site(), revision=chosen), page)
+    # Named after the revision's own title: a draft may have moved to another period.
+    return docx_response(export_report(content, site=page.get_site(), revision=chosen), content)
 
 
 def draft_response_for_path(request, path):

@@ -460,15 +460,22 @@ def test_docx_import_gives_the_same_report(site, seed_file, tmp_path):
 
 
 def test_docx_exported_by_the_system_imports_back(site, seed_file, tmp_path):
-    """import → export → import keeps every entry, press release, paragraph and caption."""
+    """import → export → import keeps every entry, press release and paragraph. The seed's
+    photo captions have no pictures (the PDF's text kept only the captions): the Word file
+    leaves such captions out rather than print stray centred lines, so they do not come back."""
     from reports import docx_export
 
     original = import_report(seed_file, publish=True).page
-    before = snapshot(original)
+    progress, news, plans = snapshot(original)
+    assert any(kind == "image" for _t, _d, _l, blocks in news for kind, _v in blocks)
+    without_captions = [
+        (title, date, lead, [(kind, value) for kind, value in blocks if kind != "image"])
+        for title, date, lead, blocks in news
+    ]
     data = docx_export.export_report(MonthlyReportPage.objects.get(pk=original.pk), site=None)
     result = import_report(write(tmp_path, "exported.docx", data), publish=True)
     assert result.warnings == []
-    assert snapshot(result.page) == before
+    assert snapshot(result.page) == (progress, without_captions, plans)
 
 
 def test_gb18030_text_imports_like_utf8(site, tmp_path):

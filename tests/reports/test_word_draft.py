@@ -153,6 +153,8 @@ def test_society_user_and_visitor_get_no_draft(client, users, submitted):
 def test_unknown_revision_is_not_found(client, users, submitted):
     client.force_login(users["editor"])
     assert client.get(word_url(submitted, 999999)).status_code == 404
+    assert client.get(word_url(submitted, "9" * 40)).status_code == 404
+    assert client.get(word_url(submitted, "newest")).status_code == 404
 
 
 def test_preview_link_gives_reviewers_the_draft(client, users, submitted):
@@ -168,3 +170,18 @@ def test_preview_link_gives_reviewers_the_draft(client, users, submitted):
     response = client.get(link)
     assert "研究申报方案。" in texts(response)
     assert filename_of(response) == f"{TITLE}.docx"
+
+
+def test_preview_of_a_published_report_offers_the_drafts_word_file(client, users, draft):
+    """The public address serves the published file; a preview shows a draft, so the page
+    it renders links to the draft's Word file in the admin."""
+    client.force_login(users["editor"])
+    url = reverse("wagtailadmin_pages:preview_on_edit", args=(draft.pk,))
+    data = form_data(client.get(edit_url(draft)).content.decode())
+    assert client.post(url, data).json()["is_valid"]
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert response.context["draft_docx_url"] == word_url(draft)
+    assert "研究申报方案。" in texts(client.get(response.context["draft_docx_url"]))
