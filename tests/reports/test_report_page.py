@@ -122,7 +122,8 @@ def test_login_page_is_in_chinese(client, report_index):
 
 
 # One bound per view, the same at 10 and at 1,000 entries or reports.
-REPORT_MAX_QUERIES = 13
+# 13, plus the breadcrumbs' ancestors and the previous/next reports (issue 11 §9).
+REPORT_MAX_QUERIES = 15
 INDEX_MAX_QUERIES = 10
 
 
