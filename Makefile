@@ -15,13 +15,19 @@ $(VENV)/.installed: pyproject.toml $(VENV)/bin/activate
 	$(PY) -m pip install --quiet -e .
 	touch $@
 
+# The project's own translations (locale/*/LC_MESSAGES/*.po) compiled to the .mo files Django
+# reads; .mo files are not in git, and a .po edited after its .mo is compiled again.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
+%.mo: %.po $(VENV)/.installed
+	@$(PY) locale/compile.py $<
+
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(PY) -m pip install --quiet -e ".[test]"
 	touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed $(MO_FILES)
 TEST_PACKAGES := chromium fonts-wqy-zenhei nginx-light libnginx-mod-http-cache-purge
-install-test: $(VENV)/.installed-test
+install-test: $(VENV)/.installed-test $(MO_FILES)
 	@# The browser tests (tests/browser) drive Debian's chromium (Playwright downloads none), with
 	@# a CJK font so that their screenshots show the Chinese text; the nginx recipe's tests
 	@# (tests/deploy) run Debian's nginx with its cache_purge module.
@@ -45,12 +51,14 @@ run: install
 # The suite runs on every core (pytest-xdist); PYTEST_WORKERS=0 runs it in one process. The
 # nginx and browser tests follow in one process of their own: they flush the database around a
 # live server, which on SQLite is a file (LIANHE_TEST_SQLITE_FILE) so that its threads write
-# concurrently as the demo's do.
+# concurrently as the demo's do. LIVE_TESTS names that second group (CI runs the browser
+# journeys once, on SQLite, the embedded default; on PostgreSQL only the nginx recipe's).
 PYTEST_WORKERS ?= auto
+LIVE_TESTS ?= tests/deploy tests/browser
 test: install-test
 	@DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) -m pytest -n $(PYTEST_WORKERS) --ignore=tests/browser --ignore=tests/deploy $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest 未收集到任何测试"; exit 1; fi; [ $$rc -eq 0 ] || exit $$rc; \
-	LIANHE_TEST_SQLITE_FILE=1 DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) -m pytest -p no:xdist tests/deploy tests/browser; rc=$$?; \
+	LIANHE_TEST_SQLITE_FILE=1 DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) -m pytest -p no:xdist $(LIVE_TESTS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest 未收集到浏览器与 nginx 测试"; exit 1; fi; exit $$rc
 
 lint: install-test

@@ -4,6 +4,7 @@ The shape follows the paper report: a centred title block, the sections 一、�
 numbered workstream items and press-release titles as Heading 2, body text with a two-character
 first-line indent, photo captions in the Caption style, and `— N —` page numbers."""
 
+import datetime
 import io
 import logging
 
@@ -151,6 +152,7 @@ def add_markdown(document, text, layout):
 
 
 def add_picture(document, image):
+    """The picture, centred; False when it could not be read."""
     try:
         rendition = image.get_rendition("max-1600x1600|format-jpeg")
         with rendition.file.open("rb") as handle:
@@ -159,10 +161,11 @@ def add_picture(document, image):
         # A missing or unreadable original leaves the caption without its picture rather than
         # failing the whole export.
         logger.warning("Picture %s could not be read for the report export", image.pk)
-        return
+        return False
     paragraph = document.add_paragraph()
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     paragraph.add_run().add_picture(data, width=PICTURE_WIDTH)
+    return True
 
 
 def add_caption(document, text, layout):
@@ -182,20 +185,27 @@ def add_news_body(document, news, layout):
             )
             style_run(paragraph.add_run(block.value), layout.body_font, layout.body_size, bold=True)
         elif block.block_type == "image":
-            if block.value.get("image"):
-                add_picture(document, block.value["image"])
-            if block.value.get("caption"):
+            # A caption describes its picture: without the picture it would be a stray centred
+            # line in the middle of the text.
+            image = block.value.get("image")
+            if image and add_picture(document, image) and block.value.get("caption"):
                 add_caption(document, block.value["caption"], layout)
 
 
-def add_workstream_groups(document, groups, layout):
+def add_empty_note(document, text, layout):
+    add_text_paragraph(document, text, layout.body_font, layout.body_size, indent_chars=2)
+
+
+def add_workstream_groups(document, groups, layout, empty_text):
+    if not groups:
+        add_empty_note(document, empty_text, layout)
     for number, (workstream, entries) in enumerate(groups, start=1):
         _heading(document, f"{number}.{workstream.name}", 2, ITEM_FONT, layout.body_size, True)
         for entry in entries:
             add_markdown(document, entry.body, layout)
 
 
-def build_document(page, layout):
+def build_document(page, layout, revision=None):
     document = new_document(layout)
     add_text_paragraph(
         document, layout.federation_name, TITLE_FONT, "二号", bold=True,
@@ -212,23 +222,62 @@ def build_document(page, layout):
 
     progress, news_title, plans = SECTION_TITLES
     _heading(document, progress, 1, HEADING_FONT, "三号", False)
-    add_workstream_groups(document, page.progress_groups(), layout)
+    add_workstream_groups(document, page.progress_groups(), layout, _("本期无进展条目。"))
 
     _heading(document, news_title, 1, HEADING_FONT, "三号", False)
-    for number, news in enumerate(page.press_release_pages(), start=1):
+    news_pages = page.press_release_pages()
+    if not news_pages:
+        add_empty_note(document, _("本期无新闻稿。"), layout)
+    for number, news in enumerate(news_pages, start=1):
         _heading(document, f"{number}.{news.title}", 2, ITEM_FONT, layout.body_size, True)
         add_news_body(document, news, layout)
 
     _heading(document, plans, 1, HEADING_FONT, "三号", False)
-    add_workstream_groups(document, page.plan_groups(), layout)
-    document.core_properties.title = page.title
-    document.core_properties.author = layout.federation_name
-    document.core_properties.comments = _("由联合系统导出")
+    add_workstream_groups(document, page.plan_groups(), layout, _("本期无工作计划。"))
+    set_core_properties(document, page, layout, revision)
     return document
 
 
-def export_report(page, site=None):
-    """The report as .docx bytes."""
+def _utc(moment):
+    """python-docx writes a datetime as it is with a `Z`: give it UTC, naive."""
+    return moment.astimezone(datetime.UTC).replace(tzinfo=None)
+
+
+def report_dates(page, revision=None):
+    """(created, modified) of the report as a document: created when its first revision was
+    saved, modified when the revision exported was saved (the live one by default)."""
+    if revision is None:
+        revision = page.live_revision if page.live else None
+    first = page.revisions.order_by("created_at", "id").first() if page.pk else None
+    modified = (
+        (revision.created_at if revision else None)
+        or page.last_published_at
+        or page.latest_revision_created_at
+    )
+    created = (first.created_at if first else None) or page.first_published_at or modified
+    return created, modified or created
+
+
+def set_core_properties(document, page, layout, revision=None):
+    """The file's properties are the report's, not those of python-docx's template (2013)."""
+    core = document.core_properties
+    core.title = page.title
+    core.subject = layout.header
+    core.author = layout.federation_name
+    core.last_modified_by = layout.federation_name
+    core.comments = _("由联合系统导出")
+    core.revision = 1
+    created, modified = report_dates(page, revision)
+    if created:
+        core.created = _utc(created)
+    if modified:
+        core.modified = _utc(modified)
+        core.last_printed = _utc(modified)
+
+
+def export_report(page, site=None, revision=None):
+    """The report as .docx bytes; `revision` (the one `page` was loaded from, live by default)
+    dates the file."""
     buffer = io.BytesIO()
-    build_document(page, layout_for(site)).save(buffer)
+    build_document(page, layout_for(site), revision).save(buffer)
     return buffer.getvalue()

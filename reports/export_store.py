@@ -15,6 +15,8 @@ from cms.storage import private_storage
 from reports.docx_export import export_report, layout_for
 
 FOLDER = "exports/reports"
+# Raised when the document's making changes, so files stored by an older version are rebuilt.
+EXPORT_FORMAT = 2
 
 
 def export_digest(page, site):
@@ -25,6 +27,7 @@ def export_digest(page, site):
         for link in page.press_releases.all().select_related("news_page")
     ]
     parts = [
+        EXPORT_FORMAT,
         page.pk,
         page.live_revision_id,
         news,
@@ -56,7 +59,7 @@ def stored_export(page, site):
     """The report's .docx bytes: the stored file when it is current, else built and stored now.
     Only a published report's live content is stored; a draft is always built fresh."""
     if not page.live or page.live_revision_id is None:
-        return export_report(page, site=site)
+        return export_report(page, site=site, revision=page.latest_revision)
     storage = private_storage()
     name = stored_name(page, export_digest(page, site))
     if storage.exists(name):

@@ -16,6 +16,7 @@ from wagtail.search import index
 from cms.sanitise import render_markdown, validate_markdown
 from cms.search_text import SegmentedSearchMixin
 from reports.periods import Period
+from reports.review_word import WordDraftPanel
 
 REPORT_TITLE = "进展情况月报"
 
@@ -171,6 +172,8 @@ class MonthlyReportPage(SegmentedSearchMixin, Page):
     )
 
     content_panels = [
+        # Hidden in the form; heads the compare view with the Word file of each side.
+        WordDraftPanel(),
         PeriodPanel([FieldPanel("period_start"), FieldPanel("period_end")], heading=_("报告期")),
         MultiFieldPanel(
             [InlinePanel("progress_entries", label=_("进展条目"))],

@@ -8,17 +8,14 @@ from django.utils.translation import gettext as _
 from wagtail import hooks
 from wagtail.models import Page
 
-from reports.docx_export import DOCX_CONTENT_TYPE
 from reports.export_store import stored_export
 from reports.models import MonthlyReportPage
+from reports.review_word import docx_response, draft_response_for_path
 from reports.sync import discard_source_changes
 
 
 def _docx_response(page, request, args, kwargs):
-    response = HttpResponse(stored_export(page, page.get_site()), content_type=DOCX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="report-{page.slug}.docx"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return docx_response(stored_export(page, page.get_site()), page)
 
 
 def report_docx(request, path):
@@ -27,7 +24,11 @@ def report_docx(request, path):
     (page privacy — login, groups, password — lives in them) with the export as the last link."""
     route = Page.route_for_request(request, path)
     if route is None or not isinstance(route[0], MonthlyReportPage):
-        raise Http404
+        # A draft's preview links here too: its reviewers get the draft, everyone else a 404.
+        response = draft_response_for_path(request, path)
+        if response is None:
+            raise Http404
+        return response
     page, args, kwargs = route
     chain = _docx_response
     for wrap in reversed(hooks.get_hooks("on_serve_page")):

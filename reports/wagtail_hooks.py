@@ -7,10 +7,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin import messages
+from wagtail.admin.action_menu import ActionMenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.widgets import Button
 
+import reports.compare  # noqa: F401 - registers the yes/no comparison
 from reports.models import MonthlyReportPage
+from reports.review_word import awaiting_reports, may_review, word_draft_url, word_draft_view
 from reports.signal_handlers import enqueue_sync_for_report
 from reports.sync import DISCARD_LOG_ACTION, SYNC_LOG_ACTION
 from reports.views import compare_url, discard_source_changes_view
@@ -23,7 +26,12 @@ def register_report_admin_urls():
             "reports/<int:page_id>/discard-source-changes/",
             discard_source_changes_view,
             name="reports_discard_source_changes",
-        )
+        ),
+        path(
+            "reports/<int:page_id>/word/<str:revision>/",
+            word_draft_view,
+            name="reports_word_draft",
+        ),
     ]
 
 
@@ -92,6 +100,62 @@ def discard_source_changes_button(page, user, view_name, next_url=None):
         )
 
 
+def _is_report(page):
+    return isinstance(page.specific_deferred, MonthlyReportPage)
+
+
+# 下载 Word 稿 in the edit view's header and in its action menu (next to 保存草稿 / 提交审核),
+# built from the latest revision: what the editor last saved and the reviewer will approve.
+@hooks.register("register_page_header_buttons")
+def word_draft_header_button(page, user, view_name, next_url=None):
+    if view_name == "edit" and _is_report(page) and may_review(user, page):
+        yield Button(
+            label=_("下载 Word 稿"),
+            url=word_draft_url(page),
+            icon_name="download",
+            priority=50,
+            attrs={"download": ""},
+        )
+
+
+class WordDraftMenuItem(ActionMenuItem):
+    label = gettext_lazy("下载 Word 稿")
+    name = "action-word-draft"
+    icon_name = "download"
+    order = 95
+
+    def is_shown(self, context):
+        page = context.get("page")
+        return (
+            context.get("view") == "edit"
+            and page is not None
+            and _is_report(page)
+            and may_review(context["request"].user, page)
+        )
+
+    def get_url(self, parent_context):
+        return word_draft_url(parent_context["page"])
+
+
+@hooks.register("register_page_action_menu_item")
+def register_word_draft_menu_item():
+    return WordDraftMenuItem()
+
+
+class AwaitingReportsPanel(Component):
+    """Dashboard: the reports waiting for the user's review, each with the Word file of the
+    revision submitted — Wagtail's own awaiting-review panel offers no place for it."""
+
+    name = "reports_awaiting_review"
+    template_name = "reports/admin/awaiting_review_panel.html"
+    order = 215
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        context["rows"] = awaiting_reports(parent_context["request"].user)
+        return context
+
+
 class SourceChangedReportsPanel(Component):
     """Dashboard: published reports whose sources changed, for those who may edit them."""
 
@@ -114,6 +178,7 @@ class SourceChangedReportsPanel(Component):
 @hooks.register("construct_homepage_panels")
 def add_source_changed_panel(request, panels):
     panels.append(SourceChangedReportsPanel())
+    panels.append(AwaitingReportsPanel())
 
 
 # Home page section (`cms.home_sections`): the latest public report.

@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # Wagtail's admin says "3 minutes ago" with humanize's naturaltime; humanize's Chinese
+    # catalogue is read only when the app is installed.
+    "django.contrib.humanize",
 ]
 
 # The page cache (cms/caching.py) wraps everything from the session on: wagtail-cache's update
@@ -196,6 +199,11 @@ WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAIL_MODERATION_ENABLED = True
 WAGTAIL_DATE_FORMAT = "%Y-%m-%d"
 WAGTAIL_DATETIME_FORMAT = "%Y-%m-%d %H:%M"
+# The federation works in one time zone; the account page offers only it instead of ~600 zones.
+WAGTAIL_USER_TIME_ZONES = [TIME_ZONE]
+# The machines are offline and a third-party avatar service is not for a federation's admin:
+# avatars are the uploaded ones or Wagtail's default picture, never gravatar.com.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # Celery: eager unless a broker is configured, so the embedded default needs no service.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", "memory://localhost//")

@@ -217,9 +217,9 @@ def test_press_releases_numbered_with_paragraphs_and_captions(document):
     assert "会议由秘书长主持。" in news
     assert "图1 会议现场" in news
     second = news.index("2.中国智能制造科技进展申报启动")
-    assert news[second + 1 :] == ["申报通道将于4月中旬开通。", "图2 启动仪式"]
+    assert news[second + 1 :] == ["申报通道将于4月中旬开通。"]
     assert paragraph_with(document, "2.中国智能制造科技进展申报启动").style.name == "Heading 2"
-    caption = paragraph_with(document, "图2 启动仪式")
+    caption = paragraph_with(document, "图1 会议现场")
     assert caption.style.name == "Caption"
     assert caption.alignment == WD_ALIGN_PARAGRAPH.CENTER
 
@@ -244,10 +244,74 @@ def test_picture_is_inline_and_followed_by_its_caption(document):
     assert any(rel.reltype.endswith("/image") for rel in document.part.rels.values())
 
 
-def test_caption_without_picture_keeps_the_caption_only(document):
-    before = paragraph_after(document, "申报通道将于4月中旬开通。")
-    assert before.text == "图2 启动仪式"
-    assert before._p.find(".//" + qn("w:drawing")) is None
+def test_caption_whose_picture_is_missing_is_not_printed(document):
+    """A caption without its picture would be a stray centred line in the text."""
+    assert "图2 启动仪式" not in texts(document)
+    after = paragraph_after(document, "申报通道将于4月中旬开通。")
+    assert after.text == SECTION_TITLES[2]
+    assert [p.text for p in document.paragraphs if p.style.name == "Caption"] == ["图1 会议现场"]
+
+
+def test_caption_whose_picture_file_is_gone_is_not_printed(report):
+    news = report.press_releases.first().news_page
+    picture = news.body[2].value["image"]
+    picture.file.storage.delete(picture.file.name)
+    picture.renditions.all().delete()
+
+    document = export(report)
+
+    assert "图1 会议现场" not in texts(document)
+    assert len(document.inline_shapes) == 0
+    assert "各成员学会代表参加会议。" in texts(document)
+
+
+def test_empty_sections_say_so_as_the_web_page_does(report_index, workstreams):
+    report = MonthlyReportPageFactory(
+        parent=report_index,
+        period_start=datetime.date(2021, 5, 1),
+        period_end=datetime.date(2021, 5, 1),
+    )
+    ProgressEntry.objects.create(page=report, workstream=workstreams[0], body="研究申报方案。")
+
+    body = texts(export(report))
+
+    news_at = body.index(SECTION_TITLES[1])
+    assert body[news_at + 1] == "本期无新闻稿。"
+    assert body[body.index(SECTION_TITLES[2]) + 1 :] == ["本期无工作计划。"]
+    paragraph = paragraph_with(export(report), "本期无工作计划。")
+    assert paragraph.style.name == "Normal"
+
+
+def test_core_properties_are_the_reports(report):
+    """Title and author are the report's and the federation's; the dates are the report's
+    (its first revision, the revision published), not python-docx's template of 2013."""
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    shanghai = ZoneInfo("Asia/Shanghai")
+    first = report.save_revision()
+    MonthlyReportPage = type(report)
+    page = MonthlyReportPage.objects.get(pk=report.pk)
+    written = timezone.make_aware(datetime.datetime(2021, 4, 2, 9, 30), shanghai)
+    published = timezone.make_aware(datetime.datetime(2021, 4, 8, 17, 45), shanghai)
+    type(first).objects.filter(pk=first.pk).update(created_at=written)
+    second = page.save_revision()
+    type(second).objects.filter(pk=second.pk).update(created_at=published)
+    second.refresh_from_db()
+    second.publish()
+    page = MonthlyReportPage.objects.get(pk=report.pk)
+
+    core = export(page).core_properties
+
+    assert core.title == "进展情况月报（2021年1-3月）"
+    assert core.author == "中国科协智能制造学会联合体"
+    assert core.last_modified_by == "中国科协智能制造学会联合体"
+    # python-docx reads the W3CDTF `Z` times back as UTC.
+    created = core.created.replace(tzinfo=datetime.UTC).astimezone(shanghai)
+    modified = core.modified.replace(tzinfo=datetime.UTC).astimezone(shanghai)
+    assert (created.date(), created.hour, created.minute) == (datetime.date(2021, 4, 2), 9, 30)
+    assert (modified.date(), modified.hour, modified.minute) == (datetime.date(2021, 4, 8), 17, 45)
 
 
 # --- fonts ---------------------------------------------------------------------------------------
@@ -363,7 +427,12 @@ def test_docx_route_serves_an_attachment(client, report):
 
     assert response.status_code == 200
     assert response["Content-Type"] == DOCX_CONTENT_TYPE
-    assert response["Content-Disposition"] == 'attachment; filename="report-2021-01-03.docx"'
+    # The report's title for every browser (RFC 5987), an ASCII name for the others.
+    assert response["Content-Disposition"] == (
+        'attachment; filename="report-2021-01-03.docx"; '
+        "filename*=UTF-8''%E8%BF%9B%E5%B1%95%E6%83%85%E5%86%B5%E6%9C%88%E6%8A%A5"
+        "%EF%BC%882021%E5%B9%B41-3%E6%9C%88%EF%BC%89.docx"
+    )
     assert response["Cache-Control"] == "private, no-store"
     document = open_docx(response.content)
     assert texts(document)[:3] == ["中国科协智能制造学会联合体", "进展情况月报", "2021 年 1-3 月"]

@@ -23,13 +23,15 @@ class Command(BaseCommand):
                 ]
             )
             raise CommandError(f"没有地址名为 {slug} 的月报。已有：{known or '无'}")
+        revision = None
         if draft:
+            revision = page.latest_revision
             page = page.get_latest_revision_as_object()
         elif not page.live:
             raise CommandError(f"月报 {slug} 尚未发布；如需导出草稿请加 --draft。")
         target = Path(output)
         try:
-            target.write_bytes(export_report(page, site=page.get_site()))
+            target.write_bytes(export_report(page, site=page.get_site(), revision=revision))
         except OSError as error:
             raise CommandError(f"无法写入 {target}：{error.strerror}") from error
         self.stdout.write(f"已导出 {page.title} → {target}")
