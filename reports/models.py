@@ -327,15 +327,21 @@ class MonthlyReportPage(SegmentedSearchMixin, Page):
 
     def neighbours(self):
         """The published reports just before and after this one in time, among its siblings."""
+        from wagtail.models import PageViewRestriction
+
+        # Siblings share this page's ancestors, so only their own restrictions matter: a
+        # subquery, where `.public()` would load every restriction in a query of its own.
         siblings = (
             MonthlyReportPage.objects.live()
-            .public()
+            .exclude(pk__in=PageViewRestriction.objects.values("page_id"))
             .sibling_of(self, inclusive=False)
             .only("id", "title", "url_path", "period_start", "period_end")
         )
-        earlier = siblings.filter(period_start__lt=self.period_start).order_by("-period_start")
-        later = siblings.filter(period_start__gt=self.period_start).order_by("period_start")
-        return earlier.first(), later.first()
+        # One light query for both (a dozen rows a year) rather than one per direction.
+        others = list(siblings.exclude(period_start=self.period_start).order_by("period_start"))
+        earlier = [report for report in others if report.period_start < self.period_start]
+        later = [report for report in others if report.period_start > self.period_start]
+        return (earlier[-1] if earlier else None), (later[0] if later else None)
 
     def docx_url(self, request=None):
         """Served by `reports.views.report_docx` (Wagtail's page URLs cannot contain a dot)."""

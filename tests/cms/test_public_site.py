@@ -226,6 +226,15 @@ def test_a_draft_report_is_never_offered_as_the_next_one(client, three_reports):
     assert not tree.xpath("//nav[@class='prev-next']/a[@rel='next']")
 
 
+def test_a_private_report_is_never_offered_as_the_next_one(client, three_reports):
+    from wagtail.models import PageViewRestriction
+
+    _january, february, april = three_reports
+    PageViewRestriction.objects.create(page=april, restriction_type="login")
+    tree = tree_of(client.get(february.url))
+    assert not tree.xpath("//nav[@class='prev-next']/a[@rel='next']")
+
+
 def test_a_report_has_a_print_button_and_a_share_box_with_a_qr_code(client, three_reports):
     report = three_reports[0]
     tree = tree_of(client.get(report.url))
