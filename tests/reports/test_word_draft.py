@@ -184,4 +184,6 @@ def test_preview_of_a_published_report_offers_the_drafts_word_file(client, users
 
     assert response.status_code == 200
     assert response.context["draft_docx_url"] == word_url(draft)
+    # The button the reviewer clicks in the preview is that link, not the published file's.
+    assert f'href="{word_url(draft)}" download' in response.content.decode()
     assert "研究申报方案。" in texts(client.get(response.context["draft_docx_url"]))
