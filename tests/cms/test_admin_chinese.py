@@ -283,3 +283,17 @@ def test_permissions_have_chinese_names():
     assert names["access_admin"] == "可进入后台"
     english = [n for n in names.values() if n.startswith("Can ")]
     assert not english, english
+
+
+def test_the_page_listing_counts_in_chinese(client):
+    """The explorer's count above a listing (Wagtail's catalogue has it in English only) and the
+    dashboard's panel of moderation tasks, named as the project names its own."""
+    call_command("load_demo")
+    client.force_login(get_user_model().objects.get(username="editor"))
+    index = NewsIndexPage.objects.first()
+    doc = lxml_html.fromstring(client.get(f"/admin/pages/{index.pk}/").content.decode())
+    text = " ".join(doc.xpath("//main//text()"))
+    assert re.search(r"第 1–\d+ 个，共 \d+ 个页面", text), text
+    assert not re.search(r"\d+ of \d+", text)
+    client.force_login(get_user_model().objects.get(username="secretary"))
+    assert "待您审核" in client.get("/admin/").content.decode()
