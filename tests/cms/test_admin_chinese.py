@@ -20,7 +20,7 @@ from cms.demo_data import DEMO_ACCOUNTS
 from cms.models import FederationSettings, MemberSociety, NewsIndexPage, NewsPage, Workstream
 from tests.cms.admin_walk import AdminWalk, data_words, english_words
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.demo]
 
 LOCALE = Path(settings.BASE_DIR) / "locale"
 

@@ -9,7 +9,7 @@ from cms.demo_data import DEMO_ACCOUNTS
 from cms.models import MemberSociety, NewsPage, Workstream
 from reports.models import MonthlyReportPage
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.demo]
 
 
 def counts():

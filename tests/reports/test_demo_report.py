@@ -11,7 +11,7 @@ from wagtail.models import Revision
 
 from reports.models import MonthlyReportPage
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.demo]
 
 
 @pytest.fixture
