@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from campaigns import nominations as service
 from campaigns.models import Nomination, Quota
@@ -192,6 +193,15 @@ def test_draft_submit_endorse_pass_with_every_change_logged(campaign, users, cme
     assert "材料齐全。" in page_text(office.get(review_url(nomination)))
     assert "材料齐全。" in page_text(applicant.get(nomination_url(nomination)))
     assert "通过形式审查" in page_text(applicant.get(reverse("my_nominations")))
+    # Times read as Chinese dates, in Asia/Shanghai.
+    local = timezone.localtime(nomination.events.get(action="pass").at)
+    when = f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+    assert when in page_text(applicant.get(nomination_url(nomination)))
+    assert when in page_text(office.get(review_url(nomination)))
+    updated = timezone.localtime(Nomination.objects.get(pk=nomination.pk).updated_at)
+    assert f"{updated.year}年{updated.month}月{updated.day}日" in page_text(
+        applicant.get(reverse("my_nominations"))
+    )
 
 
 @pytest.mark.parametrize(
