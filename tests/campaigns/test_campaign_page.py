@@ -142,6 +142,7 @@ def test_call_is_under_public_notice_while_its_notice_runs(build):
     assert [s.state for s in timeline_for(campaign, D(2022, 1, 8))] == [PAST] * 6
 
 
+@pytest.mark.demo
 def test_demo_calls_that_ended_years_ago_show_no_current_phase(client, federation, travel):
     from campaigns.demo import load
 

@@ -701,6 +701,7 @@ def test_government_call_counts_each_recommender_separately(index, users):
 # --- demo -------------------------------------------------------------------------------------
 
 
+@pytest.mark.demo
 def test_demo_applicant_applies_and_the_office_finds_the_demo_nomination(db):
     from django.core.management import call_command
 

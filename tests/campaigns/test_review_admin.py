@@ -259,6 +259,7 @@ def test_office_listing_queries(campaign, users, count, drafts, django_assert_ma
 # --- the demo ---------------------------------------------------------------------------------
 
 
+@pytest.mark.demo
 def test_the_demo_holds_an_open_round_with_the_expert_on_its_panel(db):
     from django.contrib.auth import get_user_model
 

@@ -283,6 +283,7 @@ def test_achievement_page_shows_everything(client, showcase, societies):
 # --- demo data --------------------------------------------------------------------------------
 
 
+@pytest.mark.demo
 def test_load_demo_builds_the_showcase_with_the_verified_items(client):
     call_command("load_demo")
     index = ShowcaseIndexPage.objects.get(slug="twin-top10")

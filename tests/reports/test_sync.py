@@ -578,6 +578,7 @@ def test_the_report_page_costs_the_same_queries_for_5_and_50_linked_entries(
 # The demo ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.demo
 def test_load_demo_twice_links_the_2021_milestones(client, committed):
     for _ in range(2):
         with committed():
