@@ -1,17 +1,11 @@
 """The four paths of issue 6 in a real browser: a visitor searching, an editor writing a report
 entry, a member society posting an activity, an applicant downloading a form template."""
 
-import os
 import re
 
 import pytest
 
-try:
-    from playwright.sync_api import expect
-except ImportError:  # the conftest's `browser` fixture says how to install it
-    if os.environ.get("LIANHE_REQUIRE_BROWSER"):
-        raise
-    pytest.skip("Playwright is not installed", allow_module_level=True)
+from tests.browser.expect import expect
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

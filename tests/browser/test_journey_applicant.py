@@ -4,19 +4,12 @@ and chooses only that one again; each file uploads on its own with its result be
 checklist follows, 推荐专家姓名 shows only for an expert; the applicant submits and finds the
 nomination in 我的申报."""
 
-import os
 import re
 
 import pytest
 
-try:
-    from playwright.sync_api import expect
-except ImportError:  # the conftest's `browser` fixture says how to install it
-    if os.environ.get("LIANHE_REQUIRE_BROWSER"):
-        raise
-    pytest.skip("Playwright is not installed", allow_module_level=True)
-
 from tests.browser.conftest import ARTIFACTS
+from tests.browser.expect import expect
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

@@ -3,17 +3,11 @@ reads the materials in the page, scores a nomination with the weighted total fol
 moves to the next one and submits it through the confirmation; and the office opens a round from
 the rounds' listing."""
 
-import os
 import re
 
 import pytest
 
-try:
-    from playwright.sync_api import expect
-except ImportError:  # the conftest's `browser` fixture says how to install it
-    if os.environ.get("LIANHE_REQUIRE_BROWSER"):
-        raise
-    pytest.skip("Playwright is not installed", allow_module_level=True)
+from tests.browser.expect import expect
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

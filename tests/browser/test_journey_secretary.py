@@ -4,20 +4,13 @@ reads it as a Word file (下载 Word 稿: a real .docx named after the report), 
 public page shows the change. The live server never answers 5xx on the way."""
 
 import io
-import os
 import re
 
 import pytest
 from docx import Document
 
-try:
-    from playwright.sync_api import expect
-except ImportError:  # the conftest's `browser` fixture says how to install it
-    if os.environ.get("LIANHE_REQUIRE_BROWSER"):
-        raise
-    pytest.skip("Playwright is not installed", allow_module_level=True)
-
 from tests.browser.conftest import ARTIFACTS
+from tests.browser.expect import expect
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

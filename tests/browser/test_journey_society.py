@@ -3,17 +3,11 @@ chooser and submitting at once, then change a draft's 工作板块 and submit ag
 live server (threads on a SQLite file, as in the demo) never answers 5xx, no page is created
 twice, and the editor sends no background request against a create form."""
 
-import os
 import re
 
 import pytest
 
-try:
-    from playwright.sync_api import expect
-except ImportError:  # the conftest's `browser` fixture says how to install it
-    if os.environ.get("LIANHE_REQUIRE_BROWSER"):
-        raise
-    pytest.skip("Playwright is not installed", allow_module_level=True)
+from tests.browser.expect import expect
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

@@ -4,19 +4,12 @@ the calendar → search 智能制造 → a campaign → the 双十 list and an i
 in test-artifacts/visitor/ (look at them), nothing is printed twice, and the live server never
 answers 5xx (`server_errors`)."""
 
-import os
 import re
 
 import pytest
 
 from tests.browser.conftest import ARTIFACTS
-
-try:
-    from playwright.sync_api import expect
-except ImportError:  # the conftest's `browser` fixture says how to install it
-    if os.environ.get("LIANHE_REQUIRE_BROWSER"):
-        raise
-    pytest.skip("Playwright is not installed", allow_module_level=True)
+from tests.browser.expect import expect
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
