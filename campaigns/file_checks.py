@@ -4,7 +4,7 @@ Pure functions on the uploaded bytes: no database, no decoding of media. Each sl
 describes its rules (`SlotRules`); `check_file` measures the file and returns every failure as a
 Chinese message that names the file, the rule and what was found.
 
-* Word forms: the zip-safety checks of `cms.upload_checks` first, then the text of
+* Word forms: the zip-safety checks of `cms.upload_docx` first, then the text of
   `word/document.xml` read with lxml (python-docx does not see text boxes), counted with
   `cms.cjk_text.count_form_characters`, and searched for the form's required sections: each
   must have content under its heading, and no placeholder of the blank form
@@ -30,7 +30,8 @@ from pypdf.errors import DependencyError, FileNotDecryptedError
 
 from campaigns.form_templates import EXPLANATION_LEAD, PLACEHOLDERS
 from cms.cjk_text import count_form_characters
-from cms.upload_checks import DocumentRejected, check_docx
+from cms.upload_checks import DocumentRejected
+from cms.upload_docx import check_docx
 
 __all__ = [
     "CheckResult",
@@ -174,7 +175,7 @@ def _check_word(rules, data, facts):
 def docx_text(data: bytes) -> list[str]:
     """The text of every paragraph of `word/document.xml`, in document order: body, tables
     (nested too), text boxes (once), content controls; without deleted or moved-away revisions,
-    field codes or placeholder prompts. Run `cms.upload_checks.check_docx` on untrusted data
+    field codes or placeholder prompts. Run `cms.upload_docx.check_docx` on untrusted data
     first. Raises `FileCheckError` when the document cannot be read."""
     return [p.text for p in _read_docx(data)]
 

@@ -36,7 +36,8 @@ from campaigns.models.review import (
 from campaigns.nominations import ActionRefused, is_office, society_ids
 from cms.accounts import is_email_verified
 from cms.templatetags.cn_dates import cn_date
-from cms.upload_checks import DocumentRejected, check_docx, megabytes
+from cms.upload_checks import DocumentRejected, megabytes
+from cms.upload_docx import check_docx
 
 DISQUALIFY = "disqualify"
 PROMOTE = "promote"

@@ -15,7 +15,8 @@ import mammoth
 import nh3
 from django.core.cache import cache
 
-from cms.upload_checks import DocumentRejected, check_docx
+from cms.upload_checks import DocumentRejected
+from cms.upload_docx import check_docx
 
 logger = logging.getLogger(__name__)
 

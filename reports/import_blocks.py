@@ -14,7 +14,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from cms.cjk_text import display_width, join_broken_lines
-from cms.upload_checks import check_docx
+from cms.upload_docx import check_docx
 
 PARAGRAPH = "paragraph"
 HEADING = "heading"

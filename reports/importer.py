@@ -21,7 +21,8 @@ from wagtail.log_actions import log
 from cms.cjk_text import char_count
 from cms.models import NewsIndexPage, NewsPage, Workstream
 from cms.sanitise import validate_markdown
-from cms.upload_checks import OLE2_MAGIC, megabytes
+from cms.upload_checks import megabytes
+from cms.upload_docx import OLE2_MAGIC
 from reports.import_blocks import (
     CAPTION,
     HEADING,

@@ -9,7 +9,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from docx import Document
 
-from cms.upload_checks import OLE2_MAGIC, DocumentRejected, check_docx
+from cms.upload_checks import DocumentRejected
+from cms.upload_docx import OLE2_MAGIC, check_docx
 
 MIB = 1024 * 1024
 

@@ -15,7 +15,7 @@ from PIL import Image as PILImage
 from wagtail.models import Page
 
 from cms.models import NewsIndexPage, NewsPage, Workstream
-from cms.upload_checks import OLE2_MAGIC
+from cms.upload_docx import OLE2_MAGIC
 from reports.import_blocks import (
     CAPTION,
     HEADING,
