@@ -48,8 +48,9 @@ def result_mark(round, entry):
     return _("入选") if entry.advanced else ""
 
 
-def result_sheet_docx(round):
-    """The .docx bytes of `round`'s result sheet, from the entries as closed."""
+def result_sheet_docx(round, hidden=frozenset()):
+    """The .docx bytes of `round`'s result sheet, from the entries as closed. The nominations in
+    `hidden` (those the reader is excluded from) are left out, and the sheet says how many."""
     document = Document()
     setup_a4(document)
     set_document_defaults(document, BODY_FONT, "四号")
@@ -85,6 +86,8 @@ def result_sheet_docx(round):
         .select_related("nomination", "nomination__recommender_society")
         .order_by("rank", "nomination__project_name")
     )
+    left_out = sum(1 for entry in entries if entry.nomination_id in hidden)
+    entries = [entry for entry in entries if entry.nomination_id not in hidden]
     headers = [_("名次"), _("项目名称"), _("申报单位"), _("推荐单位"), _("得分"), _("结果")]
     widths = [12, 44, 32, 26, 16, 26]  # 156 mm: the text width of A4 with setup_a4's margins
     table = document.add_table(rows=1 + len(entries), cols=len(headers))
@@ -107,6 +110,14 @@ def result_sheet_docx(round):
             set_cell_text(cell, text, TABLE_FONT, "五号", align=align)
     set_column_widths(table, widths)
 
+    if left_out:
+        add_text_paragraph(
+            document,
+            _("另有 %(count)d 项您已回避的项目未列出。") % {"count": left_out},
+            BODY_FONT,
+            "小四",
+            space_before=6,
+        )
     add_text_paragraph(document, "", BODY_FONT, "四号")
     if round.status == ROUND_CONFIRMED and round.confirmed_by_id:
         confirmation = _("评审组长确认：%(name)s    确认日期：%(date)s") % {

@@ -266,6 +266,28 @@ def is_chair(user, round):
     return PanelMember.objects.filter(round=round, expert=user, is_chair=True).exists()
 
 
+def excluded_nominations(user, round):
+    """The nominations of `round` that `user` is excluded from (a conflict of interest, in this
+    round or any other): nothing of them reaches that person, not even on the result sheet."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    return frozenset(
+        Assignment.objects.filter(
+            expert=user,
+            excluded=True,
+            nomination__round_entries__round=round,
+        ).values_list("nomination_id", flat=True)
+    )
+
+
+def chair_may_see_result(round):
+    """(allowed, reason): the chair sees the ranking only once the office has closed the round;
+    while experts are still scoring, nothing of anyone's scores reaches the chair."""
+    if round.status in (ROUND_CLOSED, ROUND_CONFIRMED):
+        return True, ""
+    return False, _("秘书处结束本轮评审后，评审组长才能查看评审结果。")
+
+
 def can_change_scores(round):
     """(allowed, reason): whether the scores, sheets and result of `round` may still change. Once
     the chair has confirmed the result it is a record."""

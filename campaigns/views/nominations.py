@@ -221,7 +221,9 @@ def _byte_range(header, size):
     match = _RANGE.match(header.strip())
     if not match or match.groups() == ("", ""):
         return None
-    first, last = match.groups()
+    # A position longer than any file can be (Python refuses to convert more than 4,300 digits
+    # at all) stands for "beyond the end": the header is answered, never a 500.
+    first, last = (_position(text) for text in match.groups())
     if first == "":  # the last `last` bytes
         length = int(last)
         if length == 0 or size == 0:
@@ -232,6 +234,16 @@ def _byte_range(header, size):
     if start >= size or (last and int(last) < start):
         return _UNSATISFIABLE
     return start, end
+
+
+_MAX_DIGITS = 18  # up to an exabyte
+
+
+def _position(text):
+    digits = text.lstrip("0") or text[:1]  # "" stays "" (an open end), "000" is "0"
+    if len(digits) > _MAX_DIGITS:
+        return str(10**_MAX_DIGITS)
+    return digits
 
 
 def _read_range(handle, start, end, block=64 * 1024):

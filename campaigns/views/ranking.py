@@ -124,10 +124,18 @@ def rounds_index(request):
     return render(request, "campaigns/ranking/index.html", {"rounds": rounds})
 
 
+def confirmed_by_name(round):
+    """Who confirmed the round; the chair's account may since have been deleted."""
+    if round.confirmed_by is None:
+        return _("（账号已删除）")
+    return service.expert_name(round.confirmed_by)
+
+
 def _ranking_context(request, round, rows=None, refusal=None):
     rows = rows if rows is not None else service.tally(round)
     return {
         "round": round,
+        "confirmed_by_name": confirmed_by_name(round),
         "rows": [{"row": row, "mark": mark_of(round, row)} for row in rows],
         "criteria": [name for name, _weight in service.criteria_of(round)],
         "missing": service.missing_sheets(round) if round.status != ROUND_CONFIRMED else [],
@@ -198,10 +206,19 @@ def ranking_csv(request, pk):
 
 def result_docx(request, pk):
     round = _round(pk)
-    # The office, and the chair who signs it.
-    if not (is_office(request.user) or service.is_chair(request.user, round)):
-        raise PermissionDenied(_("只有联合体秘书处和评审组长可以下载结果表。"))
-    response = HttpResponse(result_sheet_docx(round), content_type=DOCX_CONTENT_TYPE)
+    # The office, and the chair who signs it once the office has closed the round; the chair's
+    # copy leaves out the nominations the chair is excluded from.
+    hidden = frozenset()
+    if not is_office(request.user):
+        if not service.is_chair(request.user, round):
+            raise PermissionDenied(_("只有联合体秘书处和评审组长可以下载结果表。"))
+        allowed, reason = service.chair_may_see_result(round)
+        if not allowed:
+            raise PermissionDenied(reason)
+        hidden = service.excluded_nominations(request.user, round)
+    response = HttpResponse(
+        result_sheet_docx(round, hidden=hidden), content_type=DOCX_CONTENT_TYPE
+    )
     response["Content-Disposition"] = _filename(round, "结果表.docx")
     return response
 
@@ -238,13 +255,21 @@ def confirm_view(request, pk):
         else:
             messages.success(request, _("评审结果已确认。"))
             return redirect("round_confirm", pk=round.pk)
+    # The office sees every row at any time (as in the admin). The chair sees nothing before the
+    # office closes the round, and never a nomination the chair is excluded from.
+    office = is_office(request.user)
+    visible = office or service.chair_may_see_result(round)[0]
+    hidden = frozenset() if office else service.excluded_nominations(request.user, round)
+    rows = service.tally(round) if visible else []
     context = {
         "round": round,
         "rows": [
             {"row": row, "mark": mark_of(round, row)}
-            for row in service.tally(round)
-            if row.rank is not None
+            for row in rows
+            if row.rank is not None and row.nomination_id not in hidden
         ],
+        "hidden_count": sum(1 for row in rows if row.nomination_id in hidden),
+        "confirmed_by_name": confirmed_by_name(round),
         "can_confirm": service.can_confirm(request.user, round)[0],
         "refusal": refusal,
         "docx_url": reverse("round_result_docx", args=[round.pk]),

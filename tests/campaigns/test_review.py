@@ -567,6 +567,28 @@ def test_video_is_served_with_ranges_to_an_assigned_expert(world, users):
     assert b"".join(response.streaming_content) == data[:10]
 
 
+def test_a_range_of_thousands_of_digits_is_answered_not_a_500(world):
+    """Python refuses to convert a number of more than 4,300 digits: such a header once gave a
+    500. A huge start is beyond the end (416); a huge end is the end of the file."""
+    data = mp4(600)
+    url = file_url(world["n1"], "文件2")
+    ann = login(world["ann"])
+    huge = "9" * 4300
+    response = ann.get(url, HTTP_RANGE=f"bytes={huge}-")
+    assert response.status_code == 416
+    assert response["Content-Range"] == f"bytes */{len(data)}"
+    response = ann.get(url, HTTP_RANGE=f"bytes=10-{huge}")
+    assert response.status_code == 206
+    assert b"".join(response.streaming_content) == data[10:]
+    response = ann.get(url, HTTP_RANGE=f"bytes=-{huge}")
+    assert response.status_code == 206
+    assert b"".join(response.streaming_content) == data
+    # Leading zeros are still small numbers.
+    response = ann.get(url, HTTP_RANGE=f"bytes={'0' * 4300}5-{'0' * 4300}9")
+    assert response.status_code == 206
+    assert b"".join(response.streaming_content) == data[5:10]
+
+
 # --- permissions ------------------------------------------------------------------------------
 
 

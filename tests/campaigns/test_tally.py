@@ -669,6 +669,71 @@ def test_the_chairs_confirmation_page(scored, experts, users):
     assert response.status_code == 400 and "不能重复确认" in response.content.decode()
 
 
+def test_the_chair_sees_no_score_before_the_round_is_closed_and_never_an_excluded_one(
+    scored, experts, users
+):
+    round, noms = scored(MEAN)
+    # The chair (e1) declares a conflict with Q: from then on nothing of Q reaches e1.
+    Assignment.objects.filter(round=round, nomination=noms["Q"], expert=experts[0]).update(
+        excluded=True, exclusion_reason="本人申报"
+    )
+    confirm = reverse("round_confirm", args=[round.pk])
+    docx = reverse("round_result_docx", args=[round.pk])
+    chair = login(experts[0])
+
+    # Open round: the page says only that the office has not closed it; the sheet is refused.
+    response = chair.get(confirm)
+    content = response.content.decode()
+    assert response.status_code == 200 and "秘书处尚未结束本轮评审" in content
+    for text in ("P项目", "Q项目", "R项目", "22.67", "30.00"):
+        assert text not in content, text
+    response = chair.get(docx)
+    assert response.status_code == 403
+    assert "P项目".encode() not in response.content
+    round.refresh_from_db()
+    assert round.status == ROUND_OPEN
+
+    # Closed: the ranking, without Q (its rank, name, organisation and score).
+    tally.close_round(round, users["editor"])
+    q_entry = RoundEntry.objects.get(round=round, nomination=noms["Q"])
+    assert q_entry.rank is not None
+    content = chair.get(confirm).content.decode()
+    assert "P项目" in content and "R项目" in content
+    assert "Q项目" not in content and noms["Q"].applicant_organisation not in content
+    assert "另有 1 项您已回避的项目未列出" in content
+    text = "\n".join(
+        cell.text
+        for table in Document(io.BytesIO(chair.get(docx).content)).tables
+        for row in table.rows
+        for cell in row.cells
+    )
+    assert "P项目" in text and "Q项目" not in text
+    # The office's sheet has every row.
+    office_docx = login(users["editor"]).get(docx).content
+    office_text = "\n".join(
+        cell.text
+        for table in Document(io.BytesIO(office_docx)).tables
+        for row in table.rows
+        for cell in row.cells
+    )
+    assert "Q项目" in office_text
+    assert "Q项目" in login(users["editor"]).get(confirm).content.decode()
+
+
+def test_a_round_confirmed_by_a_deleted_account_still_shows(scored, experts, users):
+    round, _noms = scored(MEAN)
+    tally.close_round(round, users["editor"])
+    tally.confirm_round(round, experts[0])
+    # The chair's account is deleted (its membership and sheets first, as the admin would).
+    ReviewRound.objects.filter(pk=round.pk).update(confirmed_by=None)
+    response = login(users["editor"]).get(url("ranking", round))
+    assert response.status_code == 200
+    assert "评审组长 （账号已删除） 已于" in response.content.decode()
+    response = login(users["editor"]).get(reverse("round_confirm", args=[round.pk]))
+    assert response.status_code == 200 and "（账号已删除）" in response.content.decode()
+    assert login(users["editor"]).get(url("docx", round)).status_code == 200
+
+
 # --- query count ------------------------------------------------------------------------------
 
 
