@@ -54,3 +54,11 @@ hooks.register("is_request_cacheable", caching.is_request_cacheable)
 def editor_guard_js():
     """Keeps the editor's background saves from racing the person's own (static/js)."""
     return format_html('<script src="{}"></script>', static("js/editor-guard.js"))
+
+
+@hooks.register("register_admin_urls", order=-1)
+def register_cache_admin_urls():
+    # Ahead of wagtail-cache's own views at the same paths (see cms.cache_admin).
+    from cms.cache_admin import admin_urls
+
+    return admin_urls()
