@@ -15,7 +15,7 @@ SocietyActivitiesPage only (`activities.areas`), and nothing else. Wagtail 7.4 e
   activities index, `areas.ensure_moderation_workflow`);
 * move: `can_move()` equals `can_delete()` and `can_move_to(destination)` needs `add` at the
   destination — a society cannot move its activity under another society's page;
-* explorer, page search, admin API, site history, aging pages: filtered by
+* explorer, page search, admin API: filtered by
   `page_permission_policy.explorable_instances(user)` (the pages with a permission, their
   descendants and ancestors; WAGTAILADMIN_PAGE_SEARCH_FILTER_BY_PERMISSIONS defaults to True), and
   the explorer of a society user redirects to `explorable_root_instance` — its own page;
@@ -25,9 +25,9 @@ SocietyActivitiesPage only (`activities.areas`), and nothing else. Wagtail 7.4 e
 
 Where Wagtail's defaults would leak, `activities.wagtail_hooks` adds the rest: the page chooser
 (`construct_page_chooser_queryset`) browses every page of the site, drafts included, so
-`chooser_pages_for` hides other people's drafts from users who cannot edit them; and the "page
-types usage" report names the last edited page of each type site-wide, so it is taken out of the
-reports menu of users limited to their own areas.
+`chooser_pages_for` hides other people's drafts from users who cannot edit them. Wagtail's
+site-wide reports (aging pages, site history, page types usage, …) are the office's alone
+(`cms.site_reports`).
 
 Feeds. `FeedPermissionPolicy`: superusers and the secretariat (秘书处编辑, 秘书长) manage every
 feed; a society's people see, add, edit and delete their own society's feeds only (the society
@@ -40,7 +40,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page
 from wagtail.permission_policies.base import ModelPermissionPolicy
 
-from activities.models import Feed, SocietyActivitiesPage
+from activities.models import Feed
 from cms.demo_data import EDITORS, SECRETARY_GENERAL
 from cms.models import MemberSociety
 
@@ -204,16 +204,3 @@ def chooser_pages_for(user, pages):
         Q(pk__in=explorable) | Q(live=True, has_unpublished_changes=False)
     ).values("pk")
     return pages.filter(pk__in=allowed)
-
-
-def limited_to_own_area(user):
-    """A society's person who has page permissions nowhere but in society areas."""
-    from wagtail.models import GroupPagePermission
-
-    if not _active(user) or is_office(user):
-        return False
-    return not (
-        GroupPagePermission.objects.filter(group__user=user)
-        .exclude(page_id__in=SocietyActivitiesPage.objects.values("pk"))
-        .exists()
-    )

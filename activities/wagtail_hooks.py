@@ -31,17 +31,6 @@ def refuse_moves_the_user_may_not_make(request, page, destination):
         raise PermissionDenied
 
 
-# The "page types usage" report names the last edited page of every type across the site —
-# another society's draft title included — so it is not offered to people limited to their area.
-_OWN_AREA_HIDDEN_REPORTS = {"page-types-usage"}
-
-
-@hooks.register("construct_reports_menu")
-def hide_site_wide_reports(request, menu_items):
-    if permissions.limited_to_own_area(request.user):
-        menu_items[:] = [item for item in menu_items if item.name not in _OWN_AREA_HIDDEN_REPORTS]
-
-
 # Home page section (`cms.home_sections`): the latest activities of the member societies.
 @hooks.register("lianhe_home_sections")
 def activities_home_section(request, site):

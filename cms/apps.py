@@ -19,6 +19,13 @@ class CmsConfig(AppConfig):
 
         page_published.connect(reindex_after_publish, dispatch_uid="cms_search_reindex")
 
+        from wagtail.models import Page
+
+        # Registration is open to any e-mail address, so "any logged-in user" is anyone: a
+        # private page is limited to groups (the secretariat, the societies), and the privacy
+        # dialog offers nothing else. Page types may still narrow this further.
+        Page.private_page_options = ["groups"]
+
         from wagtail.images import get_image_model
 
         from cms import caching

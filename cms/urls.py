@@ -6,10 +6,9 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.admin.auth import require_admin_access
 from wagtail.documents import urls as wagtaildocs_urls
 
-from activities.admin_views import SiteWidePageTypesUsageView
 from campaigns.views import ranking as ranking_views
 from campaigns.views.applicant import my_nominations
-from cms import accounts
+from cms import accounts, site_reports
 from cms.api import api_router
 from cms.search_views import AdminPageSearchView
 from cms.search_views import search as site_search
@@ -17,12 +16,8 @@ from cms.syndication import serve_page_file
 from reports.views import report_docx
 
 urlpatterns = [
-    # Wagtail's own report, with one more check for people limited to their own area.
-    path("admin/reports/page-types-usage/", SiteWidePageTypesUsageView.as_view()),
-    path(
-        "admin/reports/page-types-usage/results/",
-        SiteWidePageTypesUsageView.as_view(results_only=True),
-    ),
+    # Wagtail's reports of the whole site, for the office only (`cms.site_reports`).
+    path("admin/reports/", include(site_reports.urlpatterns())),
     # Wagtail's page search, with Chinese queries segmented (`cms.search_views`).
     # Outside Wagtail's admin URLconf, so the admin's access check is applied here.
     path(

@@ -58,7 +58,15 @@ def editor_guard_js():
 
 @hooks.register("register_admin_urls", order=-1)
 def register_cache_admin_urls():
-    # Ahead of wagtail-cache's own views at the same paths (see cms.cache_admin).
-    from cms.cache_admin import admin_urls
+    # Ahead of wagtail-cache's own views at the same paths: the page cache's page is the
+    # office's (cms.cache_admin).
+    from cms import cache_admin
 
-    return admin_urls()
+    return cache_admin.admin_urls()
+
+
+@hooks.register("construct_reports_menu")
+def hide_site_reports(request, menu_items):
+    from cms.site_reports import hide_site_reports
+
+    hide_site_reports(request, menu_items)
