@@ -199,6 +199,7 @@ def configure_environment(temp_dir, database_url):
         "DJANGO_SETTINGS_MODULE": "cms.settings.production",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "LIANHE_BASE_URL": "http://127.0.0.1",
         # No TLS on 127.0.0.1: the redirect would answer every request with a 301.
         "SECURE_SSL_REDIRECT": "0",
         "DATABASE_URL": database_url,

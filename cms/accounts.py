@@ -23,7 +23,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from wagtail.admin.forms.auth import PasswordResetForm as WagtailPasswordResetForm
 
+from cms import limits
 from cms.models import AccountProfile
 
 APPLICANTS_GROUP = "申报单位"
@@ -77,8 +79,14 @@ def mark_email_verified(user):
     return profile
 
 
+def site_link(path):
+    """A full link to `path` on the site: the configured address (settings.LIANHE_BASE_URL),
+    never the Host header a request came with."""
+    return settings.LIANHE_BASE_URL + path
+
+
 def send_verification_email(request, user):
-    link = request.build_absolute_uri(reverse("verify_email", args=[verification_token(user)]))
+    link = site_link(reverse("verify_email", args=[verification_token(user)]))
     context = {"user": user, "link": link, "days": VERIFY_MAX_AGE // 86400}
     send_mail(
         subject=render_to_string("registration/verification_email_subject.txt", context).strip(),
@@ -112,6 +120,25 @@ class RegistrationForm(UserCreationForm):
         return email
 
 
+class LimitedPasswordResetForm(WagtailPasswordResetForm):
+    """Wagtail's password reset, at most `limits.MAIL_LIMITS["reset"]` mails to one address an
+    hour: past it the form says how long to wait and no mail goes out."""
+
+    def clean(self):
+        cleaned = super().clean()
+        email = (cleaned.get("email") or "").strip().lower()
+        if email:
+            try:
+                limits.count("reset", email)
+            except limits.LimitReached as reached:
+                raise forms.ValidationError(
+                    _("发往该邮箱的重置密码邮件过多，请 %(wait)s后再试。")
+                    % {"wait": limits.wait_text(reached.wait)},
+                    code="rate_limited",
+                ) from None
+        return cleaned
+
+
 # --- views ------------------------------------------------------------------------------------
 
 
@@ -129,6 +156,20 @@ def register(request):
         return redirect("verify_email_sent")
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        try:
+            limits.count("register", limits.client_address(request))
+        except limits.LimitReached as reached:
+            form.add_error(
+                None,
+                _("来自您所在网络的注册过多，请 %(wait)s后再试。")
+                % {"wait": limits.wait_text(reached.wait)},
+            )
+            return render(
+                request,
+                "registration/register.html",
+                {"form": form, "next": _safe_next(request)},
+                status=429,
+            )
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         send_verification_email(request, user)
@@ -163,6 +204,15 @@ def verify_email(request, token):
 def resend_verification(request):
     if is_email_verified(request.user):
         messages.info(request, _("您的邮箱已经验证过了。"))
+        return redirect("verify_email_sent")
+    try:
+        limits.count("verify", request.user.pk)
+    except limits.LimitReached as reached:
+        messages.error(
+            request,
+            _("验证邮件发送次数过多，请 %(wait)s后再试。")
+            % {"wait": limits.wait_text(reached.wait)},
+        )
     else:
         send_verification_email(request, request.user)
         messages.success(

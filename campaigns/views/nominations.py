@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from campaigns import drafts
@@ -202,6 +203,10 @@ def nomination_file_view(request, page, pk, code):
         )
         response["Content-Length"] = str(end - start + 1)
         response["Content-Range"] = f"bytes {start}-{end}/{record.file.size}"
+        # A part of a download is a download too (as the whole file's response says).
+        response["Content-Disposition"] = content_disposition_header(
+            not (is_video or inline), record.original_name
+        )
     response["Accept-Ranges"] = "bytes"
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"

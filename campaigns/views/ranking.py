@@ -216,9 +216,7 @@ def result_docx(request, pk):
         if not allowed:
             raise PermissionDenied(reason)
         hidden = service.excluded_nominations(request.user, round)
-    response = HttpResponse(
-        result_sheet_docx(round, hidden=hidden), content_type=DOCX_CONTENT_TYPE
-    )
+    response = HttpResponse(result_sheet_docx(round, hidden=hidden), content_type=DOCX_CONTENT_TYPE)
     response["Content-Disposition"] = _filename(round, "结果表.docx")
     return response
 

@@ -1,6 +1,7 @@
 """Settings shared by every mode. Everything that differs between machines comes from the
 environment, with a default that runs on one machine with nothing installed."""
 
+import datetime
 import os
 from pathlib import Path
 
@@ -62,6 +63,9 @@ INSTALLED_APPS = [
     # Wagtail's admin says "3 minutes ago" with humanize's naturaltime; humanize's Chinese
     # catalogue is read only when the app is installed.
     "django.contrib.humanize",
+    # Sign-in attempts are limited (cms/limits.py).
+    "axes",
+    "csp",
 ]
 
 # The page cache (cms/caching.py) wraps everything from the session on: wagtail-cache's update
@@ -69,6 +73,10 @@ INSTALLED_APPS = [
 # only, so no LocaleMiddleware: it would make every page vary by Accept-Language.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy (django-csp) and Permissions-Policy, on every response, the page
+    # cache's included (cms/security_headers.py).
+    "csp.middleware.CSPMiddleware",
+    "cms.security_headers.SecurityHeadersMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "cms.caching.CacheHeadersMiddleware",
     "wagtailcache.cache.UpdateCacheMiddleware",
@@ -81,7 +89,28 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "wagtailcache.cache.FetchFromCacheMiddleware",
+    # Turns a locked-out sign-in into the login page saying how long to wait (cms/limits.py).
+    "axes.middleware.AxesMiddleware",
 ]
+
+# The public site runs scripts from this site only: no inline script, no on* handler (the
+# admin's own policy is in cms/security_headers.py). A few templates set a width or a colour
+# in a style attribute.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "media-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    }
+}
 
 ROOT_URLCONF = "cms.urls"
 WSGI_APPLICATION = "cms.wsgi.application"
@@ -152,6 +181,21 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# Sign-in limits (cms/limits.py): ten wrong passwords in a row lock the username for 15 minutes.
+AUTHENTICATION_BACKENDS = [
+    "cms.limits.LoginLimitBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(env("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "cms.limits.lockout_response"
+AXES_VERBOSE = False
+# axes.W006 warns that without the address an attacker could rotate user agents or cookies:
+# the lock here is on the username alone, which neither changes.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
@@ -189,7 +233,13 @@ if env("FRONTEND_CACHE_PURGE_URL"):
     }
 
 WAGTAIL_SITE_NAME = "中国科协智能制造学会联合体"
-WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", f"http://127.0.0.1:{env('PORT', '8000')}")
+# The site's address, for the links in e-mails (verification, password reset, notifications):
+# never taken from a request's Host header. Production refuses to start without it.
+LIANHE_BASE_URL = env(
+    "LIANHE_BASE_URL", env("WAGTAILADMIN_BASE_URL", f"http://127.0.0.1:{env('PORT', '8000')}")
+).rstrip("/")
+WAGTAILADMIN_BASE_URL = LIANHE_BASE_URL
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "cms.accounts.LimitedPasswordResetForm"  # noqa: S105
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_I18N_ENABLED = False
 WAGTAILDOCS_SERVE_METHOD = "serve_view"

@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env, env_bool, env_list
+from .base import SILENCED_SYSTEM_CHECKS, env, env_bool, env_list
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
@@ -12,6 +12,16 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set in the environment for production.")
+
+# The site's address for the links in e-mails (password reset, verification): without it they
+# would point to the development default.
+LIANHE_BASE_URL = (env("LIANHE_BASE_URL") or "").rstrip("/")
+if not LIANHE_BASE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(
+        "LIANHE_BASE_URL must be set in the environment for production "
+        "(the site's address, e.g. https://imac.example.org)."
+    )
+WAGTAILADMIN_BASE_URL = LIANHE_BASE_URL
 
 # WhiteNoise serves static files straight after the security middleware.
 MIDDLEWARE = [*MIDDLEWARE[:1], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]
@@ -27,7 +37,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 # Wagtail's live preview shows the page in a same-origin iframe; DENY would break it.
 X_FRAME_OPTIONS = "SAMEORIGIN"
-SILENCED_SYSTEM_CHECKS = ["security.W019"]
+SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "security.W019"]
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -589,6 +589,25 @@ def test_a_range_of_thousands_of_digits_is_answered_not_a_500(world):
     assert b"".join(response.streaming_content) == data[5:10]
 
 
+def test_private_files_are_attachments_with_the_headers_of_production(world, monkeypatch):
+    from django.test import override_settings
+
+    from tests.production_settings import production_overrides
+
+    with override_settings(**production_overrides(monkeypatch)):
+        ann = login(world["ann"])
+        url = file_url(world["n1"], "文件3")
+        whole = ann.get(url, secure=True)
+        part = ann.get(url, secure=True, HTTP_RANGE="bytes=0-9")
+    for response in (whole, part):
+        assert response.status_code in (200, 206)
+        assert response["Content-Disposition"].startswith("attachment;")
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Strict-Transport-Security"].startswith("max-age=")
+        assert "script-src 'self'" in response["Content-Security-Policy"]
+        assert "camera=()" in response["Permissions-Policy"]
+
+
 # --- permissions ------------------------------------------------------------------------------
 
 

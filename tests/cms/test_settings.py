@@ -33,6 +33,7 @@ def test_production_settings_pass_the_deploy_check():
         DJANGO_SETTINGS_MODULE="cms.settings.production",
         SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="imac.example.org",
+        LIANHE_BASE_URL="https://imac.example.org",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -43,7 +44,12 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = subprocess.run(
         [sys.executable, "manage.py", "check"],
         cwd=settings.BASE_DIR,
-        env={**env, "DJANGO_SETTINGS_MODULE": "cms.settings.production", "ALLOWED_HOSTS": "x.org"},
+        env={
+            **env,
+            "DJANGO_SETTINGS_MODULE": "cms.settings.production",
+            "ALLOWED_HOSTS": "x.org",
+            "LIANHE_BASE_URL": "https://x.org",
+        },
         capture_output=True,
         text=True,
         timeout=120,

@@ -47,7 +47,7 @@ def test_a_society_gets_no_site_wide_report_and_the_office_every_one(published, 
     for url in REPORTS:
         response = superuser.get(url)
         assert response.status_code == 200, url
-    content = login(users["editor"]).get("/admin/reports/aging-pages/").content.decode()
+    content = login(users["secretary"]).get("/admin/reports/aging-pages/").content.decode()
     assert published.title in content and "secretary" in content
 
     def items_for(user):
