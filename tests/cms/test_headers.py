@@ -44,3 +44,25 @@ def test_production_refuses_to_start_without_the_sites_address(monkeypatch):
         load_production(monkeypatch, LIANHE_BASE_URL=None, WAGTAILADMIN_BASE_URL=None)
     module = load_production(monkeypatch, LIANHE_BASE_URL="https://imac.example.org/")
     assert module.WAGTAILADMIN_BASE_URL == "https://imac.example.org"
+
+
+def test_the_userbar_of_an_editor_runs_within_the_public_policy(federation, users, monkeypatch):
+    import re
+
+    with override_settings(**production_overrides(monkeypatch)):
+        client = Client()
+        client.force_login(users["editor"])
+        response = client.get("/", secure=True)
+    content = response.content.decode()
+    assert response.status_code == 200 and "wagtail-userbar" in content
+    assert directives(response["Content-Security-Policy"])["script-src"] == ["'self'"]
+    scripts = re.findall(r"<script\b[^>]*>", content)
+    assert scripts
+    for tag in scripts:
+        if 'type="application/json"' in tag:
+            continue  # data for the userbar's checker, never run: not a script to CSP
+        # Every script is a file of this site (the userbar's own included), none inline.
+        source = re.search(r'src="([^"]+)"', tag)
+        assert source, tag
+        assert source.group(1).startswith(("/static/", "//testserver/static/")), tag
+    assert not re.search(r"\son[a-z]+=", content)
