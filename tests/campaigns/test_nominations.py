@@ -25,6 +25,7 @@ from campaigns.models.nominations import (
 from cms.accounts import mark_email_verified
 from cms.demo_data import MEMBER_SOCIETIES
 from cms.models import MemberSociety
+from tests import hostile_media as hostile
 from tests.campaigns.nomination_helpers import (
     apply_url,
     closed_campaign,
@@ -419,6 +420,28 @@ BAD_FORMS = {
         lambda campaign: {"files": {"文件3": ("承诺书.pdf", docx_form(100))}},
         "文件3 不是有效的 PDF 文件",
         {"文件1", "文件2"},
+        None,
+    ),
+    "PDF with JavaScript as 文件3": (
+        lambda campaign: {"files": {"文件3": ("承诺书.pdf", hostile.js_escaped_names_pdf())}},
+        "文件3 含有活动内容（JavaScript 脚本），为安全起见不予接受",
+        {"文件1", "文件2"},
+        None,
+    ),
+    "PDF with an embedded program as 文件3": (
+        lambda campaign: {
+            "files": {"文件3": ("承诺书.pdf", hostile.file_attachment_annotation_pdf())}
+        },
+        "文件3 含有活动内容（嵌入的可执行文件“readme.txt”（Windows 程序））",
+        {"文件1", "文件2"},
+        None,
+    ),
+    "MP4 of too many boxes": (
+        lambda campaign: {
+            "files": {"文件2": ("答辩视频.mp4", hostile.normal_mp4() + hostile.TINY_BOX * 300_000)}
+        },
+        "文件2 视频文件由过多的数据块组成",
+        {"文件1", "文件3"},
         None,
     ),
     "missing required files": (
