@@ -32,11 +32,9 @@ import io
 import os
 import re
 import time
-import zlib
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 from pypdf import PdfReader, apply_configuration
 from pypdf.errors import DependencyError, FileNotDecryptedError, LimitReachedError
 from pypdf.generic import (
@@ -50,6 +48,13 @@ from pypdf.generic import (
 )
 
 from cms.upload_checks import DocumentRejected
+from cms.upload_pdf_active import (
+    ACTIONS,
+    EXECUTABLE_EXTENSIONS,
+    Findings,
+    printable_name,
+    program_in,
+)
 
 __all__ = ["MAX_NODES", "MAX_OBJECTS", "PdfFacts", "check_pdf", "pdf_page_count"]
 
@@ -77,29 +82,6 @@ PYPDF_LIMITS = {
     "array_based_stream_maximum_output_length": _DECODED,
     "stream_decoding_work_maximum_length": 4 * _DECODED,
 }
-# Names of embedded files that are programs, and what they are.
-EXECUTABLE_EXTENSIONS = {
-    **dict.fromkeys(("exe", "dll", "scr", "com", "pif", "cpl", "sys"), "Windows 程序"),
-    **dict.fromkeys(("msi", "msp"), "Windows 安装包"),
-    **dict.fromkeys(("bat", "cmd", "ps1", "vbs", "vbe", "js", "jse", "wsf", "hta"), "Windows 脚本"),
-    "lnk": "Windows 快捷方式",
-    "jar": "Java 程序",
-    "apk": "安卓安装包",
-    **dict.fromkeys(("app", "dmg", "pkg"), "macOS 程序"),
-    **dict.fromkeys(("sh", "bash", "py", "pl"), "脚本"),
-    **dict.fromkeys(("elf", "so", "bin", "run"), "Linux 程序"),
-}
-EXECUTABLE_MAGIC = (
-    (b"MZ", "Windows 程序"),
-    (b"\x7fELF", "Linux 程序"),
-    (b"\xcf\xfa\xed\xfe", "macOS 程序"),
-    (b"\xce\xfa\xed\xfe", "macOS 程序"),
-    (b"\xfe\xed\xfa\xcf", "macOS 程序"),
-    (b"\xfe\xed\xfa\xce", "macOS 程序"),
-    (b"\xca\xfe\xba\xbe", "macOS 或 Java 程序"),
-    (b"#!", "脚本"),
-)
-MAX_NAMES_SHOWN = 5
 
 
 @dataclass(frozen=True)
@@ -133,7 +115,7 @@ def check_pdf(file) -> PdfFacts:
 
 
 def _read(file):
-    """(page count, `_Findings`), from one pass over the objects of the file."""
+    """(page count, `Findings`), from one pass over the objects of the file."""
     deadline = time.monotonic() + MAX_SECONDS
     with _opened(file, deadline) as reader:
         walk = _Walk(reader, deadline)
@@ -245,59 +227,6 @@ def _too_complex():
 # --- active content ---------------------------------------------------------------------------
 
 
-class _Findings:
-    def __init__(self):
-        self.kinds = {}  # what was found, in the order found
-        self.launched = []  # programs a /Launch action starts
-        self.embedded = {}  # embedded file name (or None) → what program it is (or None)
-
-    def __bool__(self):
-        return bool(self.kinds or self.embedded)
-
-    def add(self, kind):
-        self.kinds.setdefault(kind, None)
-
-    def labels(self):
-        labels = []
-        for kind in self.kinds:
-            if kind == "launch":
-                programs = [f"“{name}”" for name in dict.fromkeys(self.launched)]
-                labels.append(
-                    _("启动外部程序%(programs)s的动作（Launch）") % {"programs": _listed(programs)}
-                )
-            elif kind in _KIND_LABELS:
-                labels.append(_(_KIND_LABELS[kind]))
-        named = {name: program for name, program in self.embedded.items() if name}
-        programs = [f"“{name}”（{program}）" for name, program in named.items() if program]
-        others = [f"“{name}”" for name, program in named.items() if not program]
-        unnamed_program = self.embedded.get(None)
-        if programs:
-            labels.append(_("嵌入的可执行文件%(files)s") % {"files": _listed(programs)})
-        elif unnamed_program:
-            labels.append(_("嵌入的可执行文件（%(program)s）") % {"program": unnamed_program})
-        if others:
-            labels.append(_("嵌入文件%(files)s") % {"files": _listed(others)})
-        elif not (programs or unnamed_program) and (self.embedded or "embedded" in self.kinds):
-            labels.append(_("嵌入文件"))
-        return labels
-
-
-_KIND_LABELS = {
-    "javascript": gettext_noop("JavaScript 脚本"),
-    "richmedia": gettext_noop("富媒体内容（RichMedia）"),
-    "submit": gettext_noop("提交表单数据的动作（SubmitForm）"),
-    "import": gettext_noop("导入数据的动作（ImportData）"),
-}
-
-
-def _listed(items):
-    """`“a”、“b”`, or the first few and how many there are."""
-    shown = "、".join(items[:MAX_NAMES_SHOWN])
-    if len(items) > MAX_NAMES_SHOWN:
-        shown += _("等 %(count)d 个") % {"count": len(items)}
-    return shown
-
-
 # Indirect values looked up while looking at an object (an action type, a file name): a sound
 # file has hardly any.
 MAX_LOOKUPS = 10_000
@@ -317,7 +246,7 @@ class _Walk:
 
     def __init__(self, reader, deadline):
         self.reader = reader
-        self.found = _Findings()
+        self.found = Findings()
         self.nodes = MAX_NODES
         self.lookups = MAX_LOOKUPS
         self.pages = set()  # objects that are pages, when the tree reaches them
@@ -457,8 +386,8 @@ class _Walk:
         if "/JS" in dictionary or "/JavaScript" in dictionary:
             found.add("javascript")
         action = self._name(dictionary, "/S")
-        if action in _ACTIONS:
-            found.add(_ACTIONS[action])
+        if action in ACTIONS:
+            found.add(ACTIONS[action])
             if action == "/Launch":
                 found.launched += self._launched(dictionary)
         subtype = self._name(dictionary, "/Subtype")
@@ -469,7 +398,7 @@ class _Walk:
         if isinstance(dictionary, StreamObject) and self._name(dictionary, "/Type") == (
             "/EmbeddedFile"
         ):
-            program = _program_in(dictionary)
+            program = program_in(dictionary)
             found.embedded[None] = program or found.embedded.get(None)
         if "/EF" in dictionary:
             self._embedded_file(dictionary)
@@ -491,10 +420,10 @@ class _Walk:
             for key in ("/UF", "/F", "/Unix", "/DOS", "/Mac"):
                 name = self._resolve(dict.get(value, key))
                 if isinstance(name, (TextStringObject, ByteStringObject, str)):
-                    return _printable(name)
+                    return printable_name(name)
             return ""
         if isinstance(value, (TextStringObject, ByteStringObject, str)):
-            return _printable(value)
+            return printable_name(value)
         return ""
 
     def _embedded_file(self, specification):
@@ -505,51 +434,8 @@ class _Walk:
             for key in ("/F", "/UF"):
                 data = self._get(files, key)
                 if isinstance(data, StreamObject):
-                    program = _program_in(data)
+                    program = program_in(data)
                     break
         if name and not program and "." in name:
             program = EXECUTABLE_EXTENSIONS.get(name.rpartition(".")[2].lower())
         self.found.embedded[name] = program or self.found.embedded.get(name)
-
-
-_ACTIONS = {
-    "/JavaScript": "javascript",
-    "/Launch": "launch",
-    "/SubmitForm": "submit",
-    "/ImportData": "import",
-    "/RichMediaExecute": "richmedia",
-}
-
-
-def _printable(name):
-    if isinstance(name, ByteStringObject):
-        name = bytes(name).decode("latin-1")
-    text = "".join(c for c in str(name) if c.isprintable()).strip()
-    # A path: the file's own name says what it is.
-    text = text.replace("\\", "/").rstrip("/").rpartition("/")[2] or text
-    return text[:80]
-
-
-def _program_in(stream):
-    """What program an embedded file's data is, from its first bytes; None if it is none. Only
-    a few bytes are inflated, never the whole file."""
-    head = _head(stream)
-    for magic, program in EXECUTABLE_MAGIC:
-        if head.startswith(magic):
-            return program
-    return None
-
-
-def _head(stream, count=16):
-    raw = getattr(stream, "_data", b"") or b""  # as read from the file (decrypted), not decoded
-    filters = dict.get(stream, "/Filter")
-    if not isinstance(filters, ArrayObject):
-        filters = [] if filters is None else [filters]
-    if not filters:
-        return bytes(raw[:count])
-    if len(filters) == 1 and str(filters[0]) in ("/FlateDecode", "/Fl"):
-        try:
-            return zlib.decompressobj().decompress(bytes(raw[: 64 * 1024]), count)
-        except zlib.error:
-            return b""
-    return b""

@@ -374,7 +374,7 @@ django.setup()
 
 from cms.upload_checks import DocumentRejected
 
-kind, path = sys.argv[1], sys.argv[2]
+kind, paths = sys.argv[1], sys.argv[4:]
 if kind == "mp4":
     from cms.upload_mp4 import mp4_duration_seconds as check
 elif kind == "pdf":
@@ -383,26 +383,30 @@ else:  # "allocate": proves the limit holds
     def check(file):
         return len(bytearray(int(kind.removeprefix("allocate:"))))
 
-start = time.monotonic()
-try:
-    with open(path, "rb") as file:
-        result = {"value": repr(check(file))}
-except DocumentRejected as error:
-    result = {"code": error.code, "message": error.message}
-except MemoryError:
-    result = {"memory_error": True}
-result["seconds"] = time.monotonic() - start
-status = open("/proc/self/status").read()
-result["peak_bytes"] = int(re.search(r"VmPeak:\s+(\d+) kB", status).group(1)) * 1024
-print(json.dumps(result, ensure_ascii=False))
+results = []
+for path in paths:
+    start = time.monotonic()
+    try:
+        with open(path, "rb") as file:
+            result = {"value": repr(check(file))}
+    except DocumentRejected as error:
+        result = {"code": error.code, "message": error.message}
+    except MemoryError:
+        result = {"memory_error": True}
+    result["seconds"] = time.monotonic() - start
+    status = open("/proc/self/status").read()
+    result["peak_bytes"] = int(re.search(r"VmPeak:\s+(\d+) kB", status).group(1)) * 1024
+    results.append(result)
+print(json.dumps(results, ensure_ascii=False))
 """
 
 
-def run_limited(kind, path, limit=ADDRESS_SPACE_LIMIT, timeout=120):
-    """Run one check ("mp4": `mp4_duration_seconds`, "pdf": `check_pdf`) on the file at `path`
-    in a fresh interpreter whose address space is limited to `limit` bytes
-    (`resource.setrlimit(RLIMIT_AS)`, before Django is even imported). Returns what it said:
-    `value` or `code` and `message`, or `memory_error`; and `seconds`, `peak_bytes`."""
+def run_limited(kind, *paths, limit=ADDRESS_SPACE_LIMIT, timeout=120):
+    """Run one check ("mp4": `mp4_duration_seconds`, "pdf": `check_pdf`) on each file of `paths`
+    in turn, in one fresh interpreter whose address space is limited to `limit` bytes
+    (`resource.setrlimit(RLIMIT_AS)`, before Django is even imported). Returns what it said of
+    each: `value` or `code` and `message`, or `memory_error`; and `seconds`, `peak_bytes` (the
+    process's peak so far)."""
     import json
     import subprocess
     import sys
@@ -410,7 +414,7 @@ def run_limited(kind, path, limit=ADDRESS_SPACE_LIMIT, timeout=120):
 
     root = Path(__file__).resolve().parent.parent
     completed = subprocess.run(
-        [sys.executable, "-c", _LIMITED_CHECK, kind, str(path), str(limit)],
+        [sys.executable, "-c", _LIMITED_CHECK, kind, "-", str(limit), *map(str, paths)],
         cwd=root,
         env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(root), "LANG": "C.UTF-8"},
         capture_output=True,

