@@ -1,6 +1,6 @@
 """Server-side checks of the files of a nomination (文件1 … 文件4), before anyone reviews them.
 
-Pure functions on the uploaded bytes: no database, no decoding of media. Each slot of a campaign
+Pure functions on the uploaded file: no database, no decoding of media. Each slot of a campaign
 describes its rules (`SlotRules`); `check_file` measures the file and returns every failure as a
 Chinese message that names the file, the rule and what was found.
 
@@ -10,28 +10,33 @@ Chinese message that names the file, the rule and what was found.
   must have content under its heading, and no placeholder of the blank form
   (`campaigns.form_templates.PLACEHOLDERS`) may be left in.
 * Videos: the ISO-BMFF box structure of MP4 / QuickTime files, down to `moov/mvhd` for the
-  duration.
-* PDFs: opened with pypdf for the page count.
+  duration (`cms.upload_mp4`: box headers only, never the media data).
+* PDFs: opened with pypdf for the page count, and refused when they hold active content
+  (`cms.upload_pdf`: scripts, launch actions, embedded files).
+
+Files are read from a seekable binary file (an upload, a stored file, an open file; `bytes` are
+wrapped), each check reading only what it needs, in bounded memory and time.
 """
 
 import io
 import math
+import os
 import re
-import struct
 import unicodedata
 import zipfile
 import zlib
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from lxml import etree
-from pypdf import PdfReader
-from pypdf.errors import DependencyError, FileNotDecryptedError
 
 from campaigns.form_templates import EXPLANATION_LEAD, PLACEHOLDERS
 from cms.cjk_text import count_form_characters
 from cms.upload_checks import DocumentRejected
 from cms.upload_docx import check_docx
+from cms.upload_mp4 import mp4_duration_seconds
+from cms.upload_pdf import check_pdf, pdf_page_count
 
 __all__ = [
     "CheckResult",
@@ -39,6 +44,7 @@ __all__ = [
     "RequiredSection",
     "SlotRules",
     "check_file",
+    "check_pdf",
     "count_form_characters",
     "docx_character_count",
     "docx_numbered_text",
@@ -77,7 +83,8 @@ class CheckResult:
 
 
 class FileCheckError(ValueError):
-    """A file that cannot be measured; `message` is Chinese and does not name the file."""
+    """A Word form that cannot be read; `message` is Chinese and does not name the file. (Videos
+    and PDFs raise `cms.upload_checks.DocumentRejected`, which has `message` and `code` too.)"""
 
     def __init__(self, message, code):
         super().__init__(message)
@@ -85,8 +92,13 @@ class FileCheckError(ValueError):
         self.code = code
 
 
-def check_file(rules: SlotRules, filename: str, data: bytes) -> CheckResult:
+def check_file(rules: SlotRules, filename: str, data) -> CheckResult:
     """Measure `data`, uploaded as `filename` into the slot `rules`, against the slot's rules.
+
+    `data` is a seekable binary file (an upload, a stored file, an open file) or `bytes`. Only
+    what a check needs is read: a video's box headers, a PDF's objects one by one; a Word form
+    whole, once it is known to be within the site's limit for Word files. The file's position is
+    left anywhere.
 
     An empty file fails even in an optional slot: whether a file is needed at all is the caller's
     question (`rules.required`). A file over the size limit is not opened any further.
@@ -94,10 +106,14 @@ def check_file(rules: SlotRules, filename: str, data: bytes) -> CheckResult:
     checker = _CHECKERS.get(rules.kind)
     if checker is None:
         raise ValueError(f"unknown slot kind {rules.kind!r}")
-    facts = {"filename": filename, "size": len(data)}
-    failures = _size_failures(rules, data)
+    file = io.BytesIO(data) if isinstance(data, (bytes, bytearray, memoryview)) else data
+    file.seek(0, os.SEEK_END)
+    size = file.tell()
+    facts = {"filename": filename, "size": size}
+    failures = _size_failures(rules, size)
     if not failures:
-        failures = checker(rules, data, facts)
+        file.seek(0)
+        failures = checker(rules, file, facts)
     return CheckResult(ok=not failures, failures=failures, facts=facts)
 
 
@@ -117,16 +133,25 @@ def _size_text(size, round_up=False):
     return _("%(size)d 字节") % {"size": size}
 
 
-def _size_failures(rules, data):
-    if not data:
-        return [_("%(file)s 是空文件") % {"file": rules.code}]
+def _size_limit(rules):
+    """The slot's limit; for Word forms also the site's limit for any .docx, which is read whole."""
     limit = rules.max_size_bytes
-    if limit is not None and len(data) > limit:
+    if rules.kind == "word":
+        docx_limit = settings.LIANHE_DOCX_MAX_UPLOAD_BYTES
+        limit = min(limit, docx_limit) if limit else docx_limit
+    return limit
+
+
+def _size_failures(rules, size):
+    if not size:
+        return [_("%(file)s 是空文件") % {"file": rules.code}]
+    limit = _size_limit(rules)
+    if limit is not None and size > limit:
         return [
             _("%(file)s 大小 %(size)s，超过 %(limit)s 上限")
             % {
                 "file": rules.code,
-                "size": _size_text(len(data), round_up=True),
+                "size": _size_text(size, round_up=True),
                 "limit": _size_text(limit),
             }
         ]
@@ -136,7 +161,8 @@ def _size_failures(rules, data):
 # --- Word forms -------------------------------------------------------------------------------
 
 
-def _check_word(rules, data, facts):
+def _check_word(rules, file, facts):
+    data = file.read()  # within LIANHE_DOCX_MAX_UPLOAD_BYTES (`_size_limit`)
     try:
         check_docx(data, label=rules.code)
         paragraphs = _read_docx(data)
@@ -752,15 +778,11 @@ def _heading_of(section, markers):
 
 # --- videos -----------------------------------------------------------------------------------
 
-MOV_LEADING_BOXES = frozenset({b"moov", b"wide", b"mdat", b"free", b"skip"})
-_BOX_TYPE = re.compile(rb"[\x20-\x7e\xa9]{4}")
-_UNKNOWN_DURATIONS = frozenset({0, 0xFFFFFFFF, 0xFFFFFFFFFFFFFFFF})
 
-
-def _check_video(rules, data, facts):
+def _check_video(rules, file, facts):
     try:
-        seconds = mp4_duration_seconds(data)
-    except FileCheckError as exc:
+        seconds = mp4_duration_seconds(file)
+    except DocumentRejected as exc:
         return [_problem(rules, exc)]
     facts["duration_seconds"] = round(seconds, 3)
     limit = rules.max_video_minutes
@@ -778,126 +800,18 @@ def _duration_text(seconds):
     return _("%(minutes)d分%(seconds)d秒") % {"minutes": minutes, "seconds": seconds}
 
 
-def mp4_duration_seconds(data: bytes) -> float:
-    """The duration of an MP4 or QuickTime (.mov) file, read from its `moov/mvhd` box.
-
-    Only the box structure is read, nothing is decoded. Raises `FileCheckError` with code
-    "invalid" (not an MP4/MOV file), "incomplete" (cut short, or no movie header) or
-    "no_duration" (the header gives no duration)."""
-    view = memoryview(data)
-    if len(view) < 8 or not (view[4:8] == b"ftyp" or bytes(view[4:8]) in MOV_LEADING_BOXES):
-        raise _not_a_video()
-    boxes = list(_boxes(view, 0, len(view), nested=False))
-    moov = _first_box(boxes, b"moov")
-    mvhd = moov and _first_box(_boxes(view, *moov, nested=True), b"mvhd")
-    if mvhd is None:
-        raise FileCheckError(_("视频文件不完整（可能上传中断）"), code="incomplete")
-    timescale, duration = _movie_header(view, *mvhd)
-    if duration in _UNKNOWN_DURATIONS:
-        duration = _fragmented_duration(view, moov)
-    return duration / timescale
-
-
-def _not_a_video():
-    return FileCheckError(_("不是有效的 MP4/MOV 视频文件"), code="invalid")
-
-
-def _boxes(view, start, end, nested):
-    """(type, payload start, end) of each box between `start` and `end`."""
-    position = start
-    while position < end:
-        if end - position < 8:
-            raise _box_overrun(nested)
-        size, kind = struct.unpack_from(">I4s", view, position)
-        if not _BOX_TYPE.fullmatch(kind):
-            raise _not_a_video()
-        header = 8
-        if size == 1:
-            if end - position < 16:
-                raise _box_overrun(nested)
-            size, header = struct.unpack_from(">Q", view, position + 8)[0], 16
-        elif size == 0:  # the last box, running to the end of the file
-            size = end - position
-        if size < header:
-            raise _not_a_video()
-        if position + size > end:
-            raise _box_overrun(nested)
-        yield kind, position + header, position + size
-        position += size
-
-
-def _box_overrun(nested):
-    # At the top level a box running past the end means the upload was cut short; inside a box
-    # that is itself complete, it means the file is corrupt.
-    if nested:
-        return _not_a_video()
-    return FileCheckError(_("视频文件不完整（可能上传中断）"), code="incomplete")
-
-
-def _first_box(boxes, kind):
-    for box_kind, start, end in boxes:
-        if box_kind == kind:
-            return start, end
-    return None
-
-
-def _movie_header(view, start, end):
-    """(timescale, duration) of an `mvhd` box."""
-    version = view[start] if end > start else None
-    layout = {0: (">4x4xII", 20), 1: (">8x8xIQ", 32)}.get(version)
-    if layout is None or end - start < layout[1]:
-        raise _not_a_video()
-    timescale, duration = struct.unpack_from(layout[0], view, start + 4)
-    if not timescale:
-        raise _not_a_video()
-    return timescale, duration
-
-
-def _fragmented_duration(view, moov):
-    """A fragmented MP4 leaves the movie duration open; `moov/mvex/mehd` may still give it."""
-    mvex = _first_box(_boxes(view, *moov, nested=True), b"mvex")
-    mehd = mvex and _first_box(_boxes(view, *mvex, nested=True), b"mehd")
-    if mehd:
-        start, end = mehd
-        layout = {0: (">I", 8), 1: (">Q", 12)}.get(view[start] if end > start else None)
-        if layout and end - start >= layout[1]:
-            duration = struct.unpack_from(layout[0], view, start + 4)[0]
-            if duration not in _UNKNOWN_DURATIONS:
-                return duration
-    raise FileCheckError(_("无法读取视频时长，请导出为标准 MP4 后重新上传"), code="no_duration")
-
-
 # --- PDFs -------------------------------------------------------------------------------------
 
 
-def _check_pdf(rules, data, facts):
+def _check_pdf(rules, file, facts):
     try:
-        pages = pdf_page_count(data)
-    except FileCheckError as exc:
+        pages = check_pdf(file).pages
+    except DocumentRejected as exc:
         return [_problem(rules, exc)]
     facts["pages"] = pages
     if not pages:
         return [_("%(file)s 是没有任何页面的 PDF 文件") % {"file": rules.code}]
     return []
-
-
-def pdf_page_count(data: bytes) -> int:
-    """The number of pages of a PDF. Encrypted files count when pypdf can open them without a
-    password. Raises `FileCheckError` (code "invalid" or "encrypted")."""
-    if not data.startswith(b"%PDF-"):
-        raise _not_a_pdf()
-    try:
-        return len(PdfReader(io.BytesIO(data)).pages)
-    except (FileNotDecryptedError, DependencyError) as exc:
-        raise FileCheckError(
-            _("是加密的 PDF 文件，无法读取，请去除密码后重新上传"), code="encrypted"
-        ) from exc
-    except Exception as exc:  # a hostile or broken file can fail anywhere inside the parser
-        raise _not_a_pdf() from exc
-
-
-def _not_a_pdf():
-    return FileCheckError(_("不是有效的 PDF 文件"), code="invalid")
 
 
 # --- shared -----------------------------------------------------------------------------------

@@ -9,8 +9,6 @@ whether a reason is required, whether the call must still be open). Every change
 Permission functions return `(allowed, reason)`, the reason in Chinese for the person refused.
 """
 
-import mmap
-from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -32,7 +30,6 @@ from campaigns.models.nominations import (
     SUBMITTED,
     WITHDRAWN,
 )
-from campaigns.models.pages import SLOT_VIDEO
 from cms.accounts import is_email_verified
 from cms.demo_data import EDITORS, SECRETARY_GENERAL
 from cms.models import MemberSociety
@@ -485,8 +482,8 @@ _EXTENSIONS = {"word": ".docx", "pdf": ".pdf"}
 
 
 def check_upload(slot, upload):
-    """Run the slot's checks on an uploaded file. A file over the slot's size limit is refused
-    without being read."""
+    """Run the slot's checks on an uploaded file, reading no more of it than they need. A file
+    over the slot's size limit is refused without being read."""
     rules = slot.rules()
     if rules.max_size_bytes and upload.size > rules.max_size_bytes:
         return CheckResult(
@@ -501,29 +498,8 @@ def check_upload(slot, upload):
             ],
             facts={"filename": upload.name, "size": upload.size},
         )
-    with _upload_bytes(slot, upload) as data:
-        return check_file(rules, upload.name, data)
-
-
-@contextmanager
-def _upload_bytes(slot, upload):
-    """The bytes of `upload`. A video Django has spooled to disk is mapped, not read: measuring
-    one of hundreds of MB reads only its boxes' headers, and holds none of it in memory."""
-    path = getattr(upload, "temporary_file_path", None)
-    if slot.kind == SLOT_VIDEO and path is not None:
-        with open(path(), "rb") as handle:
-            mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-            try:
-                yield mapped
-            finally:
-                # A view of it still alive keeps it open until collected.
-                with suppress(BufferError):
-                    mapped.close()
-        return
-    upload.seek(0)
-    data = upload.read()
-    upload.seek(0)
-    yield data
+    # Read where it is (over 2.5 MB, a temporary file on disk): only what the checks need.
+    return check_file(rules, upload.name, upload)
 
 
 def stored_name(slot, original_name):
@@ -567,7 +543,7 @@ def _recheck_files(nomination):
             transaction.on_commit(lambda n=name, s=storage: s.delete(n))
             continue
         with record.file.open("rb") as handle:
-            result = check_file(slot.rules(), record.original_name, handle.read())
+            result = check_file(slot.rules(), record.original_name, handle)
         record.check_ok = result.ok
         record.check_failures = list(result.failures)
         record.facts = dict(result.facts)

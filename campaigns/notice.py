@@ -15,7 +15,6 @@ Permission functions return `(allowed, reason)`, the reason in Chinese for the p
 """
 
 import datetime
-import io
 import uuid
 
 from django.core.exceptions import ValidationError
@@ -24,7 +23,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaigns.file_checks import FileCheckError, pdf_page_count
 from campaigns.models import NominationEvent, Objection, PublicNotice, ReviewRound, RoundEntry
 from campaigns.models.review import (
     FINAL,
@@ -38,6 +36,7 @@ from cms.accounts import is_email_verified
 from cms.templatetags.cn_dates import cn_date
 from cms.upload_checks import DocumentRejected, megabytes
 from cms.upload_docx import check_docx
+from cms.upload_pdf import check_pdf
 
 DISQUALIFY = "disqualify"
 PROMOTE = "promote"
@@ -211,34 +210,36 @@ def check_attachment(upload):
             code="too_large",
         )
     upload.seek(0)
-    data = upload.read()
-    upload.seek(0)
+    head = upload.read(8)
     wrong_kind = InvalidObjection(
         {"attachment": _("附件：只接受 PDF、图片（PNG/JPEG）或 Word（.docx）文件。")},
         code="file_type",
     )
-    if not data:
+    if not head:
         raise InvalidObjection({"attachment": _("附件：是空文件。")}, code="empty")
-    if data.startswith(b"%PDF-"):
+    if head.startswith(b"%PDF-"):
         try:
-            pdf_page_count(data)
-        except FileCheckError as error:
+            check_pdf(upload)  # read object by object; refused with active content
+        except DocumentRejected as error:
             raise InvalidObjection(
                 {"attachment": f"{label}：{error.message}"}, code="pdf"
             ) from error
         return ".pdf"
-    if data.startswith(b"\x89PNG\r\n\x1a\n") or data.startswith(b"\xff\xd8\xff"):
+    if head.startswith(b"\x89PNG\r\n\x1a\n") or head.startswith(b"\xff\xd8\xff"):
         from PIL import Image
 
+        upload.seek(0)
         try:
-            with Image.open(io.BytesIO(data)) as image:
+            with Image.open(upload) as image:
                 image.verify()
         except Exception as error:  # Pillow raises many kinds for a broken image
             raise InvalidObjection(
                 {"attachment": _("附件：图片文件已损坏，无法打开。")}, code="image"
             ) from error
-        return ".png" if data.startswith(b"\x89PNG") else ".jpg"
-    if data.startswith(b"PK\x03\x04"):
+        return ".png" if head.startswith(b"\x89PNG") else ".jpg"
+    if head.startswith(b"PK\x03\x04"):
+        upload.seek(0)
+        data = upload.read()  # a Word file: read whole, within MAX_ATTACHMENT_BYTES
         try:
             check_docx(data, label=label)
         except DocumentRejected as error:

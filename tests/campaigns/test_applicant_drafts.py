@@ -15,7 +15,9 @@ from wagtail.models import ModelLogEntry
 from campaigns import nominations as service
 from campaigns.models import Nomination, NominationFile
 from campaigns.models.nominations import DRAFT, RETURNED, SUBMITTED
+from cms import upload_mp4
 from cms.models import MemberSociety
+from tests import hostile_media as hostile
 from tests.campaigns.nomination_helpers import (
     apply_url,
     box,
@@ -134,14 +136,44 @@ def test_the_first_upload_creates_the_draft_and_each_file_is_kept_at_once(campai
         ("文件1", "推荐表.docx", docx_form(5001), "文件1 共 5,001 字，超过 5,000 字上限"),
         ("文件1", "推荐表.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "另存为 .docx"),
         ("文件3", "承诺书.pdf", b"", "文件3 是空文件"),
+        # Issue 12: active PDFs and crafted videos, refused naming what was found.
+        (
+            "文件3",
+            "承诺书.pdf",
+            hostile.js_open_action_pdf(),
+            "文件3 含有活动内容（JavaScript 脚本），为安全起见不予接受",
+        ),
+        (
+            "文件3",
+            "承诺书.pdf",
+            hostile.embedded_file_pdf("setup.exe"),
+            "文件3 含有活动内容（嵌入的可执行文件“setup.exe”（Windows 程序））",
+        ),
+        (
+            "文件2",
+            "答辩视频.mp4",
+            hostile.normal_mp4() + hostile.TINY_BOX * 2_000,
+            "文件2 视频文件由过多的数据块组成（超过 1,000 个）",
+        ),
     ],
-    ids=["exe-as-mp4", "video-too-long", "docx-as-pdf", "form-too-long", "legacy-doc", "empty"],
+    ids=[
+        "exe-as-mp4",
+        "video-too-long",
+        "docx-as-pdf",
+        "form-too-long",
+        "legacy-doc",
+        "empty",
+        "javascript-pdf",
+        "embedded-program-pdf",
+        "tiny-boxes-mp4",
+    ],
 )
 def test_a_refused_file_changes_nothing_and_the_others_stay(
-    campaign, users, cmes, applicant, code, name, content, message
+    campaign, users, cmes, applicant, code, name, content, message, monkeypatch
 ):
     """The issue's case: 文件2 refused, 文件1 and 文件3 (valid) still there; a refused
     replacement keeps the file it would have replaced."""
+    monkeypatch.setattr(upload_mp4, "MAX_BOXES", 1_000)  # a small file proves the box limit
     nomination = make_nomination(campaign, users["applicant"], cmes, "已有草稿", submit=False)
     before = {f.slot_code: f.file.open("rb").read() for f in nomination.files.all()}
     unchanged = snapshot()
@@ -246,19 +278,26 @@ def test_a_category_only_slot_asks_for_its_category_first(index, users):
 
 @override_settings(FILE_UPLOAD_MAX_MEMORY_SIZE=64 * 1024)
 def test_a_video_spooled_to_disk_is_measured_without_being_read(campaign, applicant, monkeypatch):
-    """Videos run to hundreds of MB: the check maps the temporary file and reads only its boxes."""
+    """Videos run to hundreds of MB: the check reads only the boxes' headers from the temporary
+    file."""
     big = mp4(600) + box(b"free", bytes(1024 * 1024))
     upload_file = TemporaryUploadedFile("答辩视频.mp4", "video/mp4", len(big), None)
     upload_file.write(big)
     upload_file.seek(0)
+    read, bytes_read = upload_file.file.read, []
 
-    def no_read(*args, **kwargs):
-        raise AssertionError("the check read the whole video")
+    def counted_read(size=-1):
+        if size is None or size < 0:
+            raise AssertionError("the check read the whole video")
+        data = read(size)
+        bytes_read.append(len(data))
+        return data
 
-    monkeypatch.setattr(upload_file.file, "read", no_read)
+    monkeypatch.setattr(upload_file.file, "read", counted_read)
     result = service.check_upload(slot(campaign, "文件2"), upload_file)
     assert result.ok, result.failures
     assert result.facts["duration_seconds"] == 600
+    assert sum(bytes_read) < 1024
     monkeypatch.undo()
 
     # Through the endpoint, the same file (Django spools it to disk) is stored whole.

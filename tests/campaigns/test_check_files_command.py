@@ -4,6 +4,8 @@ import pytest
 from django.core.management import ManagementUtility, call_command
 from django.core.management.base import CommandError
 
+from cms import upload_mp4
+from tests import hostile_media as hostile
 from tests.campaigns.nomination_helpers import (
     docx_form,
     exe,
@@ -14,6 +16,9 @@ from tests.campaigns.nomination_helpers import (
 )
 
 pytestmark = pytest.mark.django_db
+
+MIB = 1024 * 1024
+ACTIVE_AFTER = "，为安全起见不予接受；请去除后（例如用“打印为 PDF”另存为普通 PDF）重新上传"
 
 
 @pytest.fixture
@@ -74,3 +79,31 @@ def test_exit_status_as_run_from_the_shell(index, tmp_path, capsys):
     captured = capsys.readouterr()
     assert f"{empty}: 文件3 是空文件" in captured.out
     assert "1 个文件未通过检查" in captured.err
+
+
+def test_hostile_files_are_refused_naming_what_was_found(index, tmp_path, capsys, monkeypatch):
+    """Issue 12: the command reads files as the upload checks do (a video's box headers only, a
+    PDF object by object) and refuses active PDFs and crafted videos."""
+    campaign = open_campaign(index, slug="hostile-call")
+    clean = write(tmp_path, "clean.pdf", hostile.clean_pdf(2))
+    script = write(tmp_path, "script.pdf", hostile.js_escaped_names_pdf())
+    program = write(tmp_path, "program.pdf", hostile.embedded_file_pdf("setup.exe"))
+    with pytest.raises(CommandError):
+        call_command("check_files", campaign.slug, "文件3", clean, script, program)
+    assert capsys.readouterr().out.splitlines() == [
+        f"{clean}: OK",
+        f"{script}: 文件3 含有活动内容（JavaScript 脚本）{ACTIVE_AFTER}",
+        f"{program}: 文件3 含有活动内容（嵌入的可执行文件“setup.exe”（Windows 程序））"
+        + ACTIVE_AFTER,
+    ]
+
+    monkeypatch.setattr(upload_mp4, "MAX_BOXES", 1_000)  # a small file proves the box limit
+    tiny = str(hostile.write_tiny_boxes_mp4(tmp_path / "tiny.mp4", count=2_000))
+    large = str(hostile.write_sparse_large_mp4(tmp_path / "large.mp4", media_bytes=300 * MIB))
+    with pytest.raises(CommandError):
+        call_command("check_files", campaign.slug, "文件2", large, tiny)
+    assert capsys.readouterr().out.splitlines() == [
+        f"{large}: OK",
+        f"{tiny}: 文件2 视频文件由过多的数据块组成（超过 1,000 个），不是正常导出的视频，"
+        "请导出为标准 MP4 后重新上传",
+    ]

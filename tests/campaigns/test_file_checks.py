@@ -23,7 +23,10 @@ from campaigns.file_checks import (
     mp4_duration_seconds,
     pdf_page_count,
 )
+from cms import upload_mp4
 from cms.cjk_text import count_form_characters
+from cms.upload_checks import DocumentRejected
+from tests import hostile_media as hostile
 
 KIB = 1024
 MIB = 1024 * 1024
@@ -73,6 +76,7 @@ FORM_2021 = SlotRules(
 )
 VIDEO = SlotRules(code="文件2", label="答辩视频", kind="video", max_video_minutes=12)
 COMMITMENT = SlotRules(code="文件3", label="承诺书", kind="pdf")
+ACTIVE_AFTER = "，为安全起见不予接受；请去除后（例如用“打印为 PDF”另存为普通 PDF）重新上传"
 
 
 # --- builders ---------------------------------------------------------------------------------
@@ -444,9 +448,8 @@ def test_a_renamed_executable_fails():
     data = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" + b"This program cannot be run in DOS mode." * 50
     result = check_file(VIDEO, "答辩视频.mp4", data)
     assert result.failures == ["文件2 不是有效的 MP4/MOV 视频文件"]
-    with pytest.raises(FileCheckError) as excinfo:
+    with pytest.raises(DocumentRejected) as excinfo:
         mp4_duration_seconds(data)
-    assert isinstance(excinfo.value, ValueError)
     assert excinfo.value.code == "invalid"
 
 
@@ -477,7 +480,7 @@ def test_a_fragmented_mp4_takes_its_duration_from_the_extends_header():
 
 def test_a_video_without_any_duration_fails():
     data = ftyp() + box(b"moov", mvhd(1000, 0)) + box(b"mdat")
-    with pytest.raises(FileCheckError) as excinfo:
+    with pytest.raises(DocumentRejected) as excinfo:
         mp4_duration_seconds(data)
     assert excinfo.value.code == "no_duration"
     assert check_file(VIDEO, "答辩视频.mp4", data).failures[0].startswith("文件2 无法读取视频时长")
@@ -524,7 +527,66 @@ def test_a_password_protected_pdf_fails():
     assert result.failures == ["文件3 是加密的 PDF 文件，无法读取，请去除密码后重新上传"]
 
 
+def test_an_active_pdf_fails_naming_what_was_found():
+    result = check_file(COMMITMENT, "承诺书.pdf", hostile.js_in_object_stream_pdf())
+    assert result.failures == [f"文件3 含有活动内容（JavaScript 脚本）{ACTIVE_AFTER}"]
+    result = check_file(COMMITMENT, "承诺书.pdf", hostile.embedded_file_pdf("setup.exe"))
+    assert result.failures == [
+        f"文件3 含有活动内容（嵌入的可执行文件“setup.exe”（Windows 程序））{ACTIVE_AFTER}"
+    ]
+    assert "pages" not in result.facts
+
+
+def test_a_crafted_video_fails_with_the_box_count(monkeypatch):
+    monkeypatch.setattr(upload_mp4, "MAX_BOXES", 1_000)  # a small file proves the box limit
+    data = hostile.normal_mp4() + hostile.TINY_BOX * 2_000
+    result = check_file(VIDEO, "答辩视频.mp4", data)
+    assert result.failures == [
+        "文件2 视频文件由过多的数据块组成（超过 1,000 个），不是正常导出的视频，"
+        "请导出为标准 MP4 后重新上传"
+    ]
+
+
 # --- every slot -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rules", "name", "build"),
+    [
+        (FORM, "推荐表.docx", lambda: form_of_length(1200)),
+        (VIDEO, "答辩视频.mp4", lambda: mp4(600)),
+        (COMMITMENT, "承诺书.pdf", lambda: pdf(2)),
+        (COMMITMENT, "承诺书.pdf", hostile.launch_pdf),
+    ],
+    ids=["word", "video", "pdf", "active-pdf"],
+)
+def test_a_file_on_disk_is_checked_as_its_bytes_are(tmp_path, rules, name, build):
+    data = build()
+    path = tmp_path / name
+    path.write_bytes(data)
+    with path.open("rb") as file:
+        from_file = check_file(rules, name, file)
+    from_bytes = check_file(rules, name, data)
+    assert (from_file.ok, from_file.failures, from_file.facts) == (
+        from_bytes.ok,
+        from_bytes.failures,
+        from_bytes.facts,
+    )
+    assert from_file.facts["size"] == len(data)
+
+
+def test_a_word_form_over_the_site_limit_is_refused_unread(settings):
+    """Word forms are read whole, so the site's limit for .docx files applies before that, even
+    in a slot without a limit of its own."""
+    settings.LIANHE_DOCX_MAX_UPLOAD_BYTES = 1 * MIB
+
+    class Unreadable(io.BytesIO):
+        def read(self, *args):
+            raise AssertionError("read")
+
+    unlimited = SlotRules(code="文件1", label="推荐表", kind="word")
+    result = check_file(unlimited, "推荐表.docx", Unreadable(bytes(2 * MIB)))
+    assert result.failures == ["文件1 大小 2 MB，超过 1 MB 上限"]
 
 
 @pytest.mark.parametrize("rules", [FORM, VIDEO, COMMITMENT], ids=lambda rules: rules.kind)

@@ -22,9 +22,11 @@ from campaigns.models.nominations import (
     SUBMITTED,
     WITHDRAWN,
 )
+from cms import upload_mp4
 from cms.accounts import mark_email_verified
 from cms.demo_data import MEMBER_SOCIETIES
 from cms.models import MemberSociety
+from tests import hostile_media as hostile
 from tests.campaigns.nomination_helpers import (
     apply_url,
     closed_campaign,
@@ -421,6 +423,28 @@ BAD_FORMS = {
         {"文件1", "文件2"},
         None,
     ),
+    "PDF with JavaScript as 文件3": (
+        lambda campaign: {"files": {"文件3": ("承诺书.pdf", hostile.js_escaped_names_pdf())}},
+        "文件3 含有活动内容（JavaScript 脚本），为安全起见不予接受",
+        {"文件1", "文件2"},
+        None,
+    ),
+    "PDF with an embedded program as 文件3": (
+        lambda campaign: {
+            "files": {"文件3": ("承诺书.pdf", hostile.file_attachment_annotation_pdf())}
+        },
+        "文件3 含有活动内容（嵌入的可执行文件“readme.txt”（Windows 程序））",
+        {"文件1", "文件2"},
+        None,
+    ),
+    "MP4 of too many boxes": (
+        lambda campaign: {
+            "files": {"文件2": ("答辩视频.mp4", hostile.normal_mp4() + hostile.TINY_BOX * 2_000)}
+        },
+        "文件2 视频文件由过多的数据块组成",
+        {"文件1", "文件3"},
+        None,
+    ),
     "missing required files": (
         lambda campaign: {"action": "submit", "only": {"文件1": ("推荐表.docx", docx_form())}},
         "文件2（答辩视频）：必须提交，尚未上传。",
@@ -449,11 +473,14 @@ BAD_FORMS = {
 
 
 @pytest.mark.parametrize("case", list(BAD_FORMS))
-def test_bad_input_is_refused_with_a_message_and_everything_else_is_kept(campaign, users, case):
+def test_bad_input_is_refused_with_a_message_and_everything_else_is_kept(
+    campaign, users, case, monkeypatch
+):
     """Issue 11: one refusal no longer costs the applicant the rest. The bad value or file is
     refused with its message and stored nowhere; every passing file and every valid field are
     kept in the draft, which is not submitted."""
     make_draft, message, kept_files, refused_field = BAD_FORMS[case]
+    monkeypatch.setattr(upload_mp4, "MAX_BOXES", 1_000)  # a small file proves the box limit
     changes = make_draft(campaign)
     files = changes.pop("only", None) or {**complete_files(), **changes.pop("files", {})}
     client = login(users["applicant"])

@@ -39,7 +39,15 @@ from campaigns.nominations import SOCIETY_RECOMMENDER, ActionRefused
 from cms.accounts import mark_email_verified
 from cms.models import MemberSociety
 from cms.storage import private_storage
-from tests.campaigns.nomination_helpers import closed_campaign, exe, page_text, pdf, prepare_site
+from tests import hostile_media as hostile
+from tests.campaigns.nomination_helpers import (
+    closed_campaign,
+    docx_form,
+    exe,
+    page_text,
+    pdf,
+    prepare_site,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -348,6 +356,22 @@ def test_objection_after_the_period_is_refused_and_nothing_stored(campaign, roun
         ({"reason": "   "}, "异议理由：必须填写。"),
         ({"reason": "理由", "attachment": ("a.exe.pdf", exe())}, "只接受 PDF、图片"),
         ({"reason": "理由", "attachment": ("a.pdf", b"%PDF-1.4 broken")}, "附件"),
+        (
+            {"reason": "理由", "attachment": ("证据.pdf", hostile.js_open_action_pdf())},
+            "附件：含有活动内容（JavaScript 脚本），为安全起见不予接受",
+        ),
+        (
+            {"reason": "理由", "attachment": ("证据.pdf", hostile.js_in_object_stream_pdf())},
+            "附件：含有活动内容（JavaScript 脚本）",
+        ),
+        (
+            {"reason": "理由", "attachment": ("证据.pdf", hostile.launch_pdf())},
+            "附件：含有活动内容（启动外部程序“cmd.exe”的动作（Launch））",
+        ),
+        (
+            {"reason": "理由", "attachment": ("证据.pdf", hostile.embedded_file_pdf())},
+            "附件：含有活动内容（嵌入的可执行文件“setup.exe”（Windows 程序））",
+        ),
         ({"reason": "理由" * 2501}, "不能超过 5000 字"),
     ],
 )
@@ -363,6 +387,37 @@ def test_bad_objection_is_refused_and_nothing_stored(
     assert response.status_code == 400
     assert message in page_text(response)
     assert state(round_) == before
+
+
+def png():
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "red").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "build", "extension"),
+    [
+        ("照片.png", png, ".png"),
+        ("说明.docx", lambda: docx_form(200, headings=()), ".docx"),
+        ("证据.pdf", hostile.clean_hand_pdf, ".pdf"),
+    ],
+)
+def test_images_word_files_and_plain_pdfs_are_accepted(
+    campaign, round_, notice, users, name, build, extension
+):
+    content = build()
+    response = login(users["society"]).post(
+        objection_url(campaign, entry(round_, 1)),
+        {"reason": "理由", "attachment": SimpleUploadedFile(name, content)},
+    )
+    assert response.status_code == 302
+    objection = Objection.objects.get()
+    assert objection.attachment.name.endswith(extension)
+    with objection.attachment.open("rb") as handle:
+        assert handle.read() == content
 
 
 def test_attachment_over_the_limit_is_refused_unread(campaign, round_, notice, users):

@@ -33,7 +33,8 @@ class Command(BaseCommand):
             if not path.is_file():
                 failures = [f"{slot} 文件不存在或不是普通文件"]
             else:
-                failures = check_file(rules, path.name, path.read_bytes()).failures
+                with path.open("rb") as file:  # read as the checks need it, never whole
+                    failures = check_file(rules, path.name, file).failures
             if failures:
                 failed += 1
                 self.stdout.write(f"{name}: " + "；".join(failures))
