@@ -300,4 +300,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
+    # pypdf warns once per broken cross-reference row: a hostile PDF (refused anyway) would
+    # write thousands of lines.
+    "loggers": {"pypdf": {"level": "ERROR"}},
 }
