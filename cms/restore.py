@@ -21,6 +21,7 @@ from django.core.files.base import File
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 
 from cms.backup import (
@@ -269,8 +270,10 @@ def restore_backup(path, using=DEFAULT_DB_ALIAS, force=False, progress=None):
     check_migrations(manifest)
     if not force:
         check_target_empty(using)
-    say("数据库迁移…")
-    call_command("migrate", database=using, interactive=False, verbosity=0)
+    executor = MigrationExecutor(connections[using])
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        say("数据库迁移…")
+        call_command("migrate", database=using, interactive=False, verbosity=0)
     say("载入数据与文件…")
     written = []
     try:
