@@ -76,6 +76,21 @@ end
 """
 
 
+CHOICES = [
+    "Why these settings: 64 clients do not need 64 server threads, and on 2 cores more threads "
+    f"only queue on the CPU. {GUNICORN_WORKERS} gthread workers × {GUNICORN_THREADS} threads "
+    f"answer {GUNICORN_WORKERS * GUNICORN_THREADS} requests at once (uploads and PostgreSQL "
+    "waits overlap); the other connections wait in gunicorn's listen backlog (2,048) and are "
+    "served in turn, so a client sees latency, never a refusal. Each thread keeps one persistent "
+    "connection (DATABASE_CONN_MAX_AGE=60), so PostgreSQL sees at most "
+    f"{GUNICORN_WORKERS * GUNICORN_THREADS} connections from the site, far below "
+    "max_connections = 100 (left at its default: the server is shared with the test suites). "
+    "No psycopg pool (Django's OPTIONS['pool']): with one connection per thread, reused for "
+    "60 s, a pool would bound nothing more, and it needs psycopg-pool besides. More workers "
+    "would need max_connections ≥ workers × threads + the suites' and the admin's connections.",
+]
+
+
 def quick_data():
     """A fifth of site.py's data: the same pages, built in a minute instead of five."""
     site.NEWS_TOTAL, site.ACTIVITIES_TOTAL = 200, 100
@@ -420,6 +435,7 @@ def write_report(args, result, pages, load_seconds, whole):
     ]
     if tally.errors:
         lines.append(f"- ⚠ apply errors: {sorted(set(tally.errors))}")
+    lines += ["", *CHOICES]
     print("\n".join(lines))
     RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"\nwritten to {RESULTS.relative_to(PROJECT_DIR)}")
