@@ -17,6 +17,7 @@ The archive holds, in this order:
   SHA-256 of `data.jsonl` and of every file.
 """
 
+import contextlib
 import datetime
 import hashlib
 import io
@@ -169,18 +170,37 @@ def applied_migrations(using=DEFAULT_DB_ALIAS):
     return sorted([app, name] for app, name in applied)
 
 
+@contextlib.contextmanager
+def snapshot(connection):
+    """One consistent view of the database for the whole dump, without stopping writers.
+    PostgreSQL: a REPEATABLE READ, READ ONLY transaction. SQLite: a deferred read transaction,
+    which in WAL mode reads one snapshot while others write (Django's own atomic() would BEGIN
+    IMMEDIATE, the write lock, and the editors' saves would time out during a long backup).
+    Inside a transaction already (tests), that transaction is the snapshot."""
+    if connection.in_atomic_block:
+        yield
+    elif connection.vendor == "sqlite":
+        connection.ensure_connection()
+        connection.connection.execute("BEGIN DEFERRED")
+        try:
+            yield
+        finally:
+            connection.connection.execute("COMMIT")
+    else:
+        with transaction.atomic(using=connection.alias):
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield
+
+
 def dump_database(out, using=DEFAULT_DB_ALIAS):
     """Writes every row to `out` (a binary file) from one consistent snapshot; returns the
     number of objects per model."""
     connection = connections[using]
     counts = {}
     text = io.TextIOWrapper(out, encoding="utf-8", newline="\n", write_through=True)
-    outermost = not connection.in_atomic_block
-    with transaction.atomic(using=using):
-        if connection.vendor == "postgresql" and outermost:
-            # A snapshot: rows written while the backup runs are either all in or all out.
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+    with snapshot(connection):
         serializer = Serializer()
         for model in dumped_models():
             queryset = model._base_manager.using(using).order_by(model._meta.pk.name)
