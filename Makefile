@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test install install-test lint bench clean
+.PHONY: run test install install-test lint bench bench-load clean
 
 $(VENV)/bin/activate:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "需要 Python 3.11（$(PYTHON)）"; exit 1; }
@@ -76,6 +76,13 @@ bench: install
 		|| sudo -n apt-get install -y $(BENCH_PACKAGES) >/dev/null 2>&1) \
 		|| echo "未能安装 $(BENCH_PACKAGES)：bench/site.py 无法运行"
 	$(PY) bench/export_reports.py && $(PY) bench/site.py
+
+# bench/load.py: 64 clients for 60 s on PostgreSQL (127.0.0.1), public pages and the apply form.
+bench-load: install
+	@command -v wrk >/dev/null 2>&1 || apt-get install -y wrk >/dev/null 2>&1 \
+		|| (apt-get update >/dev/null 2>&1 && apt-get install -y wrk >/dev/null 2>&1) \
+		|| echo "未能安装 wrk：bench/load.py 无法运行"
+	$(PY) bench/load.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media static_collected
