@@ -4,6 +4,7 @@ import pytest
 from django.core.management import ManagementUtility, call_command
 from django.core.management.base import CommandError
 
+from tests import hostile_docx
 from tests.campaigns.nomination_helpers import (
     docx_form,
     exe,
@@ -74,3 +75,18 @@ def test_exit_status_as_run_from_the_shell(index, tmp_path, capsys):
     captured = capsys.readouterr()
     assert f"{empty}: 文件3 是空文件" in captured.out
     assert "1 个文件未通过检查" in captured.err
+
+
+def test_every_macro_document_is_refused_with_its_reason(index, tmp_path, capsys):
+    campaign = open_campaign(index, slug="hostile-call")
+    paths = {
+        name: write(tmp_path, f"{name}.docx", hostile_docx.hostile(name, docx_form(1200)))
+        for name in hostile_docx.MACRO
+    }
+    with pytest.raises(CommandError) as failed:
+        call_command("check_files", campaign.slug, "文件1", *paths.values())
+    assert failed.value.returncode == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == len(paths)
+    expected = [f"{path}: 文件1{hostile_docx.REFUSALS[name]}" for name, path in paths.items()]
+    assert [line for line, start in zip(lines, expected, strict=True) if start not in line] == []
