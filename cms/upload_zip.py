@@ -146,11 +146,6 @@ def member_chunks(file, member, label):
         )
 
 
-def drain(chunks):
-    for _chunk in chunks:
-        pass
-
-
 def _data_start(file, member, label):
     """The compressed size of `member`, with `file` at its first byte, after checking the local
     header against the central directory's entry."""
