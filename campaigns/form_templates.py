@@ -134,13 +134,13 @@ def recommender_label(campaign):
     return "推荐专家" if experts else "推荐学会"
 
 
-def _short_label(label):
+def short_label(label):
     """`“2024中国智能制造科技进展”推荐表` → `推荐表` for file names."""
     short = re.sub(r"[“\"][^”\"]*[”\"]", "", label).strip()
     return short or label.strip()
 
 
-def _safe_filename_part(text):
+def safe_filename_part(text):
     return re.sub(r'[\\/:*?"<>|\s]+', "", text)
 
 
@@ -173,9 +173,9 @@ class FormTemplate:
     @property
     def filename(self):
         """`2024-文件1-推荐表.docx`."""
-        name = "承诺书" if self.kind == COMMITMENT else _short_label(self.slot.label)
+        name = "承诺书" if self.kind == COMMITMENT else short_label(self.slot.label)
         parts = [str(self.campaign.year), self.code, name]
-        return "-".join(_safe_filename_part(p) for p in parts if p) + ".docx"
+        return "-".join(safe_filename_part(p) for p in parts if p) + ".docx"
 
     @property
     def ascii_filename(self):

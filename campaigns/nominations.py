@@ -10,6 +10,7 @@ Permission functions return `(allowed, reason)`, the reason in Chinese for the p
 """
 
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from campaigns.file_checks import CheckResult, check_file
+from campaigns.form_templates import safe_filename_part, short_label
 from campaigns.models import CampaignPage, Nomination, NominationEvent, NominationFile, Quota
 from campaigns.models.nominations import (
     CORRECTION,
@@ -509,6 +511,14 @@ def stored_name(slot, original_name):
     if extension is None:  # a video: keep .mov for QuickTime files
         extension = ".mov" if original_name.lower().endswith(".mov") else ".mp4"
     return f"{slot.code}{extension}"
+
+
+def download_name(record, slot=None):
+    """The name a stored file downloads under: the slot's code and label and the extension of
+    its checked type (the stored name's), never the uploader's name: `文件1-推荐表.docx`."""
+    extension = PurePosixPath(record.file.name).suffix.lower()
+    parts = [record.slot_code, short_label(slot.label) if slot else ""]
+    return "-".join(safe_filename_part(part) for part in parts if part) + extension
 
 
 def store_file(nomination, slot, upload, result):

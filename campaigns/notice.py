@@ -34,15 +34,23 @@ from campaigns.models.review import (
 from campaigns.nominations import ActionRefused, is_office, society_ids
 from cms.accounts import is_email_verified
 from cms.templatetags.cn_dates import cn_date
-from cms.upload_checks import DocumentRejected, megabytes
-from cms.upload_docx import check_docx
-from cms.upload_pdf import check_pdf
+from cms.upload_checks import (
+    DOCX,
+    JPEG,
+    PDF,
+    PNG,
+    DocumentRejected,
+    check_upload,
+    kind_of_content,
+    megabytes,
+)
 
 DISQUALIFY = "disqualify"
 PROMOTE = "promote"
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 MAX_REASON_CHARACTERS = 5000
+ATTACHMENT_KINDS = (PDF, PNG, JPEG, DOCX)
 ATTACHMENT_CONTENT_TYPES = {
     ".pdf": "application/pdf",
     ".png": "image/png",
@@ -199,7 +207,8 @@ def close_due_notices(today=None):
 
 def check_attachment(upload):
     """The extension the attachment is stored under, judged by its content (PDF, PNG/JPEG image
-    or Word .docx) and never by its name; raises `InvalidObjection` naming the field and limit."""
+    or Word .docx) and never by its name, after the checks every upload gets
+    (`cms.upload_checks.check_upload`); raises `InvalidObjection` naming the field and limit."""
     label = _("附件")
     if upload.size > MAX_ATTACHMENT_BYTES:
         raise InvalidObjection(
@@ -209,43 +218,19 @@ def check_attachment(upload):
             },
             code="too_large",
         )
-    upload.seek(0)
-    head = upload.read(8)
-    wrong_kind = InvalidObjection(
-        {"attachment": _("附件：只接受 PDF、图片（PNG/JPEG）或 Word（.docx）文件。")},
-        code="file_type",
-    )
-    if not head:
+    if not upload.size:
         raise InvalidObjection({"attachment": _("附件：是空文件。")}, code="empty")
-    if head.startswith(b"%PDF-"):
-        try:
-            check_pdf(upload)  # read object by object; refused with active content
-        except DocumentRejected as error:
-            raise InvalidObjection(
-                {"attachment": f"{label}：{error.message}"}, code="pdf"
-            ) from error
-        return ".pdf"
-    if head.startswith(b"\x89PNG\r\n\x1a\n") or head.startswith(b"\xff\xd8\xff"):
-        from PIL import Image
-
-        upload.seek(0)
-        try:
-            with Image.open(upload) as image:
-                image.verify()
-        except Exception as error:  # Pillow raises many kinds for a broken image
-            raise InvalidObjection(
-                {"attachment": _("附件：图片文件已损坏，无法打开。")}, code="image"
-            ) from error
-        return ".png" if head.startswith(b"\x89PNG") else ".jpg"
-    if head.startswith(b"PK\x03\x04"):
-        upload.seek(0)
-        data = upload.read()  # a Word file: read whole, within MAX_ATTACHMENT_BYTES
-        try:
-            check_docx(data, label=label)
-        except DocumentRejected as error:
-            raise InvalidObjection({"attachment": error.messages}, code="docx") from error
-        return ".docx"
-    raise wrong_kind
+    kind = kind_of_content(upload)
+    if kind not in ATTACHMENT_KINDS:
+        raise InvalidObjection(
+            {"attachment": _("附件：只接受 PDF、图片（PNG/JPEG）或 Word（.docx）文件。")},
+            code="file_type",
+        )
+    try:
+        extension = check_upload(upload, kind, label)
+    except DocumentRejected as error:
+        raise InvalidObjection({"attachment": error.messages}, code=kind) from error
+    return extension
 
 
 def file_objection(notice, user, entry, reason, attachment=None, today=None):

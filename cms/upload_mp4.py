@@ -20,7 +20,7 @@ import struct
 
 from django.utils.translation import gettext as _
 
-from cms.upload_checks import DocumentRejected
+from cms.upload_checks import MOV_LEADING_BOXES, DocumentRejected
 
 __all__ = ["MAX_BOXES", "MAX_DEPTH", "MOV_LEADING_BOXES", "mp4_duration_seconds"]
 
@@ -32,7 +32,6 @@ MAX_DEPTH = 3
 # Payloads read: mvhd (version 1: 4 + 28 bytes used), mehd (4 + 8).
 _PAYLOAD_BYTES = 32
 
-MOV_LEADING_BOXES = frozenset({b"moov", b"wide", b"mdat", b"free", b"skip"})
 _BOX_TYPE = re.compile(rb"[\x20-\x7e\xa9]{4}")
 _UNKNOWN_DURATIONS = frozenset({0, 0xFFFFFFFF, 0xFFFFFFFFFFFFFFFF})
 

@@ -9,11 +9,13 @@ import itertools
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
 from docx import Document
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from cms.cjk_text import display_width, join_broken_lines
+from cms.upload_checks import DocumentRejected
 from cms.upload_docx import check_docx
 
 PARAGRAPH = "paragraph"
@@ -202,9 +204,19 @@ WORD_CAPTION_WORDS = ("图注", "题注")
 
 
 def read_docx(data: bytes, label: str = "文件") -> list[Block]:
-    """Blocks of a Word document, after the upload safety checks (which raise DocumentRejected)."""
+    """Blocks of a Word document, after the upload safety checks. Raises DocumentRejected for a
+    file the checks refuse or python-docx then cannot read, never anything else."""
     check_docx(data, label)
-    document = Document(io.BytesIO(data))
+    try:
+        return _docx_blocks(Document(io.BytesIO(data)))
+    except Exception as exc:  # python-docx fails in many ways on a package it cannot follow
+        raise DocumentRejected(
+            _("%(label)s无法读取 Word 文档的内容（文件已损坏）。") % {"label": label},
+            code="docx_unreadable",
+        ) from exc
+
+
+def _docx_blocks(document):
     blocks = []
     for paragraph in _paragraphs(document):
         text = paragraph.text.strip()

@@ -21,8 +21,7 @@ from wagtail.log_actions import log
 from cms.cjk_text import char_count
 from cms.models import NewsIndexPage, NewsPage, Workstream
 from cms.sanitise import validate_markdown
-from cms.upload_checks import megabytes
-from cms.upload_docx import OLE2_MAGIC
+from cms.upload_checks import HEAD_BYTES, OLE2, TEXT, ZIP, check_upload, container_of, megabytes
 from reports.import_blocks import (
     CAPTION,
     HEADING,
@@ -138,8 +137,10 @@ def read_blocks(data, filename):
             % {"name": filename, "limit": megabytes(limit)}
         )
     suffix = Path(filename).suffix.lower()
-    if suffix in DOCX_SUFFIXES or data.startswith((b"PK\x03\x04", OLE2_MAGIC)):
-        return read_docx(data, label=_("文件“%(name)s”") % {"name": filename})
+    label = _("文件“%(name)s”") % {"name": filename}
+    if suffix in DOCX_SUFFIXES or container_of(data[:HEAD_BYTES]) in (ZIP, OLE2):
+        return read_docx(data, label=label)
+    check_upload(data, TEXT, label)  # a program or another binary file, named .txt or .md
     try:
         text = decode_text(data)
     except UnreadableText as exc:

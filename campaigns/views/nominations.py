@@ -189,7 +189,7 @@ def nomination_file_view(request, page, pk, code):
         response = FileResponse(
             handle,
             as_attachment=not (is_video or inline),  # a video plays in the page
-            filename=record.original_name,
+            filename=service.download_name(record, slot),
             content_type=content_type,
         )
     elif ranged is _UNSATISFIABLE:

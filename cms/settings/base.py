@@ -243,6 +243,16 @@ WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "cms.accounts.LimitedPasswordResetForm" 
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_I18N_ENABLED = False
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# Documents and images get the checks of every upload (cms/upload_checks.py) through these form
+# bases: a document must be the type its extension names from its first byte (no macros in
+# Office files); the kinds are those the checks know, never a .doc or a .zip they cannot look into.
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.upload_forms.CheckedDocumentForm"
+WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.upload_forms.CheckedImageForm"
+WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "txt", "csv"]
+WAGTAILDOCS_MAX_UPLOAD_SIZE = 50 * 1024 * 1024
+# 50 million pixels (a 50 MP photograph), about 200 MB once decoded for a rendition; Wagtail's
+# default is 128 million. The objections' pictures are held to the same limit.
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 50_000_000
 # Chinese titles give Chinese slugs, as editors expect; derived slugs (reports) are ASCII.
 WAGTAIL_ALLOW_UNICODE_SLUGS = True
 WAGTAIL_WORKFLOW_ENABLED = True

@@ -17,6 +17,7 @@ from campaigns.models import Nomination, NominationFile
 from campaigns.models.nominations import DRAFT, RETURNED, SUBMITTED
 from cms import upload_mp4
 from cms.models import MemberSociety
+from tests import hostile_docx
 from tests import hostile_media as hostile
 from tests.campaigns.nomination_helpers import (
     apply_url,
@@ -204,6 +205,24 @@ def test_a_refused_first_file_makes_no_draft(campaign, applicant):
     assert "文件2 不是有效的 MP4/MOV 视频文件" in response.json()["error"]
     assert Nomination.objects.count() == 0
     assert NominationFile.objects.count() == 0
+
+
+def test_a_hostile_word_file_uploaded_on_its_own_changes_nothing(campaign, applicant):
+    base = docx_form(1200)
+    on_disk = hostile_docx.files_on_disk()
+    url = new_upload_url(campaign, "文件1")
+    errors = {}
+    for name in ("mz_polyglot", "docm_utf16", "lying_size_bomb"):
+        data = hostile_docx.hostile(name, base)
+        response = upload(applicant, url, campaign, "文件1", "推荐表.docx", data)
+        assert response.status_code == 400, name
+        errors[name] = response.json()["error"]
+    wrong = {n: error for n, error in errors.items() if hostile_docx.REFUSALS[n] not in error}
+    assert wrong == {}
+    assert all(error.startswith("文件1") for error in errors.values())
+    assert Nomination.objects.count() == 0
+    assert NominationFile.objects.count() == 0
+    assert hostile_docx.files_on_disk() == on_disk
 
 
 def test_a_file_over_the_size_limit_is_refused_with_the_limit_unread(campaign, applicant):

@@ -5,6 +5,7 @@ from django.core.management import ManagementUtility, call_command
 from django.core.management.base import CommandError
 
 from cms import upload_mp4
+from tests import hostile_docx
 from tests import hostile_media as hostile
 from tests.campaigns.nomination_helpers import (
     docx_form,
@@ -107,3 +108,18 @@ def test_hostile_files_are_refused_naming_what_was_found(index, tmp_path, capsys
         f"{tiny}: 文件2 视频文件由过多的数据块组成（超过 1,000 个），不是正常导出的视频，"
         "请导出为标准 MP4 后重新上传",
     ]
+
+
+def test_every_macro_document_is_refused_with_its_reason(index, tmp_path, capsys):
+    campaign = open_campaign(index, slug="hostile-call")
+    paths = {
+        name: write(tmp_path, f"{name}.docx", hostile_docx.hostile(name, docx_form(1200)))
+        for name in hostile_docx.MACRO
+    }
+    with pytest.raises(CommandError) as failed:
+        call_command("check_files", campaign.slug, "文件1", *paths.values())
+    assert failed.value.returncode == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == len(paths)
+    expected = [f"{path}: 文件1{hostile_docx.REFUSALS[name]}" for name, path in paths.items()]
+    assert [line for line, start in zip(lines, expected, strict=True) if start not in line] == []

@@ -397,7 +397,7 @@ def test_a_docx_whose_document_xml_is_broken_fails():
             content = document_xml if name == "word/document.xml" else source.read(name)
             target.writestr(name, content)
     result = check_file(FORM, "推荐表.docx", buffer.getvalue())
-    assert result.failures == ["文件1 无法读取 Word 文档的内容（文件已损坏）"]
+    assert result.failures == ["文件1中的 word/document.xml 不是格式正确的 XML。"]
     with pytest.raises(FileCheckError):
         docx_text(buffer.getvalue())
 

@@ -2,6 +2,8 @@
 office's formal review in the admin, the event log, who may see what, and every kind of bad input
 refused with a message while nothing changes."""
 
+from urllib.parse import quote
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -11,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaigns import nominations as service
-from campaigns.models import Nomination, Quota
+from campaigns.models import Nomination, NominationFile, Quota
 from campaigns.models.nominations import (
     CORRECTION,
     DRAFT,
@@ -22,10 +24,12 @@ from campaigns.models.nominations import (
     SUBMITTED,
     WITHDRAWN,
 )
+from campaigns.views.nominations import CONTENT_TYPES
 from cms import upload_mp4
 from cms.accounts import mark_email_verified
 from cms.demo_data import MEMBER_SOCIETIES
 from cms.models import MemberSociety
+from tests import hostile_docx
 from tests import hostile_media as hostile
 from tests.campaigns.nomination_helpers import (
     apply_url,
@@ -788,3 +792,42 @@ def test_corrections_are_possible_after_the_deadline_until_the_first_round(campa
     )
     assert not allowed
     assert Milestone.objects.filter(campaign=campaign, kind=FIRST_ROUND).exists()
+
+
+# --- hostile files (issue 12) -----------------------------------------------------------------
+
+
+def test_every_hostile_word_file_is_refused_by_the_apply_form_and_stored_nowhere(campaign, users):
+    """Macro documents in any spelling, polyglots, packages without relationships, hostile XML
+    and lying zip headers: each refused as 文件1 with the reason, no file kept anywhere."""
+    client = login(users["applicant"])
+    base = docx_form(1200)
+    on_disk = hostile_docx.files_on_disk()
+    not_shown = []
+    for number, name in enumerate(hostile_docx.APPLY_HOSTILE):
+        files = {"文件1": ("推荐表.docx", hostile_docx.hostile(name, base))}
+        data = form_data(campaign, files=files, project_name=f"恶意文件测试项目{number}")
+        response = client.post(apply_url(campaign), data)
+        assert response.status_code == 200, name
+        if f"文件1{hostile_docx.REFUSALS[name]}" not in page_text(response):
+            not_shown.append(name)
+    assert not_shown == []
+    assert NominationFile.objects.count() == 0
+    assert hostile_docx.files_on_disk() == on_disk
+
+
+def test_a_file_downloads_under_its_slot_and_checked_type_never_its_upload_name(
+    campaign, users, cmes
+):
+    files = {**complete_files(), "文件1": ("推荐表.exe", docx_form(1200))}
+    nomination = make_nomination(campaign, users["applicant"], cmes, "下载名称项目", files=files)
+    assert nomination.files.get(slot_code="文件1").original_name == "推荐表.exe"
+    response = login(users["editor"]).get(file_url(nomination, "文件1"))
+    assert response.status_code == 200
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment")
+    assert disposition.endswith(f"filename*=utf-8''{quote('文件1-推荐表.docx')}")
+    assert ".exe" not in disposition
+    assert response["Content-Type"] == CONTENT_TYPES["word"]
+    video = login(users["editor"]).get(file_url(nomination, "文件2"))
+    assert video["Content-Disposition"] == f"inline; filename*=utf-8''{quote('文件2-答辩视频.mp4')}"

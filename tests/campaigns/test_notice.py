@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image as PILImage
 from pypdf import PdfReader
 
 from campaigns import notice as service
@@ -39,6 +40,7 @@ from campaigns.nominations import SOCIETY_RECOMMENDER, ActionRefused
 from cms.accounts import mark_email_verified
 from cms.models import MemberSociety
 from cms.storage import private_storage
+from tests import hostile_docx
 from tests import hostile_media as hostile
 from tests.campaigns.nomination_helpers import (
     closed_campaign,
@@ -427,6 +429,46 @@ def test_attachment_over_the_limit_is_refused_unread(campaign, round_, notice, u
     with pytest.raises(service.InvalidObjection, match="超过 20 MB 上限"):
         service.file_objection(notice, users["society"], entry(round_, 1), "理由", upload)
     assert state(round_) == before and not Objection.objects.exists()
+
+
+def test_every_hostile_word_file_is_refused_as_an_attachment_and_stored_nowhere(
+    campaign, round_, notice, users
+):
+    """The checks of the apply form, for every upload: a zip bomb with lying sizes, macro
+    documents, polyglots… each refused with its reason; no objection, no file."""
+    client = login(users["society"])
+    before = state(round_)  # with the files in storage
+    wrong = {}
+    for name in hostile_docx.APPLY_HOSTILE:
+        upload = SimpleUploadedFile("证据.docx", hostile_docx.hostile(name))
+        response = client.post(
+            objection_url(campaign, entry(round_, 1)), {"reason": "理由", "attachment": upload}
+        )
+        expected = hostile_docx.REFUSALS[name]
+        if name == "mz_polyglot":  # judged by its leading bytes, a program is no kind taken
+            expected = "附件：只接受 PDF、图片（PNG/JPEG）或 Word（.docx）文件。"
+        if response.status_code != 400 or expected not in page_text(response):
+            wrong[name] = response.status_code
+    assert wrong == {}
+    assert state(round_) == before and not Objection.objects.exists()
+
+
+def test_an_attachment_picture_must_be_what_its_bytes_say(campaign, round_, notice, users):
+    client = login(users["society"])
+    picture = io.BytesIO()
+    PILImage.new("RGB", (8, 8), "white").save(picture, "PNG")
+    cut = SimpleUploadedFile("截图.png", picture.getvalue()[:30])
+    response = client.post(
+        objection_url(campaign, entry(round_, 1)), {"reason": "理由", "attachment": cut}
+    )
+    assert response.status_code == 400
+    assert "附件：图片文件已损坏，无法打开。" in page_text(response)
+    whole = SimpleUploadedFile("截图.jpg", picture.getvalue())  # a PNG, whatever its name
+    response = client.post(
+        objection_url(campaign, entry(round_, 1)), {"reason": "理由", "attachment": whole}
+    )
+    assert response.status_code == 302
+    assert Objection.objects.get().attachment.name.endswith(".png")
 
 
 def test_objection_against_an_unlisted_item_is_404(campaign, round_, notice, users):

@@ -1,4 +1,5 @@
-"""Every refused file is built for real: a zip, a python-docx document, an OLE2 header."""
+"""Every refused file is built for real: a zip, a python-docx document, an OLE2 header, and the
+hostile packages of tests/hostile_docx.py."""
 
 import io
 import os
@@ -8,9 +9,25 @@ import zipfile
 import pytest
 from django.core.exceptions import ValidationError
 from docx import Document
+from PIL import Image as PILImage
 
-from cms.upload_checks import DocumentRejected
+from cms import upload_docx, upload_xml
+from cms.upload_checks import (
+    DOCX,
+    JPEG,
+    PDF,
+    PNG,
+    TEXT,
+    VIDEO,
+    XLSX,
+    DocumentRejected,
+    check_upload,
+    container_of,
+    kind_of_content,
+    kind_of_name,
+)
 from cms.upload_docx import OLE2_MAGIC, check_docx
+from tests import hostile_docx
 
 MIB = 1024 * 1024
 
@@ -165,3 +182,200 @@ def test_too_many_members_are_refused():
     data = rezip(valid_docx(), extra=[(f"extra/part{i}.xml", "<a/>") for i in range(1001)])
     message = rejected(data)
     assert "1000" in message
+
+
+# --- hostile packages (tests/hostile_docx.py) --------------------------------------------------
+
+
+@pytest.mark.parametrize("name", list(hostile_docx.HOSTILE))
+def test_every_hostile_package_is_refused_with_its_reason(name):
+    message = rejected(hostile_docx.hostile(name), label="文件1")
+    assert message.startswith("文件1")
+    assert hostile_docx.REFUSALS[name] in message
+
+
+@pytest.mark.parametrize("name", list(hostile_docx.HOSTILE))
+def test_the_front_door_refuses_them_from_a_file_too(name):
+    upload = io.BytesIO(hostile_docx.hostile(name))
+    upload.seek(100)
+    with pytest.raises(DocumentRejected) as excinfo:
+        check_upload(upload, DOCX, "文件1")
+    assert hostile_docx.REFUSALS[name] in excinfo.value.message
+
+
+def test_the_front_door_passes_a_plain_docx_and_leaves_the_file_at_its_start():
+    upload = io.BytesIO(valid_docx())
+    assert check_upload(upload, DOCX, "文件1") == ".docx"
+    assert upload.tell() == 0
+    assert check_upload(valid_docx(), DOCX) == ".docx"
+
+
+def test_the_macro_checks_read_the_parsed_package_not_its_bytes():
+    # Each of these spells the macro type so that no byte search for it matches.
+    for name in ("docm_other_case", "docm_character_reference", "docm_utf16"):
+        data = hostile_docx.hostile(name)
+        assert b"macroEnabled" not in zipfile.ZipFile(io.BytesIO(data)).read("[Content_Types].xml")
+        assert hostile_docx.MACRO_REFUSAL in rejected(data)
+
+
+def test_a_dtd_anywhere_is_refused_before_any_entity_is_expanded():
+    message = rejected(hostile_docx.hostile("docm_entity"))
+    assert "[Content_Types].xml 含有 DTD" in message
+    assert "实体展开攻击" in message
+
+
+def test_an_embedded_ole_object_is_refused_as_active_content():
+    data = valid_docx()
+    rels = zipfile.ZipFile(io.BytesIO(data)).read("word/_rels/document.xml.rels").decode()
+    rels = rels.replace(
+        "</Relationships>",
+        '<Relationship Id="rIdOle" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/oleObject" Target="embeddings/oleObject1.bin"/></Relationships>',
+    )
+    data = rezip(
+        data,
+        replace={"word/_rels/document.xml.rels": rels},
+        extra=[("word/embeddings/oleObject1.bin", OLE2_MAGIC + os.urandom(1024))],
+    )
+    message = rejected(data)
+    assert "含有嵌入的 OLE 对象（word/embeddings/oleobject1.bin）" in message
+
+
+def test_a_package_with_data_before_or_after_it_is_refused():
+    data = valid_docx()
+    assert "zip 结构之后另有数据" in rejected(data + b"MZ" + bytes(100))
+    assert "zip 结构之前另有数据" in rejected(b"PK\x03\x04" + bytes(26) + data)
+
+
+def test_duplicate_part_names_are_refused():
+    data = rezip(valid_docx(), extra=[("WORD/document.xml", "<w:document/>")])
+    assert "部件 WORD/document.xml 出现了不止一次" in rejected(data)
+
+
+def test_the_main_document_must_be_where_the_readers_look_for_it():
+    data = valid_docx()
+    rels = zipfile.ZipFile(io.BytesIO(data)).read("_rels/.rels").decode()
+    moved = rels.replace('Target="word/document.xml"', 'Target="word/other.xml"')
+    assert moved != rels
+    data = rezip(data, replace={"_rels/.rels": moved}, extra=[("word/other.xml", "<a/>")])
+    assert "_rels/.rels 指向的主文档不是 word/document.xml" in rejected(data)
+
+
+def test_too_many_xml_elements_are_refused(monkeypatch):
+    monkeypatch.setattr(upload_xml, "MAX_XML_ELEMENTS", 1000)
+    message = rejected(valid_docx())
+    assert "XML 元素过多：整个文件不能超过 1,000 个元素" in message
+
+
+def test_an_xml_part_over_its_limit_is_refused_from_its_declared_size(monkeypatch):
+    monkeypatch.setattr(upload_docx, "MAX_XML_PART_BYTES", MIB)
+    part = f"<item>{os.urandom(MIB).hex()}</item>"  # 2 MB, compressed about 2:1
+    message = rejected(rezip(valid_docx(), extra=[("customXml/item9.xml", part)]))
+    assert "中的 customXml/item9.xml 解压后过大（2 MB）：XML 部件不能超过 1 MB。" in message
+
+
+# --- other Office packages --------------------------------------------------------------------
+
+
+def office_package(main_part, main_type, extra=()):
+    types = (
+        '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+        'package/2006/content-types"><Default Extension="rels" ContentType="application/'
+        'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
+        f'ContentType="application/xml"/><Override PartName="/{main_part}" '
+        f'ContentType="{main_type}"/></Types>'
+    )
+    rels = (
+        '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+        'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://'
+        'schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+        f'Target="{main_part}"/></Relationships>'
+    )
+    return zip_of(
+        [("[Content_Types].xml", types), ("_rels/.rels", rels), (main_part, "<workbook/>")]
+        + list(extra)
+    )
+
+
+XLSX_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+
+
+def test_a_plain_workbook_passes_and_a_macro_workbook_does_not():
+    check_upload(office_package("xl/workbook.xml", XLSX_MAIN), XLSX)
+    macro = office_package(
+        "xl/workbook.xml", "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+    )
+    with pytest.raises(DocumentRejected, match=r"是含宏的 Excel 文件（\.xlsm）"):
+        check_upload(macro, XLSX)
+    with pytest.raises(DocumentRejected, match=r"不是 Excel（\.xlsx）文档的内容类型"):
+        check_upload(office_package("xl/workbook.xml", "application/xml"), XLSX)
+
+
+# --- containers by their leading bytes --------------------------------------------------------
+
+
+def png(width=4, height=4):
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (width, height), "white").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("head", "container"),
+    [
+        (b"PK\x03\x04rest", "zip"),
+        (OLE2_MAGIC, "ole2"),
+        (b"%PDF-1.7", "pdf"),
+        (b"\x89PNG\r\n\x1a\n", "png"),
+        (b"\xff\xd8\xff\xe0", "jpeg"),
+        (b"GIF89a", "gif"),
+        (b"RIFF\0\0\0\0WEBPVP8 ", "webp"),
+        (b"\0\0\0\x1cftypavif", "avif"),
+        (b"\0\0\0\x18ftypisom", "iso-bmff"),
+        (b"\0\0\0\x08moov", "iso-bmff"),
+        (b"MZ\x90\0", "executable"),
+        (b"\x7fELF", "executable"),
+        ("中国科协".encode(), None),
+    ],
+)
+def test_containers_are_told_by_their_leading_bytes(head, container):
+    assert container_of(head) == container
+
+
+def test_kinds_come_from_names_and_from_content():
+    assert kind_of_name("推荐表.DOCX") == DOCX
+    assert kind_of_name("照片.jpg") == JPEG
+    assert kind_of_name("程序.exe") is None
+    assert kind_of_content(io.BytesIO(png())) == PNG
+    assert kind_of_content(valid_docx()) == DOCX
+    assert kind_of_content(hostile_docx.exe()) is None
+
+
+def test_an_image_must_be_the_format_it_claims():
+    assert check_upload(png(), PNG, "照片") == ".png"
+    with pytest.raises(DocumentRejected, match="照片不是有效的 JPEG 图片：文件内容是 PNG 图片。"):
+        check_upload(png(), JPEG, "照片")
+    with pytest.raises(DocumentRejected, match="照片不是有效的 PNG 图片：文件内容是可执行程序。"):
+        check_upload(hostile_docx.exe(), PNG, "照片")
+    with pytest.raises(DocumentRejected, match="照片：图片文件已损坏"):
+        check_upload(png()[:40], PNG, "照片")
+
+
+def test_an_image_over_the_pixel_limit_is_refused(settings):
+    settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS = 100 * 100
+    check_upload(png(100, 100), PNG, "照片")
+    with pytest.raises(DocumentRejected, match="像素过多：不能超过 1 万像素"):
+        check_upload(png(101, 100), PNG, "照片")
+
+
+def test_pdf_video_and_text_are_held_to_their_leading_bytes():
+    check_upload(b"%PDF-1.4\n", PDF)
+    with pytest.raises(DocumentRejected, match="不是有效的 PDF 文件：文件内容是可执行程序。"):
+        check_upload(hostile_docx.exe(), PDF)
+    with pytest.raises(DocumentRejected, match="不是有效的 MP4/MOV 视频文件：无法识别文件内容。"):
+        check_upload(b"not a video at all", VIDEO)
+    check_upload("进展情况月报\n".encode(), TEXT)
+    with pytest.raises(DocumentRejected, match="不是有效的文本文件：文件内容是 zip 压缩包。"):
+        check_upload(valid_docx(), TEXT)
+    with pytest.raises(DocumentRejected, match="是空文件"):
+        check_upload(b"", PDF)

@@ -14,6 +14,7 @@ from docx import Document
 from PIL import Image as PILImage
 from wagtail.models import Page
 
+from campaigns.file_checks import SlotRules, check_file
 from cms.models import NewsIndexPage, NewsPage, Workstream
 from cms.upload_docx import OLE2_MAGIC
 from reports.import_blocks import (
@@ -36,6 +37,7 @@ from reports.importer import (
 )
 from reports.models import MonthlyReportPage, ProgressEntry
 from reports.periods import Period
+from tests import hostile_docx
 from tests.reports.factories import MonthlyReportPageFactory
 
 pytestmark = pytest.mark.django_db
@@ -610,6 +612,45 @@ def test_bad_input_is_refused_and_changes_nothing(site, tmp_path, name, make, me
         run_command(path, "--publish")
     assert message in str(excinfo.value)
     assert counts() == before
+
+
+def test_every_hostile_word_file_is_refused_as_check_files_refuses_it(site, tmp_path):
+    """Billion laughs, deep nesting, huge XML, a bad content type, corrupt deflate, Deflate64,
+    an encrypted member, no relationships, garbage styles, a lying-size bomb: `import_report`
+    ends with a CommandError (which `manage.py` prints without a traceback, exit status 1)
+    saying what `check_files` says of the same file, its label aside; nothing is imported."""
+    base = to_docx(parsed_seed())
+    slot = SlotRules(code="文件1", label="推荐表", kind="word")
+    before = counts()
+    wrong = {}
+    for name in hostile_docx.IMPORT_HOSTILE:
+        data = hostile_docx.hostile(name, base)
+        with pytest.raises(CommandError) as excinfo:
+            run_command(write(tmp_path, "report.docx", data), "--publish")
+        check_files = check_file(slot, "report.docx", data).failures[0]
+        expected = "文件“report.docx”" + check_files.removeprefix("文件1")
+        if str(excinfo.value) != expected or excinfo.value.returncode != 1:
+            wrong[name] = (str(excinfo.value), expected)
+    assert wrong == {}
+    assert counts() == before
+
+
+def test_a_package_python_docx_cannot_follow_is_refused_without_a_traceback(site, tmp_path):
+    path = write(
+        tmp_path, "report.docx", hostile_docx.styles_of_another_kind(to_docx(parsed_seed()))
+    )
+    before = counts()
+    with pytest.raises(CommandError) as excinfo:
+        run_command(path)
+    assert str(excinfo.value) == "文件“report.docx”无法读取 Word 文档的内容（文件已损坏）。"
+    assert counts() == before
+
+
+def test_a_program_named_as_text_is_refused_by_its_bytes(site, tmp_path):
+    for name in ("report.txt", "report.md"):
+        with pytest.raises(CommandError) as excinfo:
+            run_command(write(tmp_path, name, hostile_docx.exe()))
+        assert str(excinfo.value) == f"文件“{name}”不是有效的文本文件：文件内容是可执行程序。"
 
 
 def test_script_error_names_section_item_and_workstream(site, tmp_path):
