@@ -360,19 +360,19 @@ def test_objection_after_the_period_is_refused_and_nothing_stored(campaign, roun
         ({"reason": "理由", "attachment": ("a.pdf", b"%PDF-1.4 broken")}, "附件"),
         (
             {"reason": "理由", "attachment": ("证据.pdf", hostile.js_open_action_pdf())},
-            "附件：含有活动内容（JavaScript 脚本），为安全起见不予接受",
+            "附件含有活动内容（JavaScript 脚本），为安全起见不予接受",
         ),
         (
             {"reason": "理由", "attachment": ("证据.pdf", hostile.js_in_object_stream_pdf())},
-            "附件：含有活动内容（JavaScript 脚本）",
+            "附件含有活动内容（JavaScript 脚本）",
         ),
         (
             {"reason": "理由", "attachment": ("证据.pdf", hostile.launch_pdf())},
-            "附件：含有活动内容（启动外部程序“cmd.exe”的动作（Launch））",
+            "附件含有活动内容（启动外部程序“cmd.exe”的动作（Launch））",
         ),
         (
             {"reason": "理由", "attachment": ("证据.pdf", hostile.embedded_file_pdf())},
-            "附件：含有活动内容（嵌入的可执行文件“setup.exe”（Windows 程序））",
+            "附件含有活动内容（嵌入的可执行文件“setup.exe”（Windows 程序））",
         ),
         ({"reason": "理由" * 2501}, "不能超过 5000 字"),
     ],

@@ -27,7 +27,7 @@ from cms.upload_checks import (
     kind_of_name,
 )
 from cms.upload_docx import OLE2_MAGIC, check_docx
-from tests import hostile_docx
+from tests import hostile_docx, hostile_media
 
 MIB = 1024 * 1024
 
@@ -369,7 +369,7 @@ def test_an_image_over_the_pixel_limit_is_refused(settings):
 
 
 def test_pdf_video_and_text_are_held_to_their_leading_bytes():
-    check_upload(b"%PDF-1.4\n", PDF)
+    check_upload(hostile_media.clean_pdf(1), PDF)
     with pytest.raises(DocumentRejected, match="不是有效的 PDF 文件：文件内容是可执行程序。"):
         check_upload(hostile_docx.exe(), PDF)
     with pytest.raises(DocumentRejected, match="不是有效的 MP4/MOV 视频文件：无法识别文件内容。"):
