@@ -230,6 +230,11 @@ FEEDS_CONNECT_TIMEOUT = float(env("FEEDS_CONNECT_TIMEOUT", "5"))
 FEEDS_TOTAL_TIMEOUT = float(env("FEEDS_TOTAL_TIMEOUT", "20"))
 FEEDS_MAX_BYTES = int(env("FEEDS_MAX_BYTES", str(5 * 1024 * 1024)))
 FEEDS_MAX_REDIRECTS = 5
+# Entries taken per fetch, the newest first (activities/ingest.py).
+FEEDS_MAX_ENTRIES = int(env("FEEDS_MAX_ENTRIES", "200"))
+# The periodic run over the due feeds starts no feed after this many seconds (the rest wait
+# for the next run, five minutes later).
+FEEDS_RUN_SECONDS = float(env("FEEDS_RUN_SECONDS", "120"))
 FEEDS_USER_AGENT = "Lianhe feed reader (+https://imac.example.org)"
 
 # Report export: the largest .docx the importer will open, and the largest total
