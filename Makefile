@@ -49,14 +49,16 @@ run: install
 
 # pytest exits 5 when it collected no test: that is a failure here, never a pass.
 # The suite runs on every core (pytest-xdist); PYTEST_WORKERS=0 runs it in one process. The
-# nginx and browser tests follow in one process of their own: they flush the database around a
-# live server, which on SQLite is a file (LIANHE_TEST_SQLITE_FILE) so that its threads write
-# concurrently as the demo's do. LIVE_TESTS names that second group (CI runs the browser
-# journeys once, on SQLite, the embedded default; on PostgreSQL only the nginx recipe's).
+# nginx, browser and killed-worker tests follow in one process of their own: they flush the
+# database around a live server or a Celery worker in another process, which on SQLite is a
+# file (LIANHE_TEST_SQLITE_FILE) so that its threads write concurrently as the demo's do and
+# another process can open it. LIVE_TESTS names that second group (CI runs the browser
+# journeys once, on SQLite, the embedded default; on PostgreSQL only the nginx recipe's and the
+# killed worker's).
 PYTEST_WORKERS ?= auto
-LIVE_TESTS ?= tests/deploy tests/browser
+LIVE_TESTS ?= tests/deploy tests/browser tests/workers
 test: install-test
-	@DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) -m pytest -n $(PYTEST_WORKERS) --ignore=tests/browser --ignore=tests/deploy $(PYTEST_ARGS); rc=$$?; \
+	@DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) -m pytest -n $(PYTEST_WORKERS) --ignore=tests/browser --ignore=tests/deploy --ignore=tests/workers $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest 未收集到任何测试"; exit 1; fi; [ $$rc -eq 0 ] || exit $$rc; \
 	LIANHE_TEST_SQLITE_FILE=1 DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) -m pytest -p no:xdist $(LIVE_TESTS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest 未收集到浏览器与 nginx 测试"; exit 1; fi; exit $$rc

@@ -7,18 +7,23 @@ so feeds are fetched here with httpx and only the bytes are handed to the parser
   FEEDS_ALLOW_PRIVATE_ADDRESSES), and the connection goes to the address that was checked, so a
   DNS answer cannot change between the check and the connect (DNS rebinding);
 * redirects are followed here, each hop checked again, at most FEEDS_MAX_REDIRECTS;
-* a connect timeout, a wall-clock deadline for the whole download (a server trickling one byte
-  at a time is cut off at the deadline) and a cap on the decoded size;
+* a connect timeout, and one wall-clock deadline (FEEDS_TOTAL_TIMEOUT) for the whole exchange:
+  the name's resolution, the connection, the TLS handshake, the response headers and the body,
+  every hop of the redirects included; a server that dribbles its headers or its body one byte
+  at a time is cut off at the deadline (`_DeadlineStream`);
+* a cap on the decoded size;
 * conditional GET (If-None-Match / If-Modified-Since); 304 is not an error.
 
 Errors are `FetchError`s whose message (Chinese) is shown on the feed as it is."""
 
 import ipaddress
 import socket
+import threading
 import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+import httpcore
 import httpx
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -86,24 +91,37 @@ def is_public_address(address):
     )
 
 
-def resolve(host, port):
-    """The addresses `host` resolves to (IP literals resolve to themselves)."""
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as error:
-        raise FetchError(_("无法解析域名 %(host)s") % {"host": host}) from error
+def resolve(host, port, deadline=None):
+    """The addresses `host` resolves to (IP literals resolve to themselves). The system's
+    resolver has no timeout of its own (a slow DNS server holds it for up to 30 s): it is
+    asked in a thread of its own, abandoned at the deadline to finish by itself."""
+    answer = {}
+
+    def lookup():
+        try:
+            answer["infos"] = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except (OSError, UnicodeError) as error:
+            answer["error"] = error
+
+    resolver = threading.Thread(target=lookup, name=f"resolve {host}", daemon=True)
+    resolver.start()
+    resolver.join(None if deadline is None else max(deadline - time.monotonic(), 0))
+    if resolver.is_alive():
+        raise _overtime()
+    if "error" in answer:
+        raise FetchError(_("无法解析域名 %(host)s") % {"host": host}) from answer["error"]
     # An IPv6 answer may carry a zone ("fe80::1%eth0"); the address is what is judged.
-    addresses = list(dict.fromkeys(info[4][0].split("%", 1)[0] for info in infos))
+    addresses = list(dict.fromkeys(info[4][0].split("%", 1)[0] for info in answer["infos"]))
     if not addresses:
         raise FetchError(_("无法解析域名 %(host)s") % {"host": host})
     return addresses
 
 
-def check_address(host, port):
+def check_address(host, port, deadline=None):
     """The address to connect to for `host`, refusing the host if ANY of its addresses is
     private, loopback, link-local or otherwise not public: an attacker controlling DNS could
     otherwise hand out one public and one private address and hope for the second."""
-    addresses = resolve(host, port)
+    addresses = resolve(host, port, deadline)
     if not settings.FEEDS_ALLOW_PRIVATE_ADDRESSES:
         for address in addresses:
             if not is_public_address(address):
@@ -152,34 +170,88 @@ def _overtime():
     )
 
 
-def _read_body(response, deadline):
+def _read_body(response):
     limit = settings.FEEDS_MAX_BYTES
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise _too_large()
     chunks = []
     size = 0
-    # httpcore reads the read timeout from the request's extensions before every socket read,
-    # so shrinking it to what is left of the deadline bounds a stalled read as well as a slow
-    # stream; the check between chunks catches a server that trickles bytes.
-    timeouts = response.request.extensions.get("timeout")
     for chunk in response.iter_bytes():
         size += len(chunk)
         if size > limit:
             raise _too_large()
         chunks.append(chunk)
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise _overtime()
-        if isinstance(timeouts, dict):
-            timeouts["read"] = remaining
     return b"".join(chunks)
+
+
+def _left(deadline, timeout, expired):
+    """What a socket operation may wait: its own timeout, never past the deadline."""
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise expired("the fetch's deadline has passed")
+    return remaining if timeout is None else min(timeout, remaining)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A connection on which no read, write or TLS handshake waits past the fetch's deadline.
+    httpcore takes its read timeout once for the response headers and once for the body, and
+    gives it whole to every socket read: a server sending its headers one byte at a time would
+    otherwise keep the fetch alive as long as it likes."""
+
+    def __init__(self, stream, deadline):
+        self._stream = stream
+        self._deadline = deadline
+
+    def read(self, max_bytes, timeout=None):
+        return self._stream.read(max_bytes, _left(self._deadline, timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer, timeout=None):
+        self._stream.write(buffer, _left(self._deadline, timeout, httpcore.WriteTimeout))
+
+    def close(self):
+        self._stream.close()
+
+    def start_tls(self, ssl_context, server_hostname=None, timeout=None):
+        timeout = _left(self._deadline, timeout, httpcore.ConnectTimeout)
+        return _DeadlineStream(
+            self._stream.start_tls(ssl_context, server_hostname, timeout), self._deadline
+        )
+
+    def get_extra_info(self, info):
+        return self._stream.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.NetworkBackend):
+    def __init__(self, deadline):
+        self._backend = httpcore.SyncBackend()
+        self._deadline = deadline
+
+    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+        timeout = _left(self._deadline, timeout, httpcore.ConnectTimeout)
+        stream = self._backend.connect_tcp(host, port, timeout, local_address, socket_options)
+        return _DeadlineStream(stream, self._deadline)
+
+    def sleep(self, seconds):
+        self._backend.sleep(seconds)
+
+
+def _transport(deadline):
+    """httpx's transport on connections that end at `deadline`. httpx takes no network backend
+    of its own, so its connection pool is swapped for the same pool on ours (no proxy: the
+    client does not read the environment)."""
+    transport = httpx.HTTPTransport(verify=True, trust_env=False)
+    transport._pool = httpcore.ConnectionPool(
+        ssl_context=httpx.create_ssl_context(verify=True, trust_env=False),
+        network_backend=_DeadlineBackend(deadline),
+    )
+    return transport
 
 
 def _request(client, url, headers, deadline):
     """One hop: check, pin and send; returns (response, body or None for a redirect)."""
     scheme, host, port = _target(url)
-    address = check_address(host, port)
+    address = check_address(host, port, deadline)
     pinned = httpx.URL(url).copy_with(host=address)
     default_port = 443 if scheme == "https" else 80
     hop_headers = dict(headers)
@@ -202,7 +274,7 @@ def _request(client, url, headers, deadline):
                 _("HTTP %(code)s") % {"code": response.status_code},
                 status_code=response.status_code,
             )
-        return response, _read_body(response, deadline)
+        return response, _read_body(response)
     finally:
         response.close()
 
@@ -223,7 +295,8 @@ def fetch(url, etag="", last_modified=""):
     deadline = time.monotonic() + settings.FEEDS_TOTAL_TIMEOUT
     # trust_env=False: a proxy from the environment would connect on our behalf to whatever
     # the URL names, bypassing the address check.
-    with httpx.Client(follow_redirects=False, trust_env=False, verify=True) as client:
+    client = httpx.Client(transport=_transport(deadline), follow_redirects=False, trust_env=False)
+    with client:
         for _hop in range(settings.FEEDS_MAX_REDIRECTS + 1):
             try:
                 response, body = _request(client, url, headers, deadline)

@@ -6,21 +6,28 @@ moderation queue ("秘书处审核"), once.
   title and text; a `FeedEntry` is written for it in the same transaction as its draft, and the
   unique (feed, key) constraint turns a second worker's insert into a skip. The `FeedEntry`
   stays when a moderator rejects or deletes the draft, so the entry never comes back.
+* One entry's fault (a date no calendar has, a body the database refuses) is that entry's
+  warning, never the feed's; one feed's fault (anything it raises, a bug included) is recorded
+  on that feed and never stops the other feeds of a run (`ingest_due_feeds`).
 * Failures never touch what was ingested before; the feed backs off exponentially
   (interval × 2^failures, at most a day), is shown unhealthy after `UNHEALTHY_AFTER` failures
-  in a row, and stops for good on HTTP 410."""
+  in a row, and stops for good on HTTP 410.
+* At most FEEDS_MAX_ENTRIES entries are taken per fetch, the newest first: a feed that dumps
+  its whole archive does not flood the moderation queue (nor hold its lease for an hour)."""
 
 import datetime
 import hashlib
 import html
 import logging
 import re
+import time
 import uuid
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 import nh3
-from django.db import DatabaseError, IntegrityError, models, transaction
+from django.conf import settings
+from django.db import IntegrityError, InterfaceError, OperationalError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from lxml import html as lxml_html
@@ -35,13 +42,24 @@ from activities.parse import ParseError, parse
 logger = logging.getLogger(__name__)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-# Long enough for the slowest allowed download and the drafts it creates; a worker that died
-# holding the lease only delays the feed by this much.
-LEASE = datetime.timedelta(minutes=10)
+# The lease covers one run of `ingest_feed`: the download (FEEDS_TOTAL_TIMEOUT at most, the
+# deadline of activities.fetch covers the whole exchange) and storing at most
+# FEEDS_MAX_ENTRIES drafts, each allowed STORE_SECONDS_PER_ENTRY (a draft with its revision,
+# its workflow, its notifications and its search index took 0.38 s on SQLite on a busy
+# two-core machine, load 8). With the defaults 20 s + 200 × 0.5 s = 2 minutes: a worker killed
+# holding the lease delays its feed by at most that, and Redis gives the killed worker's
+# message to another one only after its visibility timeout (5 minutes, cms/settings/base.py),
+# when the lease has expired. A run that outlasts its lease is still safe: a second worker
+# may then take the feed, and the unique (feed, key) constraint keeps each entry single.
+STORE_SECONDS_PER_ENTRY = 0.5
 MAX_BACKOFF = datetime.timedelta(hours=24)
 SUMMARY_LENGTH = 300
 TITLE_FROM_TEXT_LENGTH = 40
 NO_TITLE = "（无标题）"
+# RSS appeared in 1999: an earlier date is a placeholder (1970-01-01, 0001-01-01), and a
+# publication date more than a year after the fetch is a typo (9999-12-31, 2201 for 2021).
+EARLIEST_DATE = datetime.date(1999, 1, 1)
+LATEST_AHEAD = datetime.timedelta(days=366)
 
 # What the body's rich text (cms.blocks.BodyBlock paragraph: bold, italic, link, ol, ul) holds.
 BODY_TAGS = {"p", "br", "b", "strong", "i", "em", "a", "ul", "ol", "li"}
@@ -197,6 +215,8 @@ class Item:
     summary: str
     published: datetime.date | None
     content_hash: str
+    # Why the date the entry gives was not used ("" when it gave none or a good one).
+    date_problem: str = ""
 
     @property
     def key(self):
@@ -227,29 +247,58 @@ def _entry_html(entry):
     return summary
 
 
-def _entry_date(entry):
-    for name in ("published_parsed", "updated_parsed", "created_parsed"):
-        parsed = entry.get(name)
-        if parsed:
+def _quoted(value):
+    return "“" + _truncate(_SPACES.sub(" ", str(value)).strip(), 40) + "”"
+
+
+def _entry_date(entry, today):
+    """(the entry's day in Shanghai or None, why a date it gives was not used or ""). The first
+    usable of its publication, update and creation dates; feedparser hands over whatever the
+    feed wrote, normalised into a tuple that may not be a date at all (0000-00-00 becomes year
+    -1) or that no time zone can hold (9999-12-31T23:00:00Z is year 10000 in Shanghai)."""
+    problem = ""
+    for name in ("published", "updated", "created"):
+        parsed = entry.get(f"{name}_parsed")
+        written = entry.get(name) or ""
+        if not parsed:
+            if written and not problem:
+                problem = _("%(date)s无法识别") % {"date": _quoted(written)}
+            continue
+        try:
             moment = datetime.datetime(*parsed[:6], tzinfo=datetime.UTC)
-            return moment.astimezone(SHANGHAI).date()
-    return None
+            day = moment.astimezone(SHANGHAI).date()
+        except (TypeError, ValueError, OverflowError):
+            day = None
+        shown = _quoted(written or "-".join(str(part) for part in parsed[:3]))
+        if day is None:
+            why = _("%(date)s无法识别") % {"date": shown}
+        elif day < EARLIEST_DATE:
+            why = _("%(date)s早于 %(year)s 年") % {"date": shown, "year": EARLIEST_DATE.year}
+        elif today is not None and day > today + LATEST_AHEAD:
+            why = _("%(date)s晚于抓取日一年以上") % {"date": shown}
+        else:
+            return day, ""
+        problem = problem or why
+    return None, problem
 
 
-def to_item(entry):
+def to_item(entry, today=None):
+    """What is kept of a parsed entry; `today` (Shanghai) bounds its date."""
     body_html = _entry_html(entry)
     title = plain_text(entry.get("title") or "")
     text = plain_text(body_html)
     content_hash = hashlib.sha256(f"{title}\n{text}".encode()).hexdigest()
     summary = plain_text(entry.get("summary") or "") or text
+    published, date_problem = _entry_date(entry, today)
     return Item(
         guid=(entry.get("id") or "").strip()[:1000],
         link=(entry.get("link") or "").strip()[:1000],
         title=title,
         html=body_html,
         summary=summary,
-        published=_entry_date(entry),
+        published=published,
         content_hash=content_hash,
+        date_problem=date_problem,
     )
 
 
@@ -278,11 +327,19 @@ def _draft(item, today, warnings):
     title = _truncate(title, 255)
     start_date = item.published
     if start_date is None:
+        # The entry is still news: imported with the day it was fetched, and the moderator,
+        # who sees every draft before it is published, is told to check the date.
         start_date = today
-        warnings.append(
-            _("条目《%(title)s》没有日期，已按抓取当天（%(day)s）登记")
-            % {"title": title, "day": today.isoformat()}
-        )
+        if item.date_problem:
+            warnings.append(
+                _("条目《%(title)s》的日期%(problem)s，已按抓取当天（%(day)s）登记，请审核时核对")
+                % {"title": title, "problem": item.date_problem, "day": today.isoformat()}
+            )
+        else:
+            warnings.append(
+                _("条目《%(title)s》没有日期，已按抓取当天（%(day)s）登记")
+                % {"title": title, "day": today.isoformat()}
+            )
     summary = _truncate(item.summary, SUMMARY_LENGTH) or title
     body_html = sanitise_body(item.html)
     return ActivityPage(
@@ -333,17 +390,30 @@ def _store(feed, society_page, item, today, warnings):
 
 # Feeds ------------------------------------------------------------------------------------------
 
+# The database failing, not the feed: the feed is given back untouched and the task retries.
+DATABASE_DOWN = (OperationalError, InterfaceError)
+
+
+def lease_duration():
+    return datetime.timedelta(
+        seconds=settings.FEEDS_TOTAL_TIMEOUT + settings.FEEDS_MAX_ENTRIES * STORE_SECONDS_PER_ENTRY
+    )
+
 
 def _acquire(feed, now, force):
     """Take the feed's lease with one conditional UPDATE; a unique lease value lets only its
     holder release it. Returns the lease value, or None (inactive, not due, or held)."""
-    lease = now + LEASE + datetime.timedelta(microseconds=uuid.uuid4().int % 1_000_000)
+    lease = now + lease_duration() + datetime.timedelta(microseconds=uuid.uuid4().int % 1_000_000)
     rows = Feed.objects.filter(pk=feed.pk, active=True).filter(
         models.Q(lease_until__isnull=True) | models.Q(lease_until__lt=now)
     )
     if not force:
         rows = rows.filter(models.Q(next_fetch_at__isnull=True) | models.Q(next_fetch_at__lte=now))
     return lease if rows.update(lease_until=lease) == 1 else None
+
+
+def _release(feed, lease):
+    Feed.objects.filter(pk=feed.pk, lease_until=lease).update(lease_until=None)
 
 
 def _why_skipped(feed, now):
@@ -362,10 +432,14 @@ def backoff(feed, failures):
     return min(delay, MAX_BACKOFF)
 
 
-def _record_failure(feed, lease, now, error):
-    values = {"last_fetched_at": now, "last_error": error.message, "lease_until": None}
-    values["last_status_code"] = getattr(error, "status_code", None)
-    if isinstance(error, FeedGone):
+def _record_failure(feed, lease, now, message, status_code=None, gone=False):
+    values = {
+        "last_fetched_at": now,
+        "last_error": message,
+        "lease_until": None,
+        "last_status_code": status_code,
+    }
+    if gone:
         values.update(active=False, status=feed_models.STATUS_GONE, next_fetch_at=None)
         status = feed_models.STATUS_GONE
     else:
@@ -387,7 +461,9 @@ def _record_failure(feed, lease, now, error):
 
 def ingest_feed(feed, force=False, now=None):
     """Fetch `feed` and turn its new entries into drafts. `force`: even if it is not due (an
-    inactive feed or one another worker holds is never fetched)."""
+    inactive feed or one another worker holds is never fetched). Whatever goes wrong is
+    recorded on the feed (a bug too: 程序内部错误, with the traceback in the log), except the
+    database failing, which gives the feed back and raises for the task to retry."""
     now = now or timezone.now()
     result = IngestResult(feed=feed)
     lease = _acquire(feed, now, force)
@@ -416,11 +492,29 @@ def ingest_feed(feed, force=False, now=None):
                 Feed.objects.filter(pk=feed.pk).update(title=feed.title)
     except (FetchError, ParseError) as error:
         result.error = error.message
-        result.status = _record_failure(feed, lease, now, error)
+        result.status = _record_failure(
+            feed,
+            lease,
+            now,
+            error.message,
+            status_code=getattr(error, "status_code", None),
+            gone=isinstance(error, FeedGone),
+        )
+        return result
+    except DATABASE_DOWN:
+        _release(feed, lease)
+        raise
+    except Exception as error:
+        # A bug (or a feed no one foresaw): this feed's failure, backed off like any other.
+        logger.exception("Feed %s: ingestion failed", feed.pk)
+        result.error = _("程序内部错误（%(error)s），已记入日志，稍后重试") % {
+            "error": type(error).__name__
+        }
+        result.status = _record_failure(feed, lease, now, result.error)
         return result
     except BaseException:
-        # A bug or the database failing: give the feed back at once (the task retries).
-        Feed.objects.filter(pk=feed.pk, lease_until=lease).update(lease_until=None)
+        # The worker is stopping: give the feed back at once.
+        _release(feed, lease)
         raise
     Feed.objects.filter(pk=feed.pk, lease_until=lease).update(
         lease_until=None,
@@ -439,11 +533,37 @@ def ingest_feed(feed, force=False, now=None):
     return result
 
 
+def _newest_items(entries, today, result):
+    """The entries as `Item`s, newest first, at most FEEDS_MAX_ENTRIES of them. An entry that
+    cannot be read at all is skipped with a warning (and tried again at the next fetch)."""
+    items = []
+    for entry in entries:
+        try:
+            items.append(to_item(entry, today))
+        except Exception as error:  # one unreadable entry must not stop the others
+            logger.exception("Entry %r unreadable", entry.get("id"))
+            label = _truncate(str(entry.get("title") or entry.get("id") or ""), 40)
+            result.warnings.append(
+                _("条目《%(title)s》无法读取，已跳过：%(error)s")
+                % {"title": label, "error": type(error).__name__}
+            )
+    # An undated entry counts as fetched today, the day it will be given; the sort is stable,
+    # so the entries of one day keep the feed's order.
+    items.sort(key=lambda item: item.published or today, reverse=True)
+    limit = settings.FEEDS_MAX_ENTRIES
+    if len(items) > limit:
+        result.warnings.append(
+            _("订阅源有 %(count)s 个条目，只取了最新的 %(limit)s 个")
+            % {"count": len(items), "limit": limit}
+        )
+        items = items[:limit]
+    return items
+
+
 def _store_items(feed, society_page, parsed, now, result):
     today = timezone.localtime(now, SHANGHAI).date()
     seen = set()
-    for entry in parsed.entries:
-        item = to_item(entry)
+    for item in _newest_items(parsed.entries, today, result):
         if item.key in seen:
             result.duplicates += 1
             result.warnings.append(
@@ -459,8 +579,7 @@ def _store_items(feed, society_page, parsed, now, result):
         warnings = []
         try:
             page = _store(feed, society_page, item, today, warnings)
-        except DatabaseError:
-            # The database, not the entry, is the problem: let the task retry the feed.
+        except DATABASE_DOWN:
             raise
         except Exception as error:  # one bad entry must not stop the others
             logger.exception("Feed %s: entry %s not stored", feed.pk, item.label)
@@ -478,9 +597,31 @@ def _store_items(feed, society_page, parsed, now, result):
 
 
 def ingest_due_feeds(now=None):
-    """Ingest every active feed whose time has come; a list of `IngestResult`."""
-    now = now or timezone.now()
-    return [
-        ingest_feed(feed, now=now)
-        for feed in Feed.objects.due(now).select_related("society").order_by("next_fetch_at", "pk")
-    ]
+    """Ingest every active feed whose time has come, the longest waiting first; a list of
+    `IngestResult`. Each feed on its own: what one feed raises is that feed's (recorded on it
+    by `ingest_feed`, or, the database failing, logged and left due) and the next feed runs.
+    No feed is started after FEEDS_RUN_SECONDS: the others stay due for the next run (every
+    5 minutes), so that the task ends well within the broker's visibility timeout."""
+    started = time.monotonic()
+    due = Feed.objects.due(now or timezone.now()).select_related("society")
+    results = []
+    for feed in due.order_by("next_fetch_at", "pk"):
+        if results and time.monotonic() - started > settings.FEEDS_RUN_SECONDS:
+            logger.warning(
+                "Feeds run over %s s: the other due feeds wait for the next run",
+                settings.FEEDS_RUN_SECONDS,
+            )
+            break
+        try:
+            # Each feed its own `now` (unless one is given): its lease starts when it does.
+            results.append(ingest_feed(feed, now=now))
+        except Exception as error:
+            logger.exception("Feed %s: not ingested", feed.pk)
+            results.append(
+                IngestResult(
+                    feed=feed,
+                    error=_("数据库暂时不可用（%(error)s），稍后重试")
+                    % {"error": type(error).__name__},
+                )
+            )
+    return results

@@ -1,8 +1,10 @@
 """Thin Celery tasks around `activities.ingest` (eager in the embedded default). They take plain
 values and are idempotent: a feed that was just ingested is not due, one held by another worker
 is skipped, and an entry already stored is never stored again. acks_late with bounded retries:
-a worker lost mid-ingest leaves the task to another, and a database hiccup is retried a few
-times, not forever."""
+a worker lost mid-ingest leaves the task to another (after the broker's visibility timeout, by
+when the dead worker's lease on the feed has expired: cms/settings/base.py), and a database
+hiccup is retried a few times, not forever. Anything else a feed raises is recorded on that
+feed by `ingest` and never fails the task, nor the other feeds of the run."""
 
 from celery import shared_task
 from django.db import DatabaseError, transaction

@@ -3,10 +3,15 @@ Celery task when the report is published, or by the first download) and then ser
 
 A stored export is named by a digest of everything the document is made of — the report's live
 revision, each press release's revisions and the federation settings — so any change gives a
-new name and a stale file is never served; older files of the report are removed."""
+new name and a stale file is never served; older files of the report are removed. A file is
+written under its final name (the file system storage has no rename), so a build cut short — a
+worker killed while writing, a full disk — leaves the first part of it there: a stored file
+counts only when it is a whole .docx (a zip ends with its directory), else it is built again."""
 
 import hashlib
+import io
 import json
+import zipfile
 
 from django.core.files.base import ContentFile
 
@@ -55,6 +60,18 @@ def _remove_older(storage, page, keep):
             storage.delete(f"{FOLDER}/{name}")
 
 
+def _stored(storage, name):
+    """The stored file's bytes when it is there and whole; a partial file is removed."""
+    if not storage.exists(name):
+        return None
+    with storage.open(name, "rb") as handle:
+        data = handle.read()
+    if zipfile.is_zipfile(io.BytesIO(data)):
+        return data
+    storage.delete(name)
+    return None
+
+
 def stored_export(page, site):
     """The report's .docx bytes: the stored file when it is current, else built and stored now.
     Only a published report's live content is stored; a draft is always built fresh."""
@@ -62,11 +79,10 @@ def stored_export(page, site):
         return export_report(page, site=site, revision=page.latest_revision)
     storage = private_storage()
     name = stored_name(page, export_digest(page, site))
-    if storage.exists(name):
-        with storage.open(name, "rb") as handle:
-            return handle.read()
-    data = export_report(page, site=site)
-    _store(storage, page, name, data)
+    data = _stored(storage, name)
+    if data is None:
+        data = export_report(page, site=site)
+        _store(storage, page, name, data)
     return data
 
 
@@ -76,7 +92,7 @@ def build_stored_export(page, site):
         return None
     storage = private_storage()
     name = stored_name(page, export_digest(page, site))
-    if not storage.exists(name):
+    if _stored(storage, name) is None:
         _store(storage, page, name, export_report(page, site=site))
     return name
 

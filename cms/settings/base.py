@@ -271,7 +271,31 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not env("CELERY_
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", None)
 CELERY_TIMEZONE = TIME_ZONE
+# What a worker killed mid-task (SIGKILL, the OOM killer, a machine lost) leaves behind. Every
+# task is idempotent, so running one again is safe; what matters is how soon it runs again.
+# * acks_late: a message is acknowledged when its task ends, not when it starts;
+# * reject_on_worker_lost: a pool process that dies mid-task has its message put back at once
+#   (instead of acknowledged as failed);
+# * a whole worker killed acknowledges nothing: Redis gives its messages to another worker
+#   after `visibility_timeout`, checked every unacked_restore_interval × unacked_restore_throttle
+#   seconds (kombu's defaults: one hour, 10 × 10 s). The timeout must exceed the longest task,
+#   or a task still running is started a second time. The longest is the due-feeds run: it
+#   starts no feed after FEEDS_RUN_SECONDS (120 s) and a feed takes at most its lease (2 min,
+#   activities/ingest.py), 4 minutes in all; a report's Word export takes seconds (3.6 s for
+#   the demo's report on a busy two-core machine), a sync of every report less than one.
+#   5 minutes, and CELERY_TASK_TIME_LIMIT stops any task (prefork pool) before its message is
+#   given again (a task stopped so is failed and acknowledged, never run again and again);
+# * prefetch 1: a message reserved behind a running task is unacknowledged too, its visibility
+#   timeout running while it waits in the worker.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 300,
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
+}
+CELERY_TASK_TIME_LIMIT = 270
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Keyed by the periodic job each task wraps (`cms.jobs`): `run_periodic_jobs` runs the same jobs.
 CELERY_BEAT_SCHEDULE = {
     "publish_scheduled": {"task": "cms.tasks.publish_scheduled", "schedule": 300.0},
@@ -290,6 +314,11 @@ FEEDS_CONNECT_TIMEOUT = float(env("FEEDS_CONNECT_TIMEOUT", "5"))
 FEEDS_TOTAL_TIMEOUT = float(env("FEEDS_TOTAL_TIMEOUT", "20"))
 FEEDS_MAX_BYTES = int(env("FEEDS_MAX_BYTES", str(5 * 1024 * 1024)))
 FEEDS_MAX_REDIRECTS = 5
+# Entries taken per fetch, the newest first (activities/ingest.py).
+FEEDS_MAX_ENTRIES = int(env("FEEDS_MAX_ENTRIES", "200"))
+# The periodic run over the due feeds starts no feed after this many seconds (the rest wait
+# for the next run, five minutes later).
+FEEDS_RUN_SECONDS = float(env("FEEDS_RUN_SECONDS", "120"))
 FEEDS_USER_AGENT = "Lianhe feed reader (+https://imac.example.org)"
 
 # Report export: the largest .docx the importer will open, and the largest total

@@ -10,9 +10,13 @@ Routes:
   /redirect?to=<path or URL>[&code=N]  a redirect (302 unless code)
   /chain/<n>                           n redirects in a row, then atom.xml
   /slow                                a feed sent one byte every 0.2 s
+  /slow-headers                        response headers sent one byte every 0.05 s, no end
+  /stall/<name>                        `server.documents[name]` with its first half sent at
+                                       once and the rest only when `server.unstall` is set
   /hang                                accepts the request and never answers
   /huge[?length=0]                     50 MB generated on the fly (with or without length)
-Every request is recorded in `server.requests` as (path, headers)."""
+Every request is recorded in `server.requests` as (path, headers). `rss(items)` writes a
+feed of (guid, title, pubDate or None) items for `server.documents`."""
 
 import hashlib
 import threading
@@ -20,6 +24,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
+from xml.sax.saxutils import escape
 
 import pytest
 
@@ -27,6 +32,19 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "feeds"
 HUGE_BYTES = 50 * 1024 * 1024
 CONTENT_TYPES = {".xml": "application/rss+xml", ".html": "text/html; charset=utf-8"}
 LAST_MODIFIED = "Wed, 21 Jul 2021 08:00:00 GMT"
+
+
+def rss(items, title="学会动态"):
+    """An RSS 2.0 document (bytes) of (guid, title, pubDate or None) items, in that order."""
+    parts = [f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>{title}']
+    parts.append("</title><link>https://www.example.org/</link>")
+    for guid, item_title, published in items:
+        parts.append(f"<item><title>{escape(item_title)}</title><guid>{escape(guid)}</guid>")
+        if published is not None:
+            parts.append(f"<pubDate>{escape(published)}</pubDate>")
+        parts.append(f"<description>{escape(item_title)}。</description></item>")
+    parts.append("</channel></rss>")
+    return "".join(parts).encode()
 
 
 def etag_of(body):
@@ -44,7 +62,7 @@ class Handler(BaseHTTPRequestHandler):
         query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
         self.server.requests.append((parts.path, dict(self.headers.items())))
         route = parts.path.strip("/").split("/", 1)
-        name, rest = route[0], route[1] if len(route) > 1 else ""
+        name, rest = route[0].replace("-", "_"), route[1] if len(route) > 1 else ""
         try:
             handler = getattr(self, f"route_{name}", None)
             if handler is None:
@@ -122,6 +140,27 @@ class Handler(BaseHTTPRequestHandler):
             if self.server.closing.is_set():
                 return
 
+    def route_slow_headers(self, rest, query):
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nX-Padding: "
+        index = 0
+        while not self.server.closing.is_set():
+            self.wfile.write(head[index : index + 1] if index < len(head) else b"x")
+            self.wfile.flush()
+            index += 1
+            time.sleep(0.05)
+
+    def route_stall(self, rest, query):
+        body, content_type = self.server.documents[rest]
+        half = len(body) // 2
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body[:half])
+        self.wfile.flush()
+        self.server.unstall.wait(60)
+        self.wfile.write(body[half:])
+
     def route_hang(self, rest, query):
         self.server.closing.wait(60)
 
@@ -150,6 +189,7 @@ class FeedServer(ThreadingHTTPServer):
         self.requests = []
         self.documents = {}
         self.closing = threading.Event()
+        self.unstall = threading.Event()
 
     @property
     def base(self):
@@ -169,6 +209,7 @@ def feed_server_fixture():
     thread.start()
     yield server
     server.closing.set()
+    server.unstall.set()
     server.shutdown()
     server.server_close()
 
@@ -181,4 +222,5 @@ def local_feeds_fixture(feed_server, settings):
     settings.FEEDS_TOTAL_TIMEOUT = 2
     feed_server.requests.clear()
     feed_server.documents.clear()
+    feed_server.unstall.clear()
     return feed_server

@@ -86,3 +86,22 @@ def test_a_worker_ingests_a_feed_sent_through_redis(society_pages, local_feeds, 
     feed = Feed.objects.get(pk=feed.pk)
     assert feed.status == "ok"
     assert feed.lease_until is None
+
+
+def test_a_killed_workers_message_comes_back_after_the_tasks_could_have_ended(settings):
+    """The order the settings keep (cms/settings/base.py): the longest task — the due-feeds run,
+    which starts no feed after FEEDS_RUN_SECONDS and gives each at most its lease — ends before
+    the hard time limit, which comes before Redis hands an unacknowledged message to another
+    worker; and that is minutes, not kombu's hour."""
+    from activities.ingest import lease_duration
+
+    conf = cms.celery.app.conf
+    visibility = conf.broker_transport_options["visibility_timeout"]
+    lease = lease_duration().total_seconds()
+    assert lease == 120
+    assert settings.FEEDS_RUN_SECONDS + lease < conf.task_time_limit < visibility <= 300
+    # Checked for every 10 s, not every 100 (kombu's 10 × 10).
+    options = conf.broker_transport_options
+    assert options["unacked_restore_interval"] * options["unacked_restore_throttle"] <= 10
+    assert conf.task_acks_late and conf.task_reject_on_worker_lost
+    assert conf.worker_prefetch_multiplier == 1

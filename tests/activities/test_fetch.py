@@ -91,6 +91,39 @@ def test_a_byte_at_a_time_is_cut_off_at_the_deadline(local_feeds):
     assert 1.8 < elapsed < 3.5
 
 
+def test_headers_a_byte_at_a_time_are_cut_off_at_the_deadline(local_feeds):
+    """Each byte of the headers comes well within any read timeout; only the deadline of the
+    whole exchange stops them (before the fix the fetch was still running at 150 s)."""
+    started = time.monotonic()
+    with pytest.raises(FetchTimeout) as error:
+        fetch(local_feeds.url("/slow-headers"))
+    elapsed = time.monotonic() - started
+    assert error.value.message == "下载超时（超过 2 秒仍未完成）"
+    assert 1.8 < elapsed < 3.5
+
+
+def test_a_slow_name_server_is_cut_off_at_the_deadline(local_feeds, monkeypatch):
+    def slow_getaddrinfo(*args, **kwargs):
+        time.sleep(8)
+        raise socket.gaierror("no answer")
+
+    monkeypatch.setattr(socket, "getaddrinfo", slow_getaddrinfo)
+    started = time.monotonic()
+    with pytest.raises(FetchTimeout, match="下载超时（超过 2 秒仍未完成）"):
+        fetch("http://slow-dns.example.org/feed.xml")
+    assert time.monotonic() - started < 3.5
+
+
+def test_the_deadline_covers_every_redirect(local_feeds, settings):
+    """Each hop is quick, the whole chain is not: the deadline is the fetch's, not the hop's."""
+    settings.FEEDS_MAX_REDIRECTS = 5
+    settings.FEEDS_TOTAL_TIMEOUT = 0.5
+    started = time.monotonic()
+    with pytest.raises(FetchTimeout, match=r"下载超时（超过 0\.5 秒仍未完成）"):
+        fetch(local_feeds.url("/redirect?to=/slow"))
+    assert time.monotonic() - started < 1.5
+
+
 def test_a_host_that_never_answers_times_out(local_feeds):
     started = time.monotonic()
     with pytest.raises(FetchTimeout, match="下载超时（超过 2 秒仍未完成）"):

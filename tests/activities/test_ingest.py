@@ -444,7 +444,7 @@ def test_two_workers_past_the_lease_still_create_each_entry_once(
     feed = feed_for(society_pages, local_feeds, "/feeds/rss2.xml")
 
     def no_lease(feed, now, force):
-        lease = now + ingest_module.LEASE
+        lease = now + ingest_module.lease_duration()
         Feed.objects.filter(pk=feed.pk).update(lease_until=lease)
         return lease
 

@@ -86,3 +86,25 @@ def test_publishing_builds_the_word_file_at_once(report, django_capture_on_commi
     with django_capture_on_commit_callbacks(execute=True):
         report.save_revision().publish()
     assert len(stored_files(report)) == 1
+
+
+def test_a_file_cut_short_is_built_again(client, report):  # noqa: F811
+    """A worker killed while writing the file (or a full disk) leaves its first part under the
+    final name: it is not served, it is built again, by the task as by the download."""
+    report.save_revision().publish()
+    report.refresh_from_db()
+    name = export_report_task.delay(report.pk).get()
+    storage = private_storage()
+    with storage.open(name, "rb") as handle:
+        whole = handle.read()
+    for rebuild in (
+        lambda: export_report_task.delay(report.pk).get(),
+        lambda: download(client, report),
+    ):
+        storage.delete(name)
+        storage.save(name, io.BytesIO(whole[: len(whole) // 2]))
+        rebuild()
+        with storage.open(name, "rb") as handle:
+            assert handle.read() == whole
+        assert stored_files(report) == [name.rsplit("/", 1)[1]]
+    assert "推进联合攻关。" in "".join(paragraphs(download(client, report)))
