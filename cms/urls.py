@@ -10,6 +10,7 @@ from activities.admin_views import SiteWidePageTypesUsageView
 from campaigns.views import ranking as ranking_views
 from campaigns.views.applicant import my_nominations
 from cms import accounts
+from cms.admin_permissions import PostOnlyLogoutView, image_select_format_view
 from cms.api import api_router
 from cms.search_views import AdminPageSearchView
 from cms.search_views import search as site_search
@@ -17,11 +18,18 @@ from cms.syndication import serve_page_file
 from reports.views import report_docx
 
 urlpatterns = [
-    # Wagtail's own report, with one more check for people limited to their own area.
-    path("admin/reports/page-types-usage/", SiteWidePageTypesUsageView.as_view()),
+    # Wagtail's own report, with one more check for people limited to their own area. Outside
+    # Wagtail's admin URLconf too, so the admin's access check is applied here (without it a
+    # visitor was answered 403 instead of being sent to the sign-in).
+    path(
+        "admin/reports/page-types-usage/",
+        require_admin_access(SiteWidePageTypesUsageView.as_view()),
+        name="page_types_usage_site_wide",
+    ),
     path(
         "admin/reports/page-types-usage/results/",
-        SiteWidePageTypesUsageView.as_view(results_only=True),
+        require_admin_access(SiteWidePageTypesUsageView.as_view(results_only=True)),
+        name="page_types_usage_site_wide_results",
     ),
     # Wagtail's page search, with Chinese queries segmented (`cms.search_views`).
     # Outside Wagtail's admin URLconf, so the admin's access check is applied here.
@@ -35,6 +43,14 @@ urlpatterns = [
         require_admin_access(AdminPageSearchView.as_view(results_only=True)),
         name="wagtailadmin_pages_search_results_cn",
     ),
+    # Wagtail's image chooser step, with the "choose" permission checked (`cms.admin_permissions`).
+    path(
+        "admin/images/chooser/<int:image_id>/select_format/",
+        require_admin_access(image_select_format_view()),
+        name="wagtailimages_select_format_permitted",
+    ),
+    # Wagtail's sign-out, with a GET refused before it touches the session cookie.
+    path("admin/logout/", PostOnlyLogoutView.as_view(), name="wagtailadmin_logout_post_only"),
     path("admin/", include(wagtailadmin_urls)),
     path("api/v2/", api_router.urls),
     path("search/", site_search, name="search"),
@@ -54,7 +70,9 @@ urlpatterns = [
     path("", include(ranking_views.site_urlpatterns)),
     re_path(r"^(?P<path>(?:[\w\-]+/)+)report\.docx$", report_docx, name="report_docx"),
     # Calendars of pages (`/activities/calendar.ics`): page URLs cannot hold a dot.
-    re_path(r"^(?P<path>(?:[\w\-]+/)*)(?P<filename>[\w\-]+\.ics)$", serve_page_file),
+    re_path(
+        r"^(?P<path>(?:[\w\-]+/)*)(?P<filename>[\w\-]+\.ics)$", serve_page_file, name="page_file"
+    ),
 ]
 
 if settings.DEBUG:
