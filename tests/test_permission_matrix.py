@@ -37,8 +37,9 @@ from django.test import Client
 from django.test.utils import _TestState
 from django.urls import resolve
 
+from tests.permission_snapshot import snapshot
 from tests.permission_urls import SERVE, all_keys, concrete, patterns
-from tests.permission_world import COLUMNS, SECRETS, build, snapshot
+from tests.permission_world import COLUMNS, SECRETS, build
 
 # Answers (a cell may also list several, separated by "|"):
 #   OK     200 (206 for a range)               LOGIN  a redirect to a sign-in page
