@@ -5,13 +5,14 @@ and assign an expert by hand. The decisions are `campaigns.review`'s; these view
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.views.generic.models import EditView, IndexView, InspectView
+from wagtail.admin.views.generic.models import DeleteView, EditView, IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton, ListingButton
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -57,6 +58,18 @@ class OfficePermissionPolicy(ModelPermissionPolicy):
         if not service.is_office(user):
             return self.model.objects.none()
         return self.model.objects.all()
+
+
+class InstanceDeleteView(DeleteView):
+    """Wagtail's delete view asks the policy about the model only ("may this user delete
+    rounds?"), never about the round in front of it, so the office could delete an open or a
+    confirmed round — its entries, assignments, sheets and scores with it — by its delete URL. This
+    one asks about the instance too: GET and POST are refused alike."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.user_has_permission_for_instance("delete", self.object):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
 
 
 # --- rounds -----------------------------------------------------------------------------------
@@ -236,6 +249,7 @@ class ReviewRoundViewSet(ModelViewSet):
     model = ReviewRound
     index_view_class = ReviewRoundIndexView
     edit_view_class = ReviewRoundEditView
+    delete_view_class = InstanceDeleteView
     icon = "group"
     menu_label = gettext_lazy("评审轮次")
     add_to_admin_menu = False
@@ -308,6 +322,7 @@ class PanelMemberViewSet(ModelViewSet):
     icon = "user"
     menu_label = gettext_lazy("评审专家名单")
     add_to_admin_menu = False
+    delete_view_class = InstanceDeleteView
     form_fields = PanelMemberForm.Meta.fields
     list_display = ["expert", "round", "is_chair"]
     list_filter = ["round"]
@@ -349,6 +364,7 @@ class JustificationRuleViewSet(ModelViewSet):
     icon = "edit"
     menu_label = gettext_lazy("理由规则")
     add_to_admin_menu = False
+    delete_view_class = InstanceDeleteView
     form_fields = JustificationRuleForm.Meta.fields
     list_display = ["round", "scope", "criterion_name", "above", "below"]
     list_filter = ["round"]

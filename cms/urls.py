@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from campaigns.views import ranking as ranking_views
 from campaigns.views.applicant import my_nominations
 from cms import accounts, site_reports
+from cms.admin_permissions import PostOnlyLogoutView, image_select_format_view
 from cms.api import api_router
 from cms.search_views import AdminPageSearchView
 from cms.search_views import search as site_search
@@ -30,6 +31,14 @@ urlpatterns = [
         require_admin_access(AdminPageSearchView.as_view(results_only=True)),
         name="wagtailadmin_pages_search_results_cn",
     ),
+    # Wagtail's image chooser step, with the "choose" permission checked (`cms.admin_permissions`).
+    path(
+        "admin/images/chooser/<int:image_id>/select_format/",
+        require_admin_access(image_select_format_view()),
+        name="wagtailimages_select_format_permitted",
+    ),
+    # Wagtail's sign-out, with a GET refused before it touches the session cookie.
+    path("admin/logout/", PostOnlyLogoutView.as_view(), name="wagtailadmin_logout_post_only"),
     path("admin/", include(wagtailadmin_urls)),
     path("api/v2/", api_router.urls),
     path("search/", site_search, name="search"),
@@ -49,7 +58,9 @@ urlpatterns = [
     path("", include(ranking_views.site_urlpatterns)),
     re_path(r"^(?P<path>(?:[\w\-]+/)+)report\.docx$", report_docx, name="report_docx"),
     # Calendars of pages (`/activities/calendar.ics`): page URLs cannot hold a dot.
-    re_path(r"^(?P<path>(?:[\w\-]+/)*)(?P<filename>[\w\-]+\.ics)$", serve_page_file),
+    re_path(
+        r"^(?P<path>(?:[\w\-]+/)*)(?P<filename>[\w\-]+\.ics)$", serve_page_file, name="page_file"
+    ),
 ]
 
 if settings.DEBUG:

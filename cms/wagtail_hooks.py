@@ -50,6 +50,14 @@ register_snippet(FederationViewSetGroup)
 hooks.register("is_request_cacheable", caching.is_request_cacheable)
 
 
+# After Wagtail's own images and documents apps have registered theirs (`cms.admin_permissions`).
+@hooks.register("construct_admin_api", order=100)
+def permitted_admin_api_endpoints(router):
+    from cms.admin_permissions import register_admin_api_endpoints
+
+    register_admin_api_endpoints(router)
+
+
 @hooks.register("insert_editor_js")
 def editor_guard_js():
     """Keeps the editor's background saves from racing the person's own (static/js)."""
