@@ -16,23 +16,26 @@ moderation queue ("秘书处审核"), once.
   its whole archive does not flood the moderation queue (nor hold its lease for an hour)."""
 
 import datetime
-import hashlib
-import html
 import logging
-import re
 import time
 import uuid
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
-import nh3
 from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from lxml import html as lxml_html
 from wagtail.rich_text import RichText
 
+from activities.entries import (
+    SHANGHAI,
+    guess_kind,
+    http_url,
+    plain_text,
+    sanitise_body,
+    to_item,
+    truncate,
+)
 from activities.fetch import FeedGone, FetchError, fetch
 from activities.models import ActivityPage, Feed, FeedEntry, SocietyActivitiesPage
 from activities.models import feeds as feed_models
@@ -41,7 +44,6 @@ from activities.parse import ParseError, parse
 
 logger = logging.getLogger(__name__)
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 # The lease covers one run of `ingest_feed`: the download (FEEDS_TOTAL_TIMEOUT at most, the
 # deadline of activities.fetch covers the whole exchange) and storing at most
 # FEEDS_MAX_ENTRIES drafts, each allowed STORE_SECONDS_PER_ENTRY (a draft with its revision,
@@ -56,31 +58,6 @@ MAX_BACKOFF = datetime.timedelta(hours=24)
 SUMMARY_LENGTH = 300
 TITLE_FROM_TEXT_LENGTH = 40
 NO_TITLE = "（无标题）"
-# RSS appeared in 1999: an earlier date is a placeholder (1970-01-01, 0001-01-01), and a
-# publication date more than a year after the fetch is a typo (9999-12-31, 2201 for 2021).
-EARLIEST_DATE = datetime.date(1999, 1, 1)
-LATEST_AHEAD = datetime.timedelta(days=366)
-
-# What the body's rich text (cms.blocks.BodyBlock paragraph: bold, italic, link, ol, ul) holds.
-BODY_TAGS = {"p", "br", "b", "strong", "i", "em", "a", "ul", "ol", "li"}
-BODY_BLOCKS = {"p", "ul", "ol"}
-_HEADING_OPEN = re.compile(r"<h[1-6](\s[^>]*)?>", re.IGNORECASE)
-_HEADING_CLOSE = re.compile(r"</h[1-6]\s*>", re.IGNORECASE)
-_DIV_OPEN = re.compile(r"<(div|section|article|blockquote)(\s[^>]*)?>", re.IGNORECASE)
-_DIV_CLOSE = re.compile(r"</(div|section|article|blockquote)\s*>", re.IGNORECASE)
-_BLOCK_END = re.compile(r"</(p|div|li|h[1-6]|tr|blockquote)\s*>|<br\s*/?>", re.IGNORECASE)
-_SPACES = re.compile(r"\s+")
-_EMPTY_LINK = re.compile(r'<a(?:\s+href="")?\s*>(.*?)</a>', re.S)
-
-# Title words → kind, the first match wins (云课堂 before 培训 and 会议: a cloud class is a
-# class even when it is about a meeting).
-KIND_WORDS = [
-    (("云课堂",), page_models.KIND_CLASS),
-    (("论坛",), page_models.KIND_FORUM),
-    (("培训",), page_models.KIND_TRAINING),
-    (("调研", "走访"), page_models.KIND_VISIT),
-    (("会议", "年会", "研讨会"), page_models.KIND_MEETING),
-]
 
 
 @dataclass
@@ -120,188 +97,6 @@ class IngestResult:
         return line
 
 
-# Text and HTML ----------------------------------------------------------------------------------
-
-
-def plain_text(markup):
-    """The text of an HTML fragment, on one line (scripts and styles dropped, not shown)."""
-    if not markup:
-        return ""
-    spaced = _BLOCK_END.sub(lambda m: m.group(0) + " ", markup)
-    text = html.unescape(nh3.clean(spaced, tags=set()))
-    return _SPACES.sub(" ", text).strip()
-
-
-def _truncate(text, length):
-    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
-
-
-def _wrap_inline_runs(markup):
-    """Put text and inline elements that sit between blocks into paragraphs, so the rich text
-    holds blocks only (what the editor expects)."""
-    fragments = lxml_html.fragments_fromstring(markup) if markup.strip() else []
-    out = []
-    run = []
-
-    def flush():
-        text = "".join(run).strip()
-        if text:
-            out.append(f"<p>{text}</p>")
-        run.clear()
-
-    for fragment in fragments:
-        if isinstance(fragment, str):
-            run.append(html.escape(fragment, quote=False))
-            continue
-        serialised = lxml_html.tostring(fragment, encoding="unicode", with_tail=False)
-        if fragment.tag in BODY_BLOCKS:
-            flush()
-            out.append(serialised)
-        else:
-            run.append(serialised)
-        if fragment.tail:
-            run.append(html.escape(fragment.tail, quote=False))
-    flush()
-    return "".join(out)
-
-
-def sanitise_body(markup):
-    """Entry HTML → rich text the body paragraph accepts. feedparser has sanitised it once, but
-    not links, authors or enclosures, and its allowlist is wider than ours: everything is
-    cleaned again here (no script, iframe, event attributes or non-http(s) links)."""
-    if not markup:
-        return ""
-    markup = _HEADING_OPEN.sub("<p><b>", markup)
-    markup = _HEADING_CLOSE.sub("</b></p>", markup)
-    markup = _DIV_OPEN.sub("<p>", markup)
-    markup = _DIV_CLOSE.sub("</p>", markup)
-    cleaned = nh3.clean(
-        markup,
-        tags=BODY_TAGS,
-        attributes={"a": {"href"}},
-        url_schemes={"http", "https"},
-        link_rel=None,
-        strip_comments=True,
-    )
-    # A link whose address was removed (javascript:, data:… by nh3 or feedparser) is left as
-    # its text.
-    cleaned = _EMPTY_LINK.sub(r"\1", cleaned)
-    return _wrap_inline_runs(cleaned)
-
-
-def guess_kind(title):
-    for words, kind in KIND_WORDS:
-        if any(word in title for word in words):
-            return kind
-    return page_models.KIND_OTHER
-
-
-def _http_url(value):
-    value = (value or "").strip()
-    return value if value.lower().startswith(("http://", "https://")) else ""
-
-
-# Entries ----------------------------------------------------------------------------------------
-
-
-@dataclass
-class Item:
-    """What is kept of one parsed entry."""
-
-    guid: str
-    link: str
-    title: str
-    html: str
-    summary: str
-    published: datetime.date | None
-    content_hash: str
-    # Why the date the entry gives was not used ("" when it gave none or a good one).
-    date_problem: str = ""
-
-    @property
-    def key(self):
-        if self.guid:
-            identity = "id:" + self.guid
-        elif self.link:
-            identity = "link:" + self.link
-        else:
-            identity = "hash:" + self.content_hash
-        return hashlib.sha256(identity.encode("utf-8")).hexdigest()
-
-    @property
-    def label(self):
-        return self.title or self.guid or self.link or self.content_hash[:12]
-
-
-def _entry_html(entry):
-    for content in entry.get("content") or []:
-        value = content.get("value") or ""
-        if value.strip():
-            if content.get("type") == "text/plain":
-                return "<p>" + html.escape(value) + "</p>"
-            return value
-    summary = entry.get("summary") or ""
-    detail = entry.get("summary_detail") or {}
-    if summary and detail.get("type") == "text/plain":
-        return "<p>" + html.escape(summary) + "</p>"
-    return summary
-
-
-def _quoted(value):
-    return "“" + _truncate(_SPACES.sub(" ", str(value)).strip(), 40) + "”"
-
-
-def _entry_date(entry, today):
-    """(the entry's day in Shanghai or None, why a date it gives was not used or ""). The first
-    usable of its publication, update and creation dates; feedparser hands over whatever the
-    feed wrote, normalised into a tuple that may not be a date at all (0000-00-00 becomes year
-    -1) or that no time zone can hold (9999-12-31T23:00:00Z is year 10000 in Shanghai)."""
-    problem = ""
-    for name in ("published", "updated", "created"):
-        parsed = entry.get(f"{name}_parsed")
-        written = entry.get(name) or ""
-        if not parsed:
-            if written and not problem:
-                problem = _("%(date)s无法识别") % {"date": _quoted(written)}
-            continue
-        try:
-            moment = datetime.datetime(*parsed[:6], tzinfo=datetime.UTC)
-            day = moment.astimezone(SHANGHAI).date()
-        except (TypeError, ValueError, OverflowError):
-            day = None
-        shown = _quoted(written or "-".join(str(part) for part in parsed[:3]))
-        if day is None:
-            why = _("%(date)s无法识别") % {"date": shown}
-        elif day < EARLIEST_DATE:
-            why = _("%(date)s早于 %(year)s 年") % {"date": shown, "year": EARLIEST_DATE.year}
-        elif today is not None and day > today + LATEST_AHEAD:
-            why = _("%(date)s晚于抓取日一年以上") % {"date": shown}
-        else:
-            return day, ""
-        problem = problem or why
-    return None, problem
-
-
-def to_item(entry, today=None):
-    """What is kept of a parsed entry; `today` (Shanghai) bounds its date."""
-    body_html = _entry_html(entry)
-    title = plain_text(entry.get("title") or "")
-    text = plain_text(body_html)
-    content_hash = hashlib.sha256(f"{title}\n{text}".encode()).hexdigest()
-    summary = plain_text(entry.get("summary") or "") or text
-    published, date_problem = _entry_date(entry, today)
-    return Item(
-        guid=(entry.get("id") or "").strip()[:1000],
-        link=(entry.get("link") or "").strip()[:1000],
-        title=title,
-        html=body_html,
-        summary=summary,
-        published=published,
-        content_hash=content_hash,
-        date_problem=date_problem,
-    )
-
-
 def _already_ingested(feed, item):
     """The `FeedEntry` this item repeats, if any: same key; or, by the item's own identity,
     the same GUID, else the same link, else the same title and text."""
@@ -323,8 +118,8 @@ def _draft(item, today, warnings):
     title = item.title
     if not title:
         text = plain_text(item.html) or item.summary
-        title = _truncate(text, TITLE_FROM_TEXT_LENGTH) if text else NO_TITLE
-    title = _truncate(title, 255)
+        title = truncate(text, TITLE_FROM_TEXT_LENGTH) if text else NO_TITLE
+    title = truncate(title, 255)
     start_date = item.published
     if start_date is None:
         # The entry is still news: imported with the day it was fetched, and the moderator,
@@ -340,7 +135,7 @@ def _draft(item, today, warnings):
                 _("条目《%(title)s》没有日期，已按抓取当天（%(day)s）登记")
                 % {"title": title, "day": today.isoformat()}
             )
-    summary = _truncate(item.summary, SUMMARY_LENGTH) or title
+    summary = truncate(item.summary, SUMMARY_LENGTH) or title
     body_html = sanitise_body(item.html)
     return ActivityPage(
         title=title,
@@ -349,7 +144,7 @@ def _draft(item, today, warnings):
         body=[("paragraph", RichText(body_html))] if body_html else [],
         kind=guess_kind(title),
         source=page_models.SOURCE_FEED,
-        source_url=_http_url(item.link),
+        source_url=http_url(item.link),
         live=False,
     )
 
@@ -542,7 +337,7 @@ def _newest_items(entries, today, result):
             items.append(to_item(entry, today))
         except Exception as error:  # one unreadable entry must not stop the others
             logger.exception("Entry %r unreadable", entry.get("id"))
-            label = _truncate(str(entry.get("title") or entry.get("id") or ""), 40)
+            label = truncate(str(entry.get("title") or entry.get("id") or ""), 40)
             result.warnings.append(
                 _("条目《%(title)s》无法读取，已跳过：%(error)s")
                 % {"title": label, "error": type(error).__name__}

@@ -10,7 +10,8 @@ from django.utils import timezone
 from wagtail.models import WorkflowState
 
 from activities import ingest as ingest_module
-from activities.ingest import ingest_due_feeds, ingest_feed, sanitise_body
+from activities.entries import sanitise_body
+from activities.ingest import ingest_due_feeds, ingest_feed
 from activities.models import ActivityPage, Feed, FeedEntry
 from activities.models import feeds as feed_models
 from tests.activities.factories import FeedFactory

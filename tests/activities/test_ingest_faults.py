@@ -8,6 +8,7 @@ import pytest
 from django.db import OperationalError
 
 from activities import ingest as ingest_module
+from activities.entries import entry_date
 from activities.ingest import ingest_due_feeds, ingest_feed, lease_duration
 from activities.models import ActivityPage, Feed, FeedEntry
 from activities.models import feeds as feed_models
@@ -107,7 +108,7 @@ def test_a_bad_date_is_the_entrys_warning_and_the_entry_is_imported(society_page
     ],
 )
 def test_odd_tuples_are_no_date(parsed):
-    day, problem = ingest_module._entry_date({"published_parsed": parsed}, TODAY)
+    day, problem = entry_date({"published_parsed": parsed}, TODAY)
     assert day is None
     assert problem.endswith("无法识别")
 
@@ -119,13 +120,13 @@ def test_a_bad_published_date_falls_back_to_the_updated_one():
         "updated": "2021-07-20T10:00:00+08:00",
         "updated_parsed": (2021, 7, 20, 2, 0, 0, 1, 201, 0),
     }
-    assert ingest_module._entry_date(entry, TODAY) == (datetime.date(2021, 7, 20), "")
+    assert entry_date(entry, TODAY) == (datetime.date(2021, 7, 20), "")
 
 
 def test_a_date_a_few_months_ahead_is_kept():
     """Societies announce what is coming: a date within a year after the fetch is believed."""
     entry = {"published_parsed": (2022, 3, 1, 2, 0, 0, 1, 60, 0)}
-    assert ingest_module._entry_date(entry, TODAY) == (datetime.date(2022, 3, 1), "")
+    assert entry_date(entry, TODAY) == (datetime.date(2022, 3, 1), "")
 
 
 # One feed's fault is never another feed's -------------------------------------------------------
