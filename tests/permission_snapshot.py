@@ -34,6 +34,10 @@ WRITTEN_BY_READING = {
     "wagtailusers.UserProfile",
     "wagtailimages.Rendition",
     "sessions.Session",
+    # django-axes logs sign-ins (the matrix signs each person in before its GETs).
+    "axes.AccessLog",
+    "axes.AccessAttempt",
+    "axes.AccessFailureLog",
 }
 
 

@@ -434,7 +434,7 @@ def _public(world: World):
         },
         "report_docx": {
             t: (world[t].url or world["report_index"].url + world[t].slug + "/") + "report.docx"
-            for t in ("report_public", "report_private", "report_login", "report_draft")
+            for t in ("report_public", "report_private", "report_draft")
         },
         "page_file": {
             "activities": "/activities/calendar.ics",
@@ -465,7 +465,7 @@ def _page_rows(world: World):
         "page reports.ReportIndexPage": {"-": world["report_index"].url},
         "page reports.MonthlyReportPage": {
             t: world[t].url if world[t].live else world["report_index"].url + world[t].slug + "/"
-            for t in ("report_public", "report_private", "report_login", "report_draft")
+            for t in ("report_public", "report_private", "report_draft")
         },
         "page campaigns.CampaignIndexPage": {"-": world["campaign_index"].url},
         "page campaigns.CampaignIndexPage:milestones_ical": {

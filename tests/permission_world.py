@@ -101,7 +101,6 @@ SECRETS = {
     # member-only reports: the member societies and the office, never applicants or experts —
     # whether the report is limited to the members' groups or (as 隐私 offered) to any account
     "会员矩阵月报条目·仅限会员": {"socA", "socB", *OFFICE},
-    "登录可见矩阵月报条目·仅限会员": {"socA", "socB", *OFFICE},
     # the people's names: applicant B's for the office; expert B's for the experts of its rounds
     # (the chair reads the result sheet) and the office
     "乙申报人矩阵": {"appB", *OFFICE},
@@ -234,13 +233,6 @@ def _site_pages(world, federation):
     world["report_public"] = _report(index, datetime.date(2021, 1, 1), "公开月报条目", live=True)
     world["report_private"] = _report(
         index, datetime.date(2021, 2, 1), "会员矩阵月报条目·仅限会员", live=True, restricted=True
-    )
-    world["report_login"] = _report(
-        index,
-        datetime.date(2021, 4, 1),
-        "登录可见矩阵月报条目·仅限会员",
-        live=True,
-        restricted="login",
     )
     world["report_draft"] = _report(
         index, datetime.date(2021, 3, 1), "秘书处矩阵月报草稿条目", live=False, user=editor
