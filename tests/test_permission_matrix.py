@@ -421,7 +421,7 @@ review:sheet @ review_two                                  LOGIN  DENY   DENY   
 review:sheet @ review_three                                LOGIN  DENY   DENY   OK     OK     DENY   DENY   DENY   DENY   DENY
 review:sheet @ nomination_a                                LOGIN  DENY   DENY   404    404    DENY   DENY   DENY   DENY   DENY
 review:conflict                                            LOGIN  405    405    405    405    405    405    405    405    405
-round_confirm @ open_round                                 LOGIN  NO     NO     OK     NO     NO     NO     OK     OK     OK  # the chair and the office: a page saying the round is still open, no names, no scores
+round_confirm @ open_round                                 LOGIN  NO     NO     404    NO     NO     NO     OK     OK     OK  # the chair's page exists once the office has closed the round
 round_confirm @ closed_round                               LOGIN  NO     NO     OK     NO     NO     NO     OK     OK     OK
 round_confirm @ final_confirmed                            LOGIN  NO     NO     NO     NO     NO     NO     OK     OK     OK  # its chair's account deleted: was a 500
 round_result_docx @ open_round                             LOGIN  DENY   DENY   NO     DENY   DENY   DENY   OK     OK     OK  # not the chair's before the office closes

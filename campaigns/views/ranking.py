@@ -12,7 +12,7 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import include, path, reverse
 from django.utils.translation import gettext as _
@@ -244,6 +244,11 @@ def confirm_view(request, pk):
             {"reason": _("只有本轮评审组长可以确认评审结果。"), "round": round},
             status=403,
         )
+    office = is_office(request.user)
+    if not office and not service.chair_may_see_result(round)[0]:
+        # The chair's page exists only once the office has closed the round: before that, not
+        # even its existence tells the chair anything.
+        raise Http404
     refusal = None
     if request.method == "POST":
         try:
@@ -255,7 +260,6 @@ def confirm_view(request, pk):
             return redirect("round_confirm", pk=round.pk)
     # The office sees every row at any time (as in the admin). The chair sees nothing before the
     # office closes the round, and never a nomination the chair is excluded from.
-    office = is_office(request.user)
     visible = office or service.chair_may_see_result(round)[0]
     hidden = frozenset() if office else service.excluded_nominations(request.user, round)
     rows = service.tally(round) if visible else []

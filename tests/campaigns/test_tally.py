@@ -681,10 +681,10 @@ def test_the_chair_sees_no_score_before_the_round_is_closed_and_never_an_exclude
     docx = reverse("round_result_docx", args=[round.pk])
     chair = login(experts[0])
 
-    # Open round: the page says only that the office has not closed it; the sheet is refused.
+    # Open round: the chair's page does not exist yet; the sheet is refused.
     response = chair.get(confirm)
     content = response.content.decode()
-    assert response.status_code == 200 and "秘书处尚未结束本轮评审" in content
+    assert response.status_code == 404
     for text in ("P项目", "Q项目", "R项目", "22.67", "30.00"):
         assert text not in content, text
     response = chair.get(docx)
