@@ -12,7 +12,7 @@ from docx.oxml.parser import parse_xml
 from pypdf import PdfWriter
 
 from campaigns.file_checks import (
-    FileCheckError,
+    DocxUnreadable,
     RequiredSection,
     SlotRules,
     check_file,
@@ -398,7 +398,7 @@ def test_a_docx_whose_document_xml_is_broken_fails():
             target.writestr(name, content)
     result = check_file(FORM, "推荐表.docx", buffer.getvalue())
     assert result.failures == ["文件1中的 word/document.xml 不是格式正确的 XML。"]
-    with pytest.raises(FileCheckError):
+    with pytest.raises(DocxUnreadable):
         docx_text(buffer.getvalue())
 
 
