@@ -25,6 +25,7 @@ import posixpath
 from dataclasses import dataclass
 from urllib.parse import unquote
 
+import olefile
 from django.conf import settings
 from django.utils.translation import gettext as _
 
@@ -75,7 +76,7 @@ class OfficeFormat:
     extension: str
     macro_extension: str
     legacy: str  # "Word 97-2003（.doc）"
-    main_type: str  # the content type of the main part
+    main_types: tuple  # the content types of the main part (a document, a template)
     main_part: str | None = None  # where that part must be, when the readers expect it there
 
 
@@ -86,7 +87,11 @@ FORMATS = {
         ".docx",
         ".docm",
         "Word 97-2003（.doc）",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+        (
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+            # A .dotx template: the same body, opened by Word as a new document.
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
+        ),
         "word/document.xml",
     ),
     XLSX: OfficeFormat(
@@ -95,7 +100,7 @@ FORMATS = {
         ".xlsx",
         ".xlsm",
         "Excel 97-2003（.xls）",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+        ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",),
     ),
     PPTX: OfficeFormat(
         "PowerPoint（.pptx）",
@@ -103,7 +108,7 @@ FORMATS = {
         ".pptx",
         ".pptm",
         "PowerPoint 97-2003（.ppt）",
-        "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml",
+        ("application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml",),
     ),
 }
 
@@ -183,6 +188,15 @@ class _Package:
 
     def _check_container(self):
         container = container_of(read_head(self.file))
+        if container == OLE2 and _is_encrypted_package(self.file):
+            raise DocumentRejected(
+                _(
+                    "%(label)s设有打开密码（文件已加密），无法读取其内容：请在 %(application)s 中"
+                    "打开它，在“文件 → 信息”中取消“用密码进行加密”，保存后再上传。"
+                )
+                % {"label": self.label, "application": self.office.application},
+                code="encrypted",
+            )
         if container == OLE2:
             raise DocumentRejected(
                 _(
@@ -339,7 +353,7 @@ class _Package:
                 % {"part": PACKAGE_RELS, "expected": expected or _("包中的部件")}
             )
         content_type = self._type_of(main)
-        if content_type != self.office.main_type:
+        if content_type not in self.office.main_types:
             raise self.not_office(
                 _("主文档 %(part)s 的内容类型是“%(type)s”，不是 %(format)s文档的内容类型")
                 % {
@@ -372,6 +386,18 @@ class _Package:
     def _scan_xml(self, member, on_element):
         chunks = member_chunks(self.file, member, self.label)
         scan_xml(chunks, self.label, member.filename, self.xml_budget, on_element)
+
+
+def _is_encrypted_package(file):
+    """Whether an OLE2 file is an Office package saved with a password: Office then wraps the
+    encrypted .docx (.xlsx, .pptx) in a compound file with these two streams (MS-OFFCRYPTO)."""
+    try:
+        with olefile.OleFileIO(file) as ole:
+            return ole.exists("EncryptionInfo") and ole.exists("EncryptedPackage")
+    except Exception:  # a broken compound file is refused as a legacy file all the same
+        return False
+    finally:
+        file.seek(0)
 
 
 def _is_xml_name(name):

@@ -4,17 +4,14 @@ A block is a heading, a paragraph or a photo caption, in reading order. The read
 about the report's structure; `reports.importer` parses the blocks.
 """
 
-import io
 import itertools
 import re
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from docx import Document
-from docx.table import Table
-from docx.text.paragraph import Paragraph
 
 from cms.cjk_text import display_width, join_broken_lines
+from cms.docx_reader import DocxUnreadable, read_paragraphs
 from cms.upload_checks import DocumentRejected
 from cms.upload_docx import check_docx
 
@@ -204,40 +201,34 @@ WORD_CAPTION_WORDS = ("图注", "题注")
 
 
 def read_docx(data: bytes, label: str = "文件") -> list[Block]:
-    """Blocks of a Word document, after the upload safety checks. Raises DocumentRejected for a
-    file the checks refuse or python-docx then cannot read, never anything else."""
+    """Blocks of a Word document, after the upload safety checks, read by the project's Word
+    reader (automatic numbering put back in front of the text). Raises DocumentRejected for a
+    file the checks refuse or the reader cannot read, never anything else."""
     check_docx(data, label)
     try:
-        return _docx_blocks(Document(io.BytesIO(data)))
-    except Exception as exc:  # python-docx fails in many ways on a package it cannot follow
+        paragraphs = read_paragraphs(data)
+    except DocxUnreadable as exc:
         raise DocumentRejected(
-            _("%(label)s无法读取 Word 文档的内容（文件已损坏）。") % {"label": label},
-            code="docx_unreadable",
+            _("%(label)s%(problem)s。") % {"label": label, "problem": exc.message},
+            code=exc.code,
         ) from exc
-
-
-def _docx_blocks(document):
     blocks = []
-    for paragraph in _paragraphs(document):
-        text = paragraph.text.strip()
+    for paragraph in paragraphs:
+        text = _numbered(paragraph.number, paragraph.text.strip())
         if not text:  # empty, or holding only a picture
             continue
-        style = paragraph.style.name if paragraph.style is not None else ""
-        kind, level = _kind_of_style(style)
-        blocks.append(Block(kind, text, style=style, level=level))
+        kind, level = _kind_of_style(paragraph.style)
+        blocks.append(Block(kind, text, style=paragraph.style, level=level))
     return blocks
 
 
-def _paragraphs(document):
-    """Body paragraphs in reading order, including those inside tables."""
-    body = document.element.body
-    for child in body.iterchildren():
-        if child.tag.endswith("}p"):
-            yield Paragraph(child, document)
-        elif child.tag.endswith("}tbl"):
-            for row in Table(child, document).rows:
-                for cell in row.cells:
-                    yield from cell.paragraphs
+def _numbered(number, text):
+    """The paragraph as typed by hand: "一、当月总体进展情况", "1. 战略咨询" (a space after an
+    ASCII stop, as Markdown writes a list)."""
+    number = number.strip()
+    if not number or not text:
+        return text
+    return f"{number} {text}" if number[-1] in ".)" else number + text
 
 
 def _kind_of_style(style):
