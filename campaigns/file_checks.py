@@ -29,7 +29,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from campaigns.form_templates import EXPLANATION_LEAD, PLACEHOLDERS
-from cms.cjk_text import count_form_characters
+from cms.cjk_text import count_characters_no_spaces, count_form_characters
 from cms.cn_numerals import number_value
 from cms.docx_reader import DocxUnreadable, read_paragraphs
 from cms.upload_checks import DocumentRejected
@@ -160,12 +160,22 @@ def _check_word(rules, file, facts):
     except DocxUnreadable as exc:
         return [_problem(rules, exc)]
     failures = []
+    # The limit is on Word's 字数; 字符数(不计空格) is shown beside it, as Word shows both.
     characters = sum(count_form_characters(p.text) for p in paragraphs)
     facts["characters"] = characters
+    facts["characters_no_spaces"] = sum(count_characters_no_spaces(p.text) for p in paragraphs)
     if rules.char_limit is not None and characters > rules.char_limit:
         failures.append(
-            _("%(file)s 共 %(count)s 字，超过 %(limit)s 字上限")
-            % {"file": rules.code, "count": f"{characters:,}", "limit": f"{rules.char_limit:,}"}
+            _(
+                "%(file)s 字数 %(count)s（字符数（不计空格）%(no_spaces)s），"
+                "超过 %(limit)s 字上限（按 Word“字数统计”中的“字数”计）"
+            )
+            % {
+                "file": rules.code,
+                "count": f"{characters:,}",
+                "no_spaces": f"{facts['characters_no_spaces']:,}",
+                "limit": f"{rules.char_limit:,}",
+            }
         )
     texts = [p.numbered_text for p in paragraphs]
     bodies = section_bodies(texts, rules.required_sections)
@@ -202,7 +212,8 @@ def docx_numbered_text(data: bytes) -> list[str]:
 
 
 def docx_character_count(data: bytes) -> int:
-    """The characters of the document as the forms count them (`count_form_characters`).
+    """The 字数 of the document as Word's 字数统计 shows it, which the forms' limits use
+    (`count_form_characters`).
 
     Paragraphs are counted one by one, so a word never runs on from one paragraph into the
     next; automatic list numbers are not text and do not count."""

@@ -39,9 +39,10 @@ TABLE = (("指标", "应用前", "应用后"), ("生产效率", "100", "135"))
 
 
 def docx_form(characters=1200, headings=HEADINGS_2024):
-    """A recommendation form of exactly `characters` characters as the forms count them: each
-    heading with body text under it, a table with figures under the last, the body text making
-    up the rest."""
+    """A recommendation form of exactly `characters` characters as the forms count them (Word's
+    字数): each heading with body text under it, a table with figures under the last, the body
+    text making up the rest. Its 字符数(不计空格) is 4 more: the table's figures "100" and "135"
+    are a word each but three characters."""
     document = Document()
     used = sum(count_form_characters(h) for h in headings)
     used += sum(count_form_characters(value) for row in TABLE for value in row)
@@ -63,6 +64,14 @@ def docx_form(characters=1200, headings=HEADINGS_2024):
     data = buffer.getvalue()
     assert docx_character_count(data) == characters
     return data
+
+
+def too_long(characters, limit, code="文件1"):
+    """The check's message for a `docx_form(characters)` over a `limit`."""
+    return (
+        f"{code} 字数 {characters:,}（字符数（不计空格）{characters + 4:,}），"
+        f"超过 {limit:,} 字上限（按 Word“字数统计”中的“字数”计）"
+    )
 
 
 def box(kind, payload):

@@ -13,6 +13,7 @@ from tests.campaigns.nomination_helpers import (
     government_campaign,
     open_campaign,
     prepare_site,
+    too_long,
     truncated_mp4,
 )
 
@@ -41,7 +42,7 @@ def test_one_line_per_file_and_exit_status_1_on_failure(index, tmp_path, capsys)
         call_command("check_files", campaign.slug, "文件1", good, long)
     assert failed.value.returncode == 1
     lines = capsys.readouterr().out.splitlines()
-    assert lines == [f"{good}: OK", f"{long}: 文件1 共 5,001 字，超过 5,000 字上限"]
+    assert lines == [f"{good}: OK", f"{long}: {too_long(5001, 5000)}"]
 
     call_command("check_files", campaign.slug, "文件1", good)
     assert capsys.readouterr().out.splitlines() == [f"{good}: OK"]

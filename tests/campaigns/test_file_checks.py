@@ -24,7 +24,7 @@ from campaigns.file_checks import (
     pdf_page_count,
 )
 from cms import upload_mp4
-from cms.cjk_text import count_form_characters
+from cms.cjk_text import count_characters_no_spaces, count_form_characters
 from cms.upload_checks import DocumentRejected
 from tests import hostile_media as hostile
 
@@ -118,7 +118,7 @@ def text_box(text):
 def everything_docx():
     """Text in every place Word keeps it, and some that a reader does not see."""
     document = Document()
-    document.add_paragraph("智能制造科技进展 GB/T 39116-2020")  # 8 + 6
+    document.add_paragraph("智能制造科技进展 GB/T 39116-2020")  # 8 + 2
     table = document.add_table(rows=1, cols=2)
     table.cell(0, 0).text = "数控机床"  # 4
     nested = table.cell(0, 1).add_table(rows=1, cols=1)
@@ -146,7 +146,7 @@ def everything_docx():
     return docx_bytes(document)
 
 
-EVERYTHING_COUNT = 14 + 4 + 5 + 4 + 5 + 5 + 2 + 2
+EVERYTHING_COUNT = 10 + 4 + 5 + 4 + 5 + 5 + 2 + 2
 
 
 def form_docx(*paragraphs, headings=()):
@@ -234,24 +234,59 @@ def pdf(pages, **encryption):
 # --- counting characters ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("text", "count"),
-    [
-        ("智能制造", 4),
-        ("GB/T 39116-2020", 6),  # GB / T 39116 - 2020
-        ("智能制造，ABC 123。", 8),
-        ("5G技术", 3),
-        ("Wi-Fi 6", 4),
-        ("3.5倍", 4),
-        ("（一）背景", 5),
-        ("　智 能\t制\n造  ", 4),  # ideographic space, spaces, tab, newline
-        ("数字\u200b孪生", 4),  # a zero-width space is nothing
-        ("ＡＢ１２", 4),  # full-width letters and digits count one each
-        ("", 0),
-    ],
-)
-def test_form_character_count(text, count):
-    assert count_form_characters(text) == count
+# Word's 字数统计 on each text: 字数 (the forms' limit), 字符数(不计空格).
+WORD_COUNTS = [
+    ("智能制造", 4, 4),
+    ("", 0, 0),
+    # Mixed Chinese and Latin: a Latin run glued to Chinese characters splits at them.
+    ("智能制造2025年", 6, 9),
+    ("5G技术", 3, 4),
+    ("智能制造，ABC 123。", 8, 12),
+    ("采用 AI 技术", 5, 6),
+    # Each whitespace-delimited run of other characters is one word, punctuation and all.
+    ("AT&T", 1, 4),
+    ("Wi-Fi 6", 2, 6),
+    ("http://images.google.com/images?num=30&q", 1, 40),
+    ("详见 https://www.miit.gov.cn/zwgk/art_1.html。", 4, 42),
+    ("联系 zhang.san@example.com", 3, 23),
+    # Standard numbers.
+    ("GB/T", 1, 4),
+    ("39116-2020", 1, 10),
+    ("GB/T 39116-2020", 2, 14),
+    ("依据GB/T 39116-2020《智能制造能力成熟度模型》", 17, 29),
+    ("ISO/IEC 27001:2022", 2, 17),
+    # Numbers and formulas.
+    ("3.5", 1, 3),
+    ("3.5倍", 2, 4),
+    ("效率提升35%", 5, 7),
+    ("E=mc²", 1, 5),
+    ("y = a + b × x", 7, 7),
+    ("25°C", 1, 4),
+    ("f(x)=∑a_i·x^i", 1, 13),
+    # Full-width letters, digits and punctuation are East Asian: one each.
+    ("ＡＢ１２", 4, 4),
+    ("（一）背景", 5, 5),
+    ("“智能制造”：《指南》、规范；", 15, 15),
+    ("技术——数据……", 8, 8),
+    ("称为“AI”技术", 7, 8),
+    ("迈克尔·乔丹", 6, 6),
+    # Ambiguous-width punctuation inside a Latin word belongs to it.
+    ("don’t", 1, 5),
+    # Whitespace, the ideographic space too, counts nothing; invisible characters neither count
+    # nor split a word.
+    ("\u3000智 能\t制\n造  ", 4, 4),
+    ("GB/T\u300039116", 2, 9),
+    ("数字\u200b孪生", 4, 4),
+    ("AT\u200b&T", 1, 4),
+    ("cafe\u0301 ole\u0301", 2, 7),
+    ("智能\ufeff制造", 4, 4),
+]
+
+
+@pytest.mark.parametrize(("text", "words", "no_spaces"), WORD_COUNTS)
+def test_form_character_count_is_words_count(text, words, no_spaces):
+    assert count_form_characters(text) == words
+    assert count_characters_no_spaces(text) == no_spaces
 
 
 # --- Word forms -------------------------------------------------------------------------------
@@ -288,7 +323,52 @@ def test_a_form_of_5001_characters_fails():
     rules = SlotRules(code="文件1", label="推荐表", kind="word", char_limit=5000)
     result = check_file(rules, "推荐表.docx", form_of_length(5001))
     assert not result.ok
-    assert result.failures == ["文件1 共 5,001 字，超过 5,000 字上限"]
+    assert result.failures == [
+        "文件1 字数 5,001（字符数（不计空格）5,001），"
+        "超过 5,000 字上限（按 Word“字数统计”中的“字数”计）"
+    ]
+    assert result.facts["characters"] == 5001
+    assert result.facts["characters_no_spaces"] == 5001
+
+
+# A paragraph as forms cite their sources: Word's 字数 is 32 (10 Chinese characters, a URL, 及,
+# a URL, ，, 依据, GB/T, 39116-2020, 《, 11 Chinese characters, 》, 。); 字符数(不计空格) 180. The
+# old count took each ASCII mark inside a URL or standard number for a character: 82.
+CITING = (
+    "参见智能制造标准体系 "
+    "https://www.miit.gov.cn/zwgk/zcwj/wjfb/tz/art/2021/art_2f2b9e1b8c7a4b6e9f0d1c2b3a4e5f60.html"
+    " 及 http://images.google.com/images?num=30&q=robot，"
+    "依据 GB/T 39116-2020《智能制造能力成熟度模型》。"
+)
+
+
+def citing_form(paragraphs):
+    document = Document()
+    document.add_heading("一、本项智能制造科技进展的背景和意义", level=1)  # 18
+    for _ in range(paragraphs):
+        document.add_paragraph(CITING)
+    return docx_bytes(document)
+
+
+def test_a_form_full_of_urls_is_judged_by_words_count():
+    # 18 + 80 × 32 = 2,578 at Word's count: within 3,000. The old count, 18 + 80 × 82 = 6,578,
+    # refused it.
+    rules = SlotRules(code="文件1", label="推荐表", kind="word", char_limit=3000)
+    data = citing_form(80)
+    result = check_file(rules, "推荐表.docx", data)
+    assert result.ok, result.failures
+    assert result.facts["characters"] == docx_character_count(data) == 18 + 80 * 32
+    assert result.facts["characters_no_spaces"] == 18 + 80 * 180
+
+
+def test_a_form_over_the_limit_names_both_counts_and_the_one_the_limit_uses():
+    rules = SlotRules(code="文件1", label="推荐表", kind="word", char_limit=3000)
+    result = check_file(rules, "推荐表.docx", citing_form(100))
+    assert not result.ok
+    assert result.failures == [
+        "文件1 字数 3,218（字符数（不计空格）18,018），"
+        "超过 3,000 字上限（按 Word“字数统计”中的“字数”计）"
+    ]
 
 
 def test_sections_styled_as_headings_are_found():
