@@ -8,6 +8,7 @@ import itertools
 import re
 from dataclasses import dataclass
 
+import markdown
 from django.utils.translation import gettext as _
 
 from cms.cjk_text import display_width, join_broken_lines
@@ -18,6 +19,7 @@ from cms.upload_docx import check_docx
 PARAGRAPH = "paragraph"
 HEADING = "heading"
 CAPTION = "caption"
+LIST_ITEM = "list_item"  # an item of a Markdown list; `marker` is "1." or "-"
 
 # A section heading `一、当月总体进展情况` or a numbered item `1.战略咨询` / `2. 产学融合`; the
 # look-ahead keeps decimals such as `4.0 学习工厂` out.
@@ -38,10 +40,19 @@ class UnreadableText(ValueError):
 
 @dataclass(frozen=True)
 class Block:
-    kind: str  # PARAGRAPH, HEADING or CAPTION
+    kind: str  # PARAGRAPH, HEADING, CAPTION or LIST_ITEM
     text: str
     style: str = ""  # the Word style name, for .docx
-    level: int = 0  # heading level where the source has one (Markdown #, Word Heading N)
+    level: int = 0  # heading level where the source has one (Markdown #, Word Heading N);
+    # for a list item, how deeply it is nested (0 at the top)
+    marker: str = ""  # a list item's "1." or "-"
+
+    @property
+    def markdown(self):
+        """The block as a line of an entry's Markdown body."""
+        if self.kind == LIST_ITEM:
+            return "    " * self.level + f"{self.marker} {self.text}"
+        return self.text
 
 
 def looks_like_heading(text):
@@ -150,33 +161,75 @@ def _is_standalone(line, full):
 
 # Markdown -------------------------------------------------------------------------------------
 
-MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 MARKDOWN_IMAGE = re.compile(r"^!\[([^\]]*)\]\([^)]*\)$")
 MARKDOWN_EMPHASIS = re.compile(r"^(?:\*([^*]+)\*|_([^_]+)_)$")
+MARKDOWN_HEADINGS = {f"h{level}": level for level in range(1, 7)}
 
 
 def read_markdown(text: str) -> list[Block]:
+    """Blocks of a Markdown report, its block structure read by Python-Markdown's own parser
+    (headings, paragraphs, ordered and bullet lists, nested lists, quotes). Inline Markdown
+    (`**粗体**`, links) is left in the text: the entries' bodies are Markdown themselves. Raw
+    HTML is not interpreted; it stays text, and the body's checks then refuse what is unsafe."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").expandtabs(4).split("\n")
+    root = markdown.Markdown(lazy_ol=False).parser.parseDocument(lines).getroot()
     blocks = []
-    pieces = []
-
-    def flush():
-        if pieces:
-            blocks.append(_markdown_paragraph(pieces))
-            pieces.clear()
-
-    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        line = raw.strip()
-        heading = MARKDOWN_HEADING.match(line)
-        if not line:
-            flush()
-        elif heading:
-            flush()
-            if heading.group(2):
-                blocks.append(Block(HEADING, heading.group(2), level=len(heading.group(1))))
-        else:
-            pieces.append(line)
-    flush()
+    _markdown_blocks(root, blocks)
     return blocks
+
+
+def _markdown_blocks(parent, blocks, depth=0):
+    for element in parent:
+        tag = element.tag
+        if tag in MARKDOWN_HEADINGS:
+            text = _element_text(element)
+            if text:
+                blocks.append(Block(HEADING, text, level=MARKDOWN_HEADINGS[tag]))
+        elif tag in ("ol", "ul"):
+            _markdown_list(element, blocks, depth)
+        elif tag == "p":
+            pieces = [line.strip() for line in _element_text(element).split("\n")]
+            if any(pieces):
+                blocks.append(_markdown_paragraph([piece for piece in pieces if piece]))
+        elif tag == "hr":
+            continue
+        elif len(element):  # a quote and the like: its paragraphs are the report's
+            _markdown_blocks(element, blocks, depth)
+        elif text := _element_text(element).strip():  # a code block
+            blocks.append(Block(PARAGRAPH, text))
+
+
+def _markdown_list(element, blocks, depth):
+    ordered = element.tag == "ol"
+    start = _int_attribute(element, "start", 1)
+    for index, item in enumerate(element.iterfind("li")):
+        pieces = [item.text or ""]
+        nested = []
+        for child in item:
+            if child.tag in ("ol", "ul"):
+                nested.append(child)
+            else:
+                pieces.append(_element_text(child))
+            pieces.append(child.tail or "")
+        text = ""
+        for piece in " ".join(pieces).split("\n"):
+            text = join_broken_lines(text, piece.strip())
+        marker = f"{start + index}." if ordered else "-"
+        if text.strip():
+            blocks.append(Block(LIST_ITEM, text.strip(), level=depth, marker=marker))
+        for child in nested:
+            _markdown_list(child, blocks, depth + 1)
+
+
+def _element_text(element):
+    return "".join(element.itertext())
+
+
+def _int_attribute(element, name, default):
+    try:
+        return int(element.get(name, default))
+    except (TypeError, ValueError):
+        return default
 
 
 def _markdown_paragraph(lines):

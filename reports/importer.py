@@ -25,6 +25,7 @@ from cms.upload_checks import HEAD_BYTES, OLE2, TEXT, ZIP, check_upload, contain
 from reports.import_blocks import (
     CAPTION,
     HEADING,
+    LIST_ITEM,
     NUMBERED_ITEM,
     PARAGRAPH,
     SECTION_HEADING,
@@ -61,6 +62,8 @@ FULL_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]"
 YEARLESS_DATE = re.compile(r"(?<!\d)(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
 SENTENCE_END = re.compile(r"^.*?[。！？!?]")
 MAX_WORKSTREAM_NAME = 20
+# Where the entries of a section written without workstreams go.
+GENERAL_WORKSTREAM = "综合"
 MAX_LEAD = 120
 MAX_CAPTION = 200
 
@@ -84,6 +87,7 @@ class Section:
     heading: str
     number: int = 0  # 一 is 1
     items: list = field(default_factory=list)
+    loose: list = field(default_factory=list)  # blocks before the first item
 
 
 @dataclass
@@ -174,6 +178,8 @@ def parse_report(blocks) -> ParsedReport:
             _add_to_section(sections[-1], block, warnings)
         else:
             title_block.append(block)
+    for section in sections:
+        _place_loose_blocks(section, warnings)
     if not any(section.kind != UNKNOWN for section in sections):
         raise ReportImportError(
             _(
@@ -220,6 +226,23 @@ def _add_to_section(section, block, warnings):
     elif section.items:
         section.items[-1].blocks.append(block)
     else:
+        section.loose.append(block)
+
+
+def _place_loose_blocks(section, warnings):
+    """Content before a section's first item: in a progress or plan section written without
+    any workstream (a plain list of next month's plans) it becomes one entry of the general
+    workstream, so that nothing is lost; elsewhere it cannot belong to any item."""
+    if not section.loose:
+        return
+    if section.kind in (PROGRESS, PLAN) and not section.items:
+        section.items.append(Item(None, GENERAL_WORKSTREAM, blocks=section.loose))
+        warnings.append(
+            _("“%(section)s”未按工作板块分项，其内容已归入“%(workstream)s”一项，请核对。")
+            % {"section": section.heading, "workstream": GENERAL_WORKSTREAM}
+        )
+        return
+    for block in section.loose:
         warnings.append(
             _("“%(section)s”中第一项之前的内容未能归入任何一项，未导入：%(text)s")
             % {"section": section.heading, "text": block.text}
@@ -236,6 +259,14 @@ def _item_heading(section, block):
     first = section.items[0] if section.items else None
     if first is not None and first.styled and (not styled or block.level > first.level):
         return None  # body text or a sub-heading inside an item
+    if block.kind == LIST_ITEM:
+        # A Markdown list is content; only an item naming a workstream (`1. 战略咨询`) opens
+        # an entry, as a numbered line does in plain text.
+        if block.level or section.kind == PRESS or not looks_like_heading(block.text):
+            return None
+        workstream = Workstream.objects.match(block.text)
+        number = int(block.marker[:-1]) if block.marker[:-1].isdigit() else None
+        return Item(number, block.text) if workstream is not None else None
     match = NUMBERED_ITEM.match(block.text)
     if match is None:
         return Item(None, block.text, block.level, styled) if styled else None
@@ -320,6 +351,13 @@ def _write(parsed, run):
     progress = _entries(parsed.items_of(PROGRESS), _("一、当月总体进展情况"), run)
     plans = _entries(parsed.items_of(PLAN), _("三、下月工作计划"), run)
     releases = [item for item in parsed.items_of(PRESS) if _has_text(item, run)]
+    if run.publish and not (progress or plans or releases):
+        raise ReportImportError(
+            _(
+                "月报中没有可导入的内容（当月进展、新闻稿和下月计划均为空），不予发布："
+                "请检查文件的章节和条目后再导入。"
+            )
+        )
     existing = _existing_report(run.period)
     news_pages = _write_news(releases, existing, report_index, run) if releases else []
     relations = {
@@ -374,7 +412,7 @@ def _entries(items, section, run):
     entries = []
     for position, item in enumerate(items, start=1):
         number = item.number or position
-        body = "\n\n".join(block.text for block in item.blocks)
+        body = markdown_body(item.blocks)
         if not body.strip():
             run.warnings.append(
                 _("“%(section)s”第 %(number)s 项（%(name)s）没有内容，未导入。")
@@ -398,6 +436,19 @@ def _entries(items, section, run):
             ) from exc
         entries.append((workstream, body))
     return entries
+
+
+def markdown_body(blocks):
+    """An entry's Markdown: paragraphs apart, the items of one list on consecutive lines."""
+    body = ""
+    previous = None
+    for block in blocks:
+        if body:
+            together = block.kind == LIST_ITEM and previous.kind == LIST_ITEM
+            body += "\n" if together else "\n\n"
+        body += block.markdown
+        previous = block
+    return body
 
 
 def _workstream(item, run):
@@ -424,7 +475,7 @@ def _clean_name(name):
 
 
 def _has_text(item, run):
-    if any(block.kind == PARAGRAPH for block in item.blocks):
+    if any(block.kind in (PARAGRAPH, LIST_ITEM) for block in item.blocks):
         return True
     run.warnings.append(_("新闻稿《%(title)s》没有正文，未导入。") % {"title": item.title})
     return False
@@ -498,13 +549,35 @@ def _matching_news(title, previous, news_index):
 
 
 def _news_fields(item, period):
-    paragraphs = [block.text for block in item.blocks if block.kind == PARAGRAPH]
+    paragraphs = [block.text for block in item.blocks if block.kind in (PARAGRAPH, LIST_ITEM)]
     return {
         "title": item.title,
         "date": news_date("\n".join([item.title, *paragraphs]), period),
         "lead": lead_of(paragraphs[0]),
-        "body": [_stream_block(block) for block in item.blocks],
+        "body": _stream_blocks(item.blocks),
     }
+
+
+def _stream_blocks(blocks):
+    """The news body: a list's items in one rich-text paragraph as a list, as the editor
+    would write it."""
+    stream, items = [], []
+
+    def flush():
+        if items:
+            tag = "ol" if items[0].marker[:-1].isdigit() else "ul"
+            listed = "".join(f"<li>{html.escape(block.text)}</li>" for block in items)
+            stream.append({"type": "paragraph", "value": f"<{tag}>{listed}</{tag}>"})
+            items.clear()
+
+    for block in blocks:
+        if block.kind == LIST_ITEM:
+            items.append(block)
+            continue
+        flush()
+        stream.append(_stream_block(block))
+    flush()
+    return stream
 
 
 def _stream_block(block):

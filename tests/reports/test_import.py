@@ -521,7 +521,7 @@ def test_numbered_list_inside_an_entry_stays_in_the_entry(site, tmp_path):
     )
     result = import_report(write(tmp_path, "report.md", text))
     assert entries(result.page) == [
-        ("自身建设", "本月召开两次会议：\n\n1. 秘书长工作会议\n\n2. 主席团会议")
+        ("自身建设", "本月召开两次会议：\n\n1. 秘书长工作会议\n2. 主席团会议")
     ]
     assert result.new_workstreams == []
 

@@ -5,6 +5,7 @@ import pytest
 from django.core.management import CommandError
 
 from campaigns.file_checks import SlotRules, check_file
+from cms.sanitise import render_markdown
 from reports.importer import import_report
 from tests import world_docx
 from tests.reports.test_import import (
@@ -98,3 +99,75 @@ def test_a_password_protected_doc_named_docx_is_not_called_a_legacy_doc(site, tm
     failures = check_file(FORM, "推荐表.docx", data).failures
     assert "97-2003" not in failures[0]
     assert "密码" in failures[0]
+
+
+# --- Markdown lists ---------------------------------------------------------------------------
+
+PLAN_LIST = (
+    "# 进展情况月报\n\n2021年7月\n\n## 一、当月总体进展情况\n\n### 1.战略咨询\n\n"
+    "本月完成三项工作：\n\n- 完成调研报告初稿\n- 召开专家研讨会\n    - 线上线下结合\n"
+    "- 报送中国科协\n\n## 三、下月工作计划\n\n"
+    "1. 继续推进智能制造科技进展申报\n2. 加强联合体宣传工作\n3. 提升成员学会服务水平\n"
+)
+
+
+def test_a_plan_section_written_as_a_numbered_list_keeps_every_plan(site, tmp_path):
+    result = import_report(write(tmp_path, "report.md", PLAN_LIST))
+    latest = result.page.get_latest_revision_as_object()
+    [plan] = latest.plan_entries.all()
+    assert plan.workstream.name == "综合"
+    assert plan.body == (
+        "1. 继续推进智能制造科技进展申报\n2. 加强联合体宣传工作\n3. 提升成员学会服务水平"
+    )
+    assert "“三、下月工作计划”未按工作板块分项，其内容已归入“综合”一项，请核对。" in (
+        result.warnings
+    )
+    assert not any("没有内容" in warning for warning in result.warnings)
+
+
+def test_bullets_stay_a_list_with_its_nesting(site, tmp_path):
+    result = import_report(write(tmp_path, "report.md", PLAN_LIST))
+    [entry] = result.page.get_latest_revision_as_object().progress_entries.all()
+    assert entry.workstream.name == "战略咨询"
+    assert entry.body == (
+        "本月完成三项工作：\n\n- 完成调研报告初稿\n- 召开专家研讨会\n    - 线上线下结合\n"
+        "- 报送中国科协"
+    )
+    # The body renders as the list it was.
+    html = render_markdown(entry.body)
+    assert html.count("<li>") == 4
+    assert "<ul>" in html
+
+
+def test_list_items_naming_workstreams_are_entries(site, tmp_path):
+    text = (
+        "# 进展情况月报\n\n2021年7月\n\n## 三、下月工作计划\n\n1. 战略咨询\n\n"
+        "组织专家评审研究报告。\n\n2. 人才培养\n\n举办第二期工程师培训班。\n"
+    )
+    result = import_report(write(tmp_path, "report.md", text))
+    plans = result.page.get_latest_revision_as_object().plan_entries.all()
+    assert [(plan.workstream.name, plan.body) for plan in plans] == [
+        ("战略咨询", "组织专家评审研究报告。"),
+        ("人才培养", "举办第二期工程师培训班。"),
+    ]
+    assert result.warnings == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "# 进展情况月报\n\n2021年7月\n\n## 一、当月总体进展情况\n\n## 三、下月工作计划\n",
+        "# 进展情况月报\n\n2021年7月\n\n## 一、当月总体进展情况\n\n### 1.战略咨询\n\n"
+        "## 二、重点推进情况（新闻稿）\n\n### 1.联合体召开会议\n",
+    ],
+    ids=["sections-only", "items-without-content"],
+)
+def test_an_empty_report_is_never_published(site, tmp_path, text):
+    before = counts()
+    with pytest.raises(CommandError) as excinfo:
+        run_command(write(tmp_path, "report.md", text), "--publish")
+    assert str(excinfo.value) == (
+        "月报中没有可导入的内容（当月进展、新闻稿和下月计划均为空），不予发布："
+        "请检查文件的章节和条目后再导入。"
+    )
+    assert counts() == before
