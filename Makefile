@@ -77,7 +77,7 @@ bench: install
 		|| (apt-get update >/dev/null 2>&1 && apt-get install -y $(BENCH_PACKAGES) >/dev/null 2>&1) \
 		|| sudo -n apt-get install -y $(BENCH_PACKAGES) >/dev/null 2>&1) \
 		|| echo "未能安装 $(BENCH_PACKAGES)：bench/site.py 无法运行"
-	$(PY) bench/export_reports.py && $(PY) bench/site.py
+	$(PY) bench/export_reports.py && $(PY) bench/docx_import.py && $(PY) bench/site.py
 
 # bench/load.py: 64 clients for 60 s on PostgreSQL (127.0.0.1), public pages and the apply form.
 bench-load: install
