@@ -11,7 +11,9 @@ UTF-8 with a matching declaration, and whatever had to be guessed is a warning o
 2. without one, UTF-16 and UTF-32 show in the zero bytes around the first ASCII characters
    (`<?xml` or any `<`: a document starts with one);
 3. valid UTF-8 is UTF-8 (Chinese text practically never is valid UTF-8 by accident);
-4. else the declared encoding (HTTP charset, then the XML declaration) if the bytes decode;
+4. else the declared encoding (HTTP charset, then the XML declaration) if the bytes decode —
+   unless it is one that decodes any bytes (ISO-8859-1…) and the detector reads East Asian
+   text in them;
 5. else the encoding charset-normalizer detects, unless GB18030 fits about as well: most of
    our sites are mainland Chinese, and a short GBK text can look like Korean or Japanese;
 6. else GB18030, else UTF-8 with the undecodable bytes replaced."""
@@ -58,6 +60,23 @@ _LABELS = {
     "cp1251": "Windows-1251",
     "cp1252": "Windows-1252",
     "latin_1": "ISO-8859-1",
+}
+# Multi-byte encodings of East Asian text: not read by accident, unlike single-byte ones.
+_CJK = {
+    "gb18030",
+    "big5",
+    "big5hkscs",
+    "cp950",
+    "shift_jis",
+    "cp932",
+    "shift_jis_2004",
+    "shift_jisx0213",
+    "euc_jp",
+    "euc_jis_2004",
+    "euc_jisx0213",
+    "euc_kr",
+    "cp949",
+    "johab",
 }
 # How much messier than the detector's best a GB18030 reading may be and still be preferred.
 GB_MARGIN = 0.02
@@ -190,8 +209,17 @@ def _decode(content, content_type):
     for name in (http, xml):
         found = codec(name)
         if found and (text := _decodes(content, found)) is not None:
-            return text, []
-    found = detect(content)
+            if found in _CJK:
+                return text, []
+            # ISO-8859-1 and its like decode any bytes: a server's default label on GBK or
+            # Big5 text would give mojibake without a word. A CJK reading wins.
+            found = detect(content)
+            if found not in _CJK:
+                return text, []
+            declared_name = name
+            break
+    else:
+        found = detect(content)
     if found and found != "gb18030":
         text = _decodes(content, found)
         if declared_name:

@@ -205,6 +205,25 @@ CASES = {
         "",
         "订阅源声明的编码（UTF-8）与实际内容不符，已自动识别为 Big5 并按此解码",
     ),
+    # A server's default label on GBK and Big5 text.
+    "gbk-http-latin1": (
+        "gbk",
+        "gbk",
+        None,
+        False,
+        "text/xml; charset=ISO-8859-1",
+        "订阅源声明的编码（ISO-8859-1）与实际内容不符，已按 GB18030 解码",
+    ),
+    "big5-declared-windows-1252": (
+        "traditional",
+        "big5",
+        "windows-1252",
+        False,
+        "",
+        "订阅源声明的编码（windows-1252）与实际内容不符，已自动识别为 Big5 并按此解码",
+    ),
+    # Text of a single-byte encoding is believed.
+    "koi8-r-declared": ("russian", "koi8_r", "KOI8-R", False, "", ""),
     "gb2312": ("simplified", "gb2312", None, False, "", UNDECLARED),
     "gbk": ("gbk", "gbk", None, False, "", UNDECLARED),
     "gb18030": ("gb18030", "gb18030", None, False, "", UNDECLARED),
