@@ -1,63 +1,55 @@
 """Ingest member-society feeds: every new entry becomes a draft activity in the secretariat's
 moderation queue ("秘书处审核"), once.
 
-* One worker at a time per feed: a lease taken with one conditional UPDATE (`_acquire`).
+* One worker at a time per feed: a lease taken with one conditional UPDATE
+  (`activities.ingest_health.acquire`).
 * Each entry is identified within its feed by its id (GUID), else its link, else a hash of its
   title and text; a `FeedEntry` is written for it in the same transaction as its draft, and the
   unique (feed, key) constraint turns a second worker's insert into a skip. The `FeedEntry`
   stays when a moderator rejects or deletes the draft, so the entry never comes back.
 * One entry's fault (a date no calendar has, a body the database refuses) is that entry's
-  warning, never the feed's; one feed's fault (anything it raises, a bug included) is recorded
-  on that feed and never stops the other feeds of a run (`ingest_due_feeds`).
-* Failures never touch what was ingested before; the feed backs off exponentially
-  (interval × 2^failures, at most a day), is shown unhealthy after `UNHEALTHY_AFTER` failures
-  in a row, and stops for good on HTTP 410.
+  warning, never the feed's failure, though the feed's status says that entries are missing
+  (部分条目未能导入) until a fetch stores them; one feed's fault (anything it raises, a bug
+  included) is recorded on that feed and never stops the other feeds of a run
+  (`ingest_due_feeds`).
+* Failures never touch what was ingested before; the feed backs off (`activities.ingest_health`).
+* Every warning is a sentence in Chinese: an error is described (`describe_error`), never shown
+  as its repr.
 * At most FEEDS_MAX_ENTRIES entries are taken per fetch, the newest first: a feed that dumps
   its whole archive does not flood the moderation queue (nor hold its lease for an hour)."""
 
-import datetime
 import logging
 import time
-import uuid
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import IntegrityError, InterfaceError, OperationalError, models, transaction
+from django.db import (
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    models,
+    transaction,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from wagtail.rich_text import RichText
 
 from activities.entries import (
     SHANGHAI,
-    guess_kind,
-    http_url,
-    plain_text,
-    sanitise_body,
     to_item,
     truncate,
 )
 from activities.fetch import FeedGone, FetchError, fetch
-from activities.models import ActivityPage, Feed, FeedEntry, SocietyActivitiesPage
+from activities.ingest_drafts import describe_error, draft, slug_for
+from activities.ingest_health import acquire as _acquire
+from activities.ingest_health import backoff, lease_duration  # noqa: F401 (the API)
+from activities.ingest_health import record_failure as _record_failure
+from activities.ingest_health import release as _release
+from activities.ingest_health import why_skipped as _why_skipped
+from activities.models import Feed, FeedEntry, SocietyActivitiesPage
 from activities.models import feeds as feed_models
-from activities.models import pages as page_models
 from activities.parse import ParseError, parse
 
 logger = logging.getLogger(__name__)
-
-# The lease covers one run of `ingest_feed`: the download (FEEDS_TOTAL_TIMEOUT at most, the
-# deadline of activities.fetch covers the whole exchange) and storing at most
-# FEEDS_MAX_ENTRIES drafts, each allowed STORE_SECONDS_PER_ENTRY (a draft with its revision,
-# its workflow, its notifications and its search index took 0.38 s on SQLite on a busy
-# two-core machine, load 8). With the defaults 20 s + 200 × 0.5 s = 2 minutes: a worker killed
-# holding the lease delays its feed by at most that, and Redis gives the killed worker's
-# message to another one only after its visibility timeout (5 minutes, cms/settings/base.py),
-# when the lease has expired. A run that outlasts its lease is still safe: a second worker
-# may then take the feed, and the unique (feed, key) constraint keeps each entry single.
-STORE_SECONDS_PER_ENTRY = 0.5
-MAX_BACKOFF = datetime.timedelta(hours=24)
-SUMMARY_LENGTH = 300
-TITLE_FROM_TEXT_LENGTH = 40
-NO_TITLE = "（无标题）"
 
 
 @dataclass
@@ -65,6 +57,8 @@ class IngestResult:
     feed: Feed
     created: int = 0
     duplicates: int = 0
+    # Entries that could not be stored (tried again at the next fetch).
+    failed: int = 0
     warnings: list = field(default_factory=list)
     error: str = ""
     status: str = ""
@@ -92,6 +86,8 @@ class IngestResult:
                 "created": self.created,
                 "duplicates": self.duplicates,
             }
+            if self.failed:
+                line += _("，%(failed)s 条未能导入（下次抓取时重试）") % {"failed": self.failed}
         if self.warnings:
             line += _("；提示：%(warnings)s") % {"warnings": "；".join(self.warnings)}
         return line
@@ -114,41 +110,6 @@ def _already_ingested(feed, item):
     return entries.filter(match).exists()
 
 
-def _draft(item, today, warnings):
-    title = item.title
-    if not title:
-        text = plain_text(item.html) or item.summary
-        title = truncate(text, TITLE_FROM_TEXT_LENGTH) if text else NO_TITLE
-    title = truncate(title, 255)
-    start_date = item.published
-    if start_date is None:
-        # The entry is still news: imported with the day it was fetched, and the moderator,
-        # who sees every draft before it is published, is told to check the date.
-        start_date = today
-        if item.date_problem:
-            warnings.append(
-                _("条目《%(title)s》的日期%(problem)s，已按抓取当天（%(day)s）登记，请审核时核对")
-                % {"title": title, "problem": item.date_problem, "day": today.isoformat()}
-            )
-        else:
-            warnings.append(
-                _("条目《%(title)s》没有日期，已按抓取当天（%(day)s）登记")
-                % {"title": title, "day": today.isoformat()}
-            )
-    summary = truncate(item.summary, SUMMARY_LENGTH) or title
-    body_html = sanitise_body(item.html)
-    return ActivityPage(
-        title=title,
-        start_date=start_date,
-        summary=summary,
-        body=[("paragraph", RichText(body_html))] if body_html else [],
-        kind=guess_kind(title),
-        source=page_models.SOURCE_FEED,
-        source_url=http_url(item.link),
-        live=False,
-    )
-
-
 def _store(feed, society_page, item, today, warnings):
     """Write the entry and its draft together. Returns the page, or None when another worker
     stored the same entry first (nothing of this attempt is left)."""
@@ -169,7 +130,8 @@ def _store(feed, society_page, item, today, warnings):
         # Two feeds of one society may be ingested at once: lock the parent so that the tree
         # paths of the new children are computed one worker at a time (PostgreSQL).
         parent = SocietyActivitiesPage.objects.select_for_update().get(pk=society_page.pk)
-        page = _draft(item, today, warnings)
+        page = draft(item, today, warnings)
+        page.slug = slug_for(parent, item, page.start_date, page.title)
         parent.add_child(instance=page)
         page.save_revision(log_action=True)
         workflow = page.get_workflow()
@@ -187,71 +149,6 @@ def _store(feed, society_page, item, today, warnings):
 
 # The database failing, not the feed: the feed is given back untouched and the task retries.
 DATABASE_DOWN = (OperationalError, InterfaceError)
-
-
-def lease_duration():
-    return datetime.timedelta(
-        seconds=settings.FEEDS_TOTAL_TIMEOUT + settings.FEEDS_MAX_ENTRIES * STORE_SECONDS_PER_ENTRY
-    )
-
-
-def _acquire(feed, now, force):
-    """Take the feed's lease with one conditional UPDATE; a unique lease value lets only its
-    holder release it. Returns the lease value, or None (inactive, not due, or held)."""
-    lease = now + lease_duration() + datetime.timedelta(microseconds=uuid.uuid4().int % 1_000_000)
-    rows = Feed.objects.filter(pk=feed.pk, active=True).filter(
-        models.Q(lease_until__isnull=True) | models.Q(lease_until__lt=now)
-    )
-    if not force:
-        rows = rows.filter(models.Q(next_fetch_at__isnull=True) | models.Q(next_fetch_at__lte=now))
-    return lease if rows.update(lease_until=lease) == 1 else None
-
-
-def _release(feed, lease):
-    Feed.objects.filter(pk=feed.pk, lease_until=lease).update(lease_until=None)
-
-
-def _why_skipped(feed, now):
-    feed.refresh_from_db()
-    if not feed.active:
-        return _("订阅源已停用，未抓取")
-    if feed.lease_until and feed.lease_until >= now:
-        return _("另一个进程正在抓取，已跳过")
-    return _("未到抓取时间（下次 %(when)s）") % {
-        "when": timezone.localtime(feed.next_fetch_at).strftime("%Y-%m-%d %H:%M")
-    }
-
-
-def backoff(feed, failures):
-    delay = feed.interval * (2 ** min(failures, 16))
-    return min(delay, MAX_BACKOFF)
-
-
-def _record_failure(feed, lease, now, message, status_code=None, gone=False):
-    values = {
-        "last_fetched_at": now,
-        "last_error": message,
-        "lease_until": None,
-        "last_status_code": status_code,
-    }
-    if gone:
-        values.update(active=False, status=feed_models.STATUS_GONE, next_fetch_at=None)
-        status = feed_models.STATUS_GONE
-    else:
-        failures = feed.consecutive_failures + 1
-        status = (
-            feed_models.STATUS_UNHEALTHY
-            if failures >= feed_models.UNHEALTHY_AFTER
-            else feed_models.STATUS_ERROR
-        )
-        values.update(
-            consecutive_failures=failures,
-            status=status,
-            next_fetch_at=now + backoff(feed, failures),
-        )
-    Feed.objects.filter(pk=feed.pk, lease_until=lease).update(**values)
-    feed.refresh_from_db()
-    return status
 
 
 def ingest_feed(feed, force=False, now=None):
@@ -281,9 +178,9 @@ def ingest_feed(feed, force=False, now=None):
             parsed = parse(fetched.content, fetched.content_type)
             result.warnings.extend(parsed.warnings)
             _store_items(feed, society_page, parsed, now, result)
-            result.status = feed_models.STATUS_OK
+            result.status = feed_models.STATUS_PARTIAL if result.failed else feed_models.STATUS_OK
             if not feed.title and parsed.title:
-                feed.title = parsed.title[:200]
+                feed.title = parsed.title
                 Feed.objects.filter(pk=feed.pk).update(title=feed.title)
     except (FetchError, ParseError) as error:
         result.error = error.message
@@ -338,9 +235,10 @@ def _newest_items(entries, today, result):
         except Exception as error:  # one unreadable entry must not stop the others
             logger.exception("Entry %r unreadable", entry.get("id"))
             label = truncate(str(entry.get("title") or entry.get("id") or ""), 40)
+            result.failed += 1
             result.warnings.append(
-                _("条目《%(title)s》无法读取，已跳过：%(error)s")
-                % {"title": label, "error": type(error).__name__}
+                _("条目《%(title)s》无法读取，已跳过（%(reason)s）")
+                % {"title": label, "reason": describe_error(error)}
             )
     # An undated entry counts as fetched today, the day it will be given; the sort is stable,
     # so the entries of one day keep the feed's order.
@@ -358,6 +256,7 @@ def _newest_items(entries, today, result):
 def _store_items(feed, society_page, parsed, now, result):
     today = timezone.localtime(now, SHANGHAI).date()
     seen = set()
+    failures = []
     for item in _newest_items(parsed.entries, today, result):
         if item.key in seen:
             result.duplicates += 1
@@ -378,9 +277,10 @@ def _store_items(feed, society_page, parsed, now, result):
             raise
         except Exception as error:  # one bad entry must not stop the others
             logger.exception("Feed %s: entry %s not stored", feed.pk, item.label)
-            result.warnings.append(
-                _("条目《%(title)s》未能导入，下次抓取时重试：%(error)s")
-                % {"title": item.label, "error": error}
+            result.failed += 1
+            failures.append(
+                _("条目《%(title)s》未能导入（%(reason)s）")
+                % {"title": truncate(item.label, 40), "reason": describe_error(error)}
             )
             continue
         if page is None:
@@ -389,6 +289,12 @@ def _store_items(feed, society_page, parsed, now, result):
         result.warnings.extend(warnings)
         result.created += 1
         result.pages.append(page)
+    if failures:
+        # First, so that the feed's list shows it even when the warnings are cut short.
+        result.warnings[:0] = [
+            _("有 %(count)s 个条目未能导入，下次抓取时重试") % {"count": len(failures)},
+            *failures,
+        ]
 
 
 def ingest_due_feeds(now=None):

@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 STATUS_NEW = "new"
 STATUS_OK = "ok"
 STATUS_NOT_MODIFIED = "not_modified"
+# Fetched and read, but some entries could not be stored (they are tried again next time).
+STATUS_PARTIAL = "partial"
 STATUS_ERROR = "error"
 STATUS_UNHEALTHY = "unhealthy"
 STATUS_GONE = "gone"
@@ -19,6 +21,7 @@ STATUS_CHOICES = [
     (STATUS_NEW, _("尚未抓取")),
     (STATUS_OK, _("正常")),
     (STATUS_NOT_MODIFIED, _("正常（无更新）")),
+    (STATUS_PARTIAL, _("部分条目未能导入")),
     (STATUS_ERROR, _("出错，稍后重试")),
     (STATUS_UNHEALTHY, _("多次失败")),
     (STATUS_GONE, _("已失效（410），已停止")),
