@@ -6,7 +6,6 @@ document of thousands of styles."""
 
 import io
 import re
-import zipfile
 
 from docx import Document
 from docx.oxml import parse_xml
@@ -222,7 +221,3 @@ def big_table_report(parsed, rows, styles=2672):
 
 def _cell(text):
     return f"<w:tc><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:tc>"
-
-
-def is_zip(data):
-    return zipfile.is_zipfile(io.BytesIO(data))
