@@ -178,3 +178,33 @@ def test_applicant_deletes_a_draft_after_confirming(page, demo, login, tmp_path)
     expect(page.locator("main p.success")).to_contain_text("草稿“要删除的草稿（浏览器）”已删除")
     expect(page.locator("table.nominations")).not_to_contain_text("要删除的草稿")
     assert not Nomination.objects.filter(project_name="要删除的草稿（浏览器）").exists()
+
+
+def test_applicant_uploads_a_form_numbered_by_word_and_full_of_links(page, demo, login, tmp_path):
+    """Issue 13 in the browser: headings numbered by Word (no 一、 typed) are found, and a form
+    citing long addresses is counted as Word's 字数统计 counts it, one word per address."""
+    from django.utils import timezone
+
+    from campaigns.file_checks import docx_character_count
+    from tests.campaigns.nomination_helpers import word_numbered_form
+
+    paragraph = (
+        "本项成果已在多家企业应用，详见 http://images.google.com/images?num=30&q=智能制造 "
+        "与 https://www.example.org/reports/2021/digital-twin.html ，并与 AT&T 合作验证。"
+    )
+    data = word_numbered_form(paragraph)
+    form = tmp_path / "推荐表（自动编号）.docx"
+    form.write_bytes(data)
+    characters = docx_character_count(data)
+
+    login("applicant", path="/accounts/login/")
+    page.goto(f"/campaigns/{timezone.localdate().year}-china-progress-demo/apply/")
+    page.fill("#id_project_name", "自动编号的推荐表（浏览器）")
+    block = choose(page, "文件1", form)
+    expect(block.locator(".slot-error")).to_be_empty()
+    expect(block.locator(".slot-stored")).to_contain_text("已保存，检查通过")
+    expect(block.locator(".slot-stored")).to_contain_text(f"共 {characters:,} 字；必备部分 4/4")
+    shot(page, "6-word-numbered-form")
+    # Four headings and four paragraphs of 40-odd words each: the addresses did not count
+    # character by character.
+    assert characters < 4 * (len(paragraph) - 60)

@@ -66,6 +66,43 @@ def docx_form(characters=1200, headings=HEADINGS_2024):
     return data
 
 
+CHINESE_LIST = (
+    '<w:abstractNum xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    ' w:abstractNumId="90"><w:lvl w:ilvl="0"><w:start w:val="1"/>'
+    '<w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/><w:suff w:val="nothing"/>'
+    "</w:lvl></w:abstractNum>"
+)
+
+
+def word_numbered_form(paragraph):
+    """The form as most applicants type it in Word: no section number typed, 一、二、三、四、
+    drawn by Word's automatic numbering, the same `paragraph` under each heading."""
+    from docx.oxml import parse_xml
+
+    document = Document()
+    numbering = document.part.numbering_part.element
+    numbering.insert(0, parse_xml(CHINESE_LIST))
+    numbering.append(
+        parse_xml(
+            '<w:num xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+            ' w:numId="90"><w:abstractNumId w:val="90"/></w:num>'
+        )
+    )
+    for heading in HEADINGS_2024:
+        title = document.add_paragraph()
+        title.add_run(heading.split("、", 1)[1]).bold = True
+        title._p.get_or_add_pPr().append(
+            parse_xml(
+                '<w:numPr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+                '<w:ilvl w:val="0"/><w:numId w:val="90"/></w:numPr>'
+            )
+        )
+        document.add_paragraph(paragraph)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
 def too_long(characters, limit, code="文件1"):
     """The check's message for a `docx_form(characters)` over a `limit`."""
     return (
