@@ -66,6 +66,7 @@ test: install-test
 lint: install-test
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) manage.py makemigrations --check --dry-run
 
 # bench/site.py serves the site behind nginx (the production recipe needs the cache-purge module)
