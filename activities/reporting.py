@@ -11,10 +11,8 @@ from django.db.models import Q
 
 from activities.models import ActivityPage
 from activities.models.pages import KIND_MEETING, KIND_VISIT
-from cms.linked_entries import LinkedEntry, cn_date_range, sentence
+from cms.linked_entries import LinkedEntry, Origin, cn_date_range, sentence
 from cms.models import Workstream
-
-ACTIVITY = "activity"
 
 # An activity without a workstream is most often a meeting or forum between societies: the
 # report files it under 学术交流 (or its synonym 技术交流), or under the first workstream when a
@@ -26,7 +24,7 @@ VERBS = {KIND_MEETING: "召开", KIND_VISIT: "开展"}
 
 
 def origin_key(page_id):
-    return f"{ACTIVITY}:{page_id}"
+    return f"{Origin.ACTIVITY}:{page_id}"
 
 
 def activities_in(period_start, period_end):
@@ -62,7 +60,7 @@ def _pairs(pages):
         (
             page,
             LinkedEntry(
-                origin=ACTIVITY,
+                origin=Origin.ACTIVITY,
                 origin_key=origin_key(page.pk),
                 workstream=page.workstream or default.get(),
                 body=activity_text(page),

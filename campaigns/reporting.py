@@ -15,12 +15,8 @@ from django.utils import timezone
 from campaigns.models import CampaignPage, Milestone, Nomination, NominationEvent, ReviewRound
 from campaigns.models.nominations import PASSED
 from campaigns.models.review import FIRST, ROUND_CONFIRMED
-from cms.linked_entries import LinkedEntry, cn_date, cn_date_range
+from cms.linked_entries import LinkedEntry, Origin, cn_date, cn_date_range
 from cms.linked_entries import sentence as _sentence
-
-MILESTONE = "milestone"
-FIGURE = "figure"
-STAGE = "stage"
 
 
 def entries_for(period_start, period_end):
@@ -29,8 +25,8 @@ def entries_for(period_start, period_end):
     urls = _CampaignUrls()
     entries = [
         LinkedEntry(
-            origin=MILESTONE,
-            origin_key=f"{MILESTONE}:{milestone.pk}",
+            origin=Origin.MILESTONE,
+            origin_key=f"{Origin.MILESTONE}:{milestone.pk}",
             workstream=milestone.effective_workstream(),
             body=milestone_text(milestone),
             link_url=urls.of(milestone.campaign),
@@ -108,8 +104,8 @@ def figure_entries(period_start, period_end, urls=None):
         campaign = campaigns[campaign_id]
         entries.append(
             LinkedEntry(
-                origin=FIGURE,
-                origin_key=f"{FIGURE}:{campaign_id}:{month:%Y-%m}",
+                origin=Origin.FIGURE,
+                origin_key=f"{Origin.FIGURE}:{campaign_id}:{month:%Y-%m}",
                 workstream=campaign.workstream,
                 body=figure_text(campaign, month, received_count, passed_count, single_month),
                 link_url=urls.of(campaign),
@@ -150,8 +146,8 @@ def stage_entries(period_start, period_end, urls=None):
     )
     return [
         LinkedEntry(
-            origin=STAGE,
-            origin_key=f"{STAGE}:{round.pk}",
+            origin=Origin.STAGE,
+            origin_key=f"{Origin.STAGE}:{round.pk}",
             workstream=round.campaign.workstream,
             body=stage_text(round, timezone.localtime(round.confirmed_at, zone).date()),
             link_url=urls.of(round.campaign),

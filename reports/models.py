@@ -13,28 +13,13 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from cms.linked_entries import Origin
 from cms.sanitise import render_markdown, validate_markdown
 from cms.search_text import SegmentedSearchMixin
 from reports.periods import Period
 from reports.review_word import WordDraftPanel, word_draft_url
 
 REPORT_TITLE = "进展情况月报"
-
-# Where an entry comes from. Linked entries (all but manual) are written by `reports.sync` from
-# what the other apps report for a period (`campaigns.reporting.entries_for`, …), keyed by
-# `origin_key`; the values match the origins those functions use.
-ORIGIN_MANUAL = "manual"
-ORIGIN_MILESTONE = "milestone"
-ORIGIN_ACTIVITY = "activity"
-ORIGIN_FIGURE = "figure"
-ORIGIN_STAGE = "stage"
-ORIGINS = [
-    (ORIGIN_MANUAL, _("手工填写")),
-    (ORIGIN_MILESTONE, _("征集活动里程碑")),
-    (ORIGIN_ACTIVITY, _("成员学会活动")),
-    (ORIGIN_FIGURE, _("申报统计")),
-    (ORIGIN_STAGE, _("评审进展")),
-]
 
 
 class ReportIndexPage(Page):
@@ -390,12 +375,12 @@ class LinkedEntryPanel(Panel):
         def get_context_data(self, parent_context=None):
             context = super().get_context_data(parent_context)
             form = self.form
-            origin = form["origin"].value() if form is not None else ORIGIN_MANUAL
+            origin = form["origin"].value() if form is not None else Origin.MANUAL
             context["hidden_fields"] = (
                 [form[name] for name in self.panel.SYNC_FIELDS] if form is not None else []
             )
-            context["linked"] = bool(origin) and origin != ORIGIN_MANUAL
-            context["origin_label"] = dict(ORIGINS).get(origin, origin)
+            context["linked"] = bool(origin) and origin != Origin.MANUAL
+            context["origin_label"] = dict(Origin.choices).get(origin, origin)
             context["link_url"] = form["link_url"].value() if form is not None else ""
             context["edited"] = getattr(self.instance, "edited", False)
             return context
@@ -408,9 +393,11 @@ class ReportEntry(Orderable):
     body = models.TextField(
         _("内容"), help_text=_("可使用 Markdown 格式"), validators=[validate_markdown]
     )
+    # Linked entries (all but manual) are written by `reports.sync` from what the other apps
+    # report for a period (`campaigns.reporting.entries_for`, …), keyed by `origin_key`.
     # blank: a form that does not send it (every entry an editor adds) means a manual entry.
     origin = models.CharField(
-        _("来源"), max_length=20, choices=ORIGINS, default=ORIGIN_MANUAL, blank=True
+        _("来源"), max_length=20, choices=Origin.choices, default=Origin.MANUAL, blank=True
     )
     origin_key = models.CharField(
         _("来源标识"), max_length=100, blank=True, help_text=_("例如 milestone:12")
@@ -445,12 +432,12 @@ class ReportEntry(Orderable):
 
     @property
     def is_linked(self):
-        return self.origin not in ("", ORIGIN_MANUAL) and bool(self.origin_key)
+        return self.origin not in ("", Origin.MANUAL) and bool(self.origin_key)
 
     def note_edit(self):
         """A linked entry whose text differs from what the sync wrote has been rewritten by an
         editor; the sync keeps that text from then on. Computed, so nobody ticks a box."""
-        self.origin = self.origin or ORIGIN_MANUAL
+        self.origin = self.origin or Origin.MANUAL
         if self.is_linked and self.synced_body:
             self.edited = not _same_text(self.body, self.synced_body)
 

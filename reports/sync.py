@@ -27,12 +27,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from reports.models import (
-    ORIGIN_MILESTONE,
-    MonthlyReportPage,
-    PlanEntry,
-    ProgressEntry,
-)
+from cms.linked_entries import Origin
+from reports.models import MonthlyReportPage, PlanEntry, ProgressEntry
 from reports.periods import add_months, first_of_month, last_of_month
 
 logger = logging.getLogger(__name__)
@@ -78,7 +74,7 @@ def desired_entries(report, included=None):
         plans += [
             entry
             for entry in entries_for(following.start, following.end)
-            if entry.origin == ORIGIN_MILESTONE
+            if entry.origin == Origin.MILESTONE
         ]
     for entries_for in opt_in:
         progress += [
