@@ -27,11 +27,12 @@ def origin_key(page_id):
     return f"{Origin.ACTIVITY}:{page_id}"
 
 
-def activities_in(period_start, period_end):
-    """Published, public activities whose days overlap [period_start, period_end], in date
-    order. A single-day activity has no end date."""
-    overlapping = Q(start_date__lte=period_end) & (
-        Q(end_date__gte=period_start) | Q(end_date__isnull=True, start_date__gte=period_start)
+def activities_in(period):
+    """Published, public activities whose days overlap [period.start, period.end], in date
+    order. A single-day activity has no end date. `period`: a report's period, or anything with
+    `start` and `end` dates."""
+    overlapping = Q(start_date__lte=period.end) & (
+        Q(end_date__gte=period.start) | Q(end_date__isnull=True, start_date__gte=period.start)
     )
     return (
         ActivityPage.objects.live()
@@ -43,15 +44,15 @@ def activities_in(period_start, period_end):
     )
 
 
-def entries_for(period_start, period_end):
+def entries_for(period):
     """A linked entry for each activity of the period (see `activities_in`), in date order."""
-    return [entry for _page, entry in pages_and_entries(period_start, period_end)]
+    return [entry for _page, entry in pages_and_entries(period)]
 
 
-def pages_and_entries(period_start, period_end):
+def pages_and_entries(period):
     """[(ActivityPage, LinkedEntry), …] of the period, in date order: the page too, for an
     editor choosing which activities to include."""
-    return _pairs(activities_in(period_start, period_end))
+    return _pairs(activities_in(period))
 
 
 def _pairs(pages):
@@ -74,9 +75,9 @@ def _pairs(pages):
     return [(page, entry) for page, entry in pairs if entry.workstream is not None]
 
 
-def entry_for(page_id, period_start, period_end):
+def entry_for(page_id, period):
     """The linked entry of the activity `page_id` if it is one of the period, else None."""
-    pages = activities_in(period_start, period_end).filter(pk=page_id)
+    pages = activities_in(period).filter(pk=page_id)
     for _page, entry in _pairs(pages):
         return entry
     return None

@@ -19,9 +19,10 @@ from cms.linked_entries import LinkedEntry, Origin, cn_date, cn_date_range
 from cms.linked_entries import sentence as _sentence
 
 
-def entries_for(period_start, period_end):
-    """Linked entries for the days [period_start, period_end], in date order: every milestone
-    that falls in it, and for each campaign and month the nomination figures."""
+def entries_for(period):
+    """Linked entries for the days [period.start, period.end], in date order: every milestone
+    that falls in it, and for each campaign and month the nomination figures. `period`: a
+    report's period, or anything with `start` and `end` dates."""
     urls = _CampaignUrls()
     entries = [
         LinkedEntry(
@@ -32,12 +33,12 @@ def entries_for(period_start, period_end):
             link_url=urls.of(milestone.campaign),
             date=milestone.date,
         )
-        for milestone in Milestone.objects.between(period_start, period_end).select_related(
+        for milestone in Milestone.objects.between(period.start, period.end).select_related(
             "workstream", "campaign", "campaign__workstream"
         )
     ]
-    entries += figure_entries(period_start, period_end, urls)
-    entries += stage_entries(period_start, period_end, urls)
+    entries += figure_entries(period, urls)
+    entries += stage_entries(period, urls)
     return sorted(entries, key=lambda entry: (entry.date, entry.origin_key))
 
 
@@ -69,11 +70,11 @@ def _month_of(value, zone):
     return value.replace(day=1)
 
 
-def figure_entries(period_start, period_end, urls=None):
+def figure_entries(period, urls=None):
     """For each campaign and each month of the period in which nominations arrived (or passed
     the formal review): "本月共收到申报材料 N 份，通过形式审查 M 份"."""
     urls = urls or _CampaignUrls()
-    start, end, zone = _month_bounds(period_start, period_end)
+    start, end, zone = _month_bounds(period.start, period.end)
     received = (
         Nomination.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
         .annotate(month=TruncMonth("submitted_at", tzinfo=zone))
@@ -98,7 +99,7 @@ def figure_entries(period_start, period_end, urls=None):
     campaigns = CampaignPage.objects.select_related("workstream").in_bulk(
         {campaign_id for campaign_id, _month in figures}
     )
-    single_month = (period_start.year, period_start.month) == (period_end.year, period_end.month)
+    single_month = (period.start.year, period.start.month) == (period.end.year, period.end.month)
     entries = []
     for (campaign_id, month), (received_count, passed_count) in sorted(figures.items()):
         campaign = campaigns[campaign_id]
@@ -127,12 +128,12 @@ def figure_text(campaign, month, received, passed, single_month=True):
 # Stages ---------------------------------------------------------------------------------------
 
 
-def stage_entries(period_start, period_end, urls=None):
+def stage_entries(period, urls=None):
     """A review round confirmed by its chair in the period: the first round "完成初评，15 项进入
     终评，前 5 项推荐参加…", the final round "完成终评，评出 10 项…", dated the day it was confirmed
     (Asia/Shanghai)."""
     urls = urls or _CampaignUrls()
-    start, end, zone = _month_bounds(period_start, period_end)
+    start, end, zone = _month_bounds(period.start, period.end)
     rounds = (
         ReviewRound.objects.filter(
             status=ROUND_CONFIRMED, confirmed_at__gte=start, confirmed_at__lt=end

@@ -1,6 +1,6 @@
 """What an app tells the monthly reports about a period, in one shape for every app.
 
-`campaigns.reporting` and `activities.reporting` each offer `entries_for(start, end)` returning
+`campaigns.reporting` and `activities.reporting` each offer `entries_for(period)` returning
 `LinkedEntry` values; `reports.sync` compares them with a report's entries by `origin_key`. The
 shape lives here, in `cms`, because the apps that produce it must not know `reports` (data flows
 one way) and must not know each other either."""

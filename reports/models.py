@@ -92,7 +92,7 @@ class ActivitySuggestionsPanel(Panel):
                     workstream=entry.workstream,
                     workstream_id=entry.workstream_id,
                 )
-                for activity, entry in pages_and_entries(period.start, period.end)
+                for activity, entry in pages_and_entries(period)
                 if entry.origin_key not in included
             ]
             return group_by_workstream(items)
@@ -118,7 +118,7 @@ class MonthlyReportForm(WagtailAdminPageForm):
         # The period the suggestions were listed for: the report's, not a period being edited.
         entry = None
         if raw.isascii() and raw.isdigit() and len(raw) < 19:  # a page id, never an overflow
-            entry = entry_for(int(raw), page.period.start, page.period.end)
+            entry = entry_for(int(raw), page.period)
         if entry is None:
             self.add_error(None, _("所选活动不是本报告期内已发布的成员学会活动，未能收入月报。"))
         elif origin_key(int(raw)) in {

@@ -43,7 +43,7 @@ SECTION_NAMES = {PROGRESS: "一、当月总体进展情况", PLANS: "三、下�
 
 
 def _sources():
-    """(automatic, opt-in): each app that feeds the reports offers `entries_for(start, end)`.
+    """(automatic, opt-in): each app that feeds the reports offers `entries_for(period)`.
     What an automatic source reports for a period belongs in the report; what an opt-in source
     reports (member societies' activities) belongs there only once an editor included it."""
     from activities.reporting import entries_for as activity_entries
@@ -70,16 +70,10 @@ def desired_entries(report, included=None):
     automatic, opt_in = _sources()
     progress, plans = [], []
     for entries_for in automatic:
-        progress += entries_for(period.start, period.end)
-        plans += [
-            entry
-            for entry in entries_for(following.start, following.end)
-            if entry.origin == Origin.MILESTONE
-        ]
+        progress += entries_for(period)
+        plans += [entry for entry in entries_for(following) if entry.origin == Origin.MILESTONE]
     for entries_for in opt_in:
-        progress += [
-            entry for entry in entries_for(period.start, period.end) if entry.origin_key in included
-        ]
+        progress += [entry for entry in entries_for(period) if entry.origin_key in included]
     return {PROGRESS: progress, PLANS: plans}
 
 

@@ -49,6 +49,7 @@ from cms.demo_data import EXPERTS
 from cms.models import MemberSociety
 from cms.templatetags.cn_dates import cn_date
 from reports.models import MonthlyReportPage
+from reports.periods import Period
 from tests.campaigns.factories import published_campaign
 from tests.campaigns.nomination_helpers import prepare_site
 
@@ -569,13 +570,14 @@ def test_stage_entries_reach_the_report_of_the_month_of_confirmation(
     with committed():
         tally.close_round(final, users["editor"])
         tally.confirm_round(final, experts[0])
-    bodies = {e.origin_key: e.body for e in entries_for(today.replace(day=1), today)}
+    bodies = {e.origin_key: e.body for e in entries_for(Period(today.replace(day=1), today))}
     assert bodies[f"stage:{final.pk}"].endswith(
         "“2024 中国智能制造科技进展”完成终评，评出 1 项入选“2024 中国智能制造十大科技进展”。"
     )
     # Another month knows nothing of it.
     earlier = today.replace(day=1) - datetime.timedelta(days=40)
-    assert not [e for e in entries_for(earlier, earlier) if e.origin_key.startswith("stage:")]
+    keys = [e.origin_key for e in entries_for(Period(earlier, earlier))]
+    assert not [key for key in keys if key.startswith("stage:")]
 
 
 # --- permissions ------------------------------------------------------------------------------

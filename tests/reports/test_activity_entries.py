@@ -18,6 +18,7 @@ from activities.reporting import entries_for
 from cms.linked_entries import LinkedEntry
 from cms.models import Workstream
 from reports.models import MonthlyReportPage, ProgressEntry
+from reports.periods import Period
 from reports.sync import discard_source_changes
 from tests.activities.factories import ActivityPageFactory
 from tests.reports.test_sync import form_data
@@ -154,7 +155,7 @@ def test_entries_name_date_society_place_and_summary(make_activity, workstreams)
         summary="走访企业 12 家",
     )
     assert page.url.startswith("/activities/cmes/")
-    assert entries_for(D(2021, 7, 1), D(2021, 7, 31)) == [
+    assert entries_for(Period(D(2021, 7, 1), D(2021, 7, 31))) == [
         LinkedEntry(
             origin="activity",
             origin_key=f"activity:{spanning.pk}",
@@ -176,7 +177,7 @@ def test_entries_name_date_society_place_and_summary(make_activity, workstreams)
 
 def test_a_society_text_stays_plain_in_the_report(make_activity):
     page = forum(make_activity, summary="见 <script>alert(1)</script> 与 *重点* [链接](x)\n- 项")
-    [entry] = entries_for(D(2021, 7, 1), D(2021, 7, 31))
+    [entry] = entries_for(Period(D(2021, 7, 1), D(2021, 7, 31)))
     assert entry.origin_key == f"activity:{page.pk}"
     assert "<" not in entry.body and "\n" not in entry.body
     assert r"\*重点\*" in entry.body and r"\[链接\]" in entry.body
@@ -187,9 +188,9 @@ def test_entries_cost_the_same_queries_for_3_and_12_activities(make_activity):
         ActivityPage.objects.all().delete()
         for day in range(total):
             forum(make_activity, title=f"活动{day}", start_date=D(2021, 7, 1 + day))
-        entries_for(D(2021, 7, 1), D(2021, 7, 31))  # site root paths cached
+        entries_for(Period(D(2021, 7, 1), D(2021, 7, 31)))  # site root paths cached
         with CaptureQueriesContext(connection) as queries:
-            entries = entries_for(D(2021, 7, 1), D(2021, 7, 31))
+            entries = entries_for(Period(D(2021, 7, 1), D(2021, 7, 31)))
         assert len(entries) == total
         return len(queries)
 

@@ -24,6 +24,7 @@ from campaigns.models.nominations import ENDORSED, PASSED, SUBMITTED
 from campaigns.reporting import entries_for
 from reports.docx_export import export_report
 from reports.models import MonthlyReportPage, PlanEntry, ProgressEntry
+from reports.periods import Period
 from reports.views import compare_url
 from tests.campaigns.factories import (
     CampaignIndexPageFactory,
@@ -516,7 +517,8 @@ def test_monthly_figures_come_from_the_nominations(campaign, make_report, commit
 def test_a_report_of_several_months_names_the_month_of_each_figure(campaign, users):
     nominate(campaign, users["applicant"], at(2021, 7, 3), passed_at=at(2021, 8, 4))
     nominate(campaign, users["applicant"], at(2021, 8, 3))
-    texts = [e.body for e in entries_for(D(2021, 7, 1), D(2021, 9, 30)) if e.origin == "figure"]
+    found = entries_for(Period(D(2021, 7, 1), D(2021, 9, 30)))
+    texts = [e.body for e in found if e.origin == "figure"]
     assert texts == [
         "“2021 中国智能制造科技进展”：2021年7月共收到申报材料 1 份，通过形式审查 0 份。",
         "“2021 中国智能制造科技进展”：2021年8月共收到申报材料 1 份，通过形式审查 1 份。",
@@ -530,7 +532,7 @@ def test_milestone_texts_name_their_dates(campaign):
     MilestoneFactory(
         campaign=campaign, date=D(2021, 12, 30), end_date=D(2022, 1, 2), title="公示。"
     )
-    assert [e.body for e in entries_for(D(2021, 12, 1), D(2021, 12, 31))] == [
+    assert [e.body for e in entries_for(Period(D(2021, 12, 1), D(2021, 12, 31)))] == [
         "2021年12月7日至10日：发布成果。",
         "2021年12月30日至2022年1月2日：公示。",
     ]
