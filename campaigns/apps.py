@@ -7,6 +7,7 @@ class CampaignsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from campaigns import signal_handlers  # noqa: F401 (connects the receivers)
         from campaigns.models import Milestone, PublicNotice, RoundEntry
         from cms.caching import watch_models
 

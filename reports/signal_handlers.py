@@ -1,19 +1,18 @@
 """The reports listen; the sources never write into a report.
 
-A change to a milestone, a campaign, a nomination or a member society's activity enqueues a sync
-of the reports it concerns (`reports.tasks`, eager in the embedded default) once the change is
-committed; a new report gets its linked entries the same way. The sync itself is idempotent, so
+A change to a milestone, a campaign, a nomination or a member society's activity is announced by
+its own app (`cms.signals.linked_entries_changed`, with the days it concerns); here it enqueues a
+sync of the reports of those days (`reports.tasks`, eager in the embedded default) once the change
+is committed; a new report gets its linked entries the same way. The sync itself is idempotent, so
 a change heard twice costs a comparison, never a duplicate."""
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
-from wagtail.signals import page_published, page_unpublished, post_page_move
+from wagtail.signals import page_published
 
-from activities.models import ActivityPage
-from campaigns.models import CampaignPage, Milestone, Nomination, NominationEvent, ReviewRound
-from campaigns.models.nominations import PASSED
+from cms.signals import linked_entries_changed
 from reports.models import MonthlyReportPage
 from reports.periods import add_months, first_of_month
 
@@ -90,117 +89,12 @@ def report_created(sender, instance, created, raw=False, **kwargs):
         enqueue_sync_for_report(instance.pk, created=True)
 
 
-# Milestones -------------------------------------------------------------------------------------
+# The sources: each app says which days a change of its concerns ------------------------------
 
 
-@receiver(pre_save, sender=Milestone)
-def remember_milestone_date(sender, instance, raw=False, **kwargs):
-    """Moving a milestone from July to August must update both months' reports."""
-    instance._reports_previous_date = (
-        Milestone.objects.filter(pk=instance.pk).values_list("date", flat=True).first()
-        if instance.pk and not raw
-        else None
-    )
-
-
-@receiver(post_save, sender=Milestone)
-def milestone_saved(sender, instance, raw=False, **kwargs):
-    if not raw:
-        enqueue_sync_for_dates([instance.date, getattr(instance, "_reports_previous_date", None)])
-
-
-@receiver(post_delete, sender=Milestone)
-def milestone_deleted(sender, instance, **kwargs):
-    enqueue_sync_for_dates([instance.date])
-
-
-# Campaigns: their title, workstream and address appear in the linked entries ------------------
-
-
-def _campaign_dates(campaign):
-    dates = list(Milestone.objects.filter(campaign=campaign).values_list("date", flat=True))
-    dates += Nomination.objects.filter(campaign=campaign, submitted_at__isnull=False).values_list(
-        "submitted_at", flat=True
-    )
-    dates += NominationEvent.objects.filter(
-        nomination__campaign=campaign, to_status=PASSED
-    ).values_list("at", flat=True)
-    dates += ReviewRound.objects.filter(campaign=campaign, confirmed_at__isnull=False).values_list(
-        "confirmed_at", flat=True
-    )
-    return dates
-
-
-@receiver(page_published, sender=CampaignPage)
-@receiver(page_unpublished, sender=CampaignPage)
-def campaign_published(sender, instance, **kwargs):
-    enqueue_sync_for_dates(_campaign_dates(instance))
-
-
-# Nominations: the monthly figures ------------------------------------------------------------
-
-
-@receiver(pre_save, sender=Nomination)
-def remember_submission(sender, instance, raw=False, **kwargs):
-    instance._reports_previous_submitted_at = (
-        Nomination.objects.filter(pk=instance.pk).values_list("submitted_at", flat=True).first()
-        if instance.pk and not raw
-        else None
-    )
-
-
-@receiver(post_save, sender=Nomination)
-def nomination_saved(sender, instance, raw=False, **kwargs):
-    previous = getattr(instance, "_reports_previous_submitted_at", None)
-    if raw or previous == instance.submitted_at:
-        return
-    enqueue_sync_for_dates([instance.submitted_at, previous])
-
-
-@receiver(post_delete, sender=Nomination)
-def nomination_deleted(sender, instance, **kwargs):
-    enqueue_sync_for_dates([instance.submitted_at])
-
-
-@receiver(post_save, sender=NominationEvent)
-@receiver(post_delete, sender=NominationEvent)
-def nomination_event_changed(sender, instance, raw=False, **kwargs):
-    if not raw and instance.to_status == PASSED:
-        enqueue_sync_for_dates([instance.at])
-
-
-# Review rounds: a confirmed result is a stage ("完成初评", "完成终评") of its month -------------
-
-
-@receiver(pre_save, sender=ReviewRound)
-def remember_round_confirmation(sender, instance, raw=False, **kwargs):
-    instance._reports_previous_confirmation = (
-        ReviewRound.objects.filter(pk=instance.pk).values_list("status", "confirmed_at").first()
-        if instance.pk and not raw
-        else None
-    )
-
-
-@receiver(post_save, sender=ReviewRound)
-def review_round_saved(sender, instance, raw=False, **kwargs):
-    previous = getattr(instance, "_reports_previous_confirmation", None) or (None, None)
-    if raw or previous == (instance.status, instance.confirmed_at):
-        return
-    if instance.confirmed_at or previous[1]:
-        enqueue_sync_for_dates([instance.confirmed_at, previous[1]])
-
-
-@receiver(post_delete, sender=ReviewRound)
-def review_round_deleted(sender, instance, **kwargs):
-    enqueue_sync_for_dates([instance.confirmed_at])
-
-
-# Member societies' activities: a report keeps those an editor included in step ---------------
-
-
-def activity_days(start, end=None):
+def span_days(start, end=None):
     """A day in each month from `start` to `end`: the reports concerned are found by month
-    (`reports.sync.reports_affected_by`), and a multi-month activity belongs to each."""
+    (`reports.sync.reports_affected_by`), and a source spanning several months belongs to each."""
     if start is None:
         return []
     last = first_of_month(end or start)
@@ -211,39 +105,10 @@ def activity_days(start, end=None):
     return days
 
 
-@receiver(page_published, sender=ActivityPage)
-@receiver(page_unpublished, sender=ActivityPage)
-@receiver(post_page_move, sender=ActivityPage)
-def activity_changed(sender, instance, **kwargs):
-    """Published again (a new title, summary, workstream), unpublished (its entry goes) or moved
-    (another society, another address). Dates come from the row: a moved page may be generic."""
-    dates = (
-        ActivityPage.objects.filter(pk=instance.pk).values_list("start_date", "end_date").first()
-    )
-    if dates:
-        enqueue_sync_for_dates(activity_days(*dates))
-
-
-@receiver(pre_save, sender=ActivityPage)
-def remember_activity_dates(sender, instance, raw=False, **kwargs):
-    """Publishing an activity moved from July to August must update July's report too."""
-    instance._reports_previous_dates = (
-        ActivityPage.objects.filter(pk=instance.pk, live=True)
-        .values_list("start_date", "end_date")
-        .first()
-        if instance.pk and not raw
-        else None
-    )
-
-
-@receiver(post_save, sender=ActivityPage)
-def activity_saved(sender, instance, raw=False, **kwargs):
-    previous = getattr(instance, "_reports_previous_dates", None)
-    if raw or previous is None or previous == (instance.start_date, instance.end_date):
-        return
-    enqueue_sync_for_dates(activity_days(*previous))
-
-
-@receiver(post_delete, sender=ActivityPage)
-def activity_deleted(sender, instance, **kwargs):
-    enqueue_sync_for_dates(activity_days(instance.start_date, instance.end_date))
+@receiver(linked_entries_changed)
+def source_changed(sender, dates=(), spans=(), **kwargs):
+    """A milestone, a nomination, a review round, an activity… changed (`cms.signals`)."""
+    days = list(dates)
+    for start, end in spans:
+        days += span_days(start, end)
+    enqueue_sync_for_dates(days)
