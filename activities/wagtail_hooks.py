@@ -3,10 +3,13 @@ defaults would show a society what it was not given (see `activities.permissions
 Wagtail itself enforces)."""
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
 from activities import permissions
 from activities.admin_viewsets import FeedViewSet
+from activities.models import ActivityPage
+from cms.search import SEARCH_GROUPS_HOOK, Group
 
 
 @hooks.register("register_admin_viewset")
@@ -37,3 +40,13 @@ def activities_home_section(request, site):
     from activities.home import activities_section
 
     return activities_section(request, site)
+
+
+# Site search group (`cms.search`): after the news and the 双十 achievements.
+def _activity_date(page):
+    return page.date_range_display
+
+
+@hooks.register(SEARCH_GROUPS_HOOK)
+def activities_search_group():
+    return Group("activities", _("成员学会活动"), ActivityPage, date=_activity_date, order=30)

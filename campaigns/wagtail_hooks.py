@@ -6,7 +6,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from campaigns import admin_notice as _admin_notice  # noqa: F401 (registers the notice viewsets)
 from campaigns.admin_rounds import review_viewsets
 from campaigns.admin_viewsets import ListingOnlyViewSetMixin
-from campaigns.models import Milestone, Nomination
+from campaigns.models import AchievementPage, CampaignPage, Milestone, Nomination
 from campaigns.views import ranking as _ranking  # noqa: F401 (registers its admin URLs and menu)
 from campaigns.views import showcase_admin as _showcase_admin  # noqa: F401 (its URL, button)
 from campaigns.views.admin import (
@@ -16,6 +16,7 @@ from campaigns.views.admin import (
     NominationReviewView,
     RecommenderColumn,
 )
+from cms.search import SEARCH_GROUPS_HOOK, Group
 
 
 class MilestoneViewSet(ModelViewSet):
@@ -87,6 +88,22 @@ def showcase_home_section(request, site):
     from campaigns.home import showcase_section
 
     return showcase_section(request, site)
+
+
+# Site search groups (`cms.search`): the 双十 achievements after the news, the calls after the
+# member societies' activities.
+@hooks.register(SEARCH_GROUPS_HOOK)
+def showcase_search_group():
+    return Group("showcase", _("双十成果"), AchievementPage, order=20)
+
+
+def _campaign_date(page):
+    return _("%(year)s年") % {"year": page.year}
+
+
+@hooks.register(SEARCH_GROUPS_HOOK)
+def campaigns_search_group():
+    return Group("campaigns", _("征集活动"), CampaignPage, date=_campaign_date, order=40)
 
 
 @hooks.register("register_log_actions")

@@ -7,13 +7,14 @@ groups, never on the number of results.
 import re
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.db.models import Q
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.models import Page
 
+from cms.models import NewsPage
 from cms.search_text import query_terms
 
 MAX_QUERY_LENGTH = 100
@@ -21,57 +22,47 @@ RESULTS_PER_GROUP = 20
 EXCERPT_LENGTH = 120
 
 
-def _news_date(page):
-    return page.date
-
-
-def _activity_date(page):
-    return page.date_range_display
-
-
-def _campaign_date(page):
-    return _("%(year)s年") % {"year": page.year}
-
-
-def _report_text(page):
-    # The entries were prefetched with the results; `entries_text()` would query per report.
-    bodies = [
-        entry.body
-        for relation in ("progress_entries", "plan_entries")
-        for entry in getattr(page, relation).all()
-        if not entry.hidden
-    ]
-    return "\n".join(bodies)
+SEARCH_GROUPS_HOOK = "lianhe_search_groups"
 
 
 @dataclass(frozen=True)
 class Group:
+    """One group of results: the live public pages of `model`. `cms` knows no app (DESIGN.md),
+    so each app registers its groups with the `lianhe_search_groups` Wagtail hook, a callable
+    that returns a `Group`:
+
+        @hooks.register(SEARCH_GROUPS_HOOK)
+        def activities_search_group():
+            return Group("activities", _("成员学会活动"), ActivityPage, date=..., order=30)
+    """
+
     key: str
     label: str
-    model: str  # "app_label.ModelName"
-    date: object = None
-    prefetch: tuple = ()
-    text: object = None
+    model: type  # a Page model
+    date: object = None  # page → the date shown beside a result
+    prefetch: tuple = ()  # relations that `text` reads, fetched with the results
+    text: object = None  # page → the excerpt's text, where `search_text()` would query per page
+    # Lower comes first; the news are at 10.
+    order: int = 100
 
 
-GROUPS = [
-    Group("news", _("新闻"), "cms.NewsPage", date=_news_date),
-    Group("showcase", _("双十成果"), "campaigns.AchievementPage"),
-    Group(
-        "activities",
-        _("成员学会活动"),
-        "activities.ActivityPage",
-        date=_activity_date,
-    ),
-    Group("campaigns", _("征集活动"), "campaigns.CampaignPage", date=_campaign_date),
-    Group(
-        "reports",
-        _("进展情况月报"),
-        "reports.MonthlyReportPage",
-        prefetch=("progress_entries", "plan_entries"),
-        text=_report_text,
-    ),
-]
+def _news_date(page):
+    return page.date
+
+
+NEWS_GROUP = Group("news", _("新闻"), NewsPage, date=_news_date, order=10)
+
+
+def search_groups():
+    """The news, then the groups the apps registered, in display order."""
+    groups = [NEWS_GROUP]
+    for group_for in hooks.get_hooks(SEARCH_GROUPS_HOOK):
+        group = group_for()
+        if group is not None:
+            groups.append(group)
+    return sorted(groups, key=lambda group: group.order)
+
+
 OTHER_LABEL = _("其他页面")
 
 
@@ -104,8 +95,8 @@ class SearchOutcome:
 
 
 def search_pages(query, limit=RESULTS_PER_GROUP):
-    """Search the live public pages for `query`; groups with results, in `GROUPS` order, then
-    the other pages."""
+    """Search the live public pages for `query`; groups with results, in `search_groups()`
+    order, then the other pages."""
     query = (query or "").strip()
     if len(query) > MAX_QUERY_LENGTH:
         return SearchOutcome(
@@ -122,10 +113,9 @@ def search_pages(query, limit=RESULTS_PER_GROUP):
     pages = Page.objects.live().public().exclude(hidden)
     groups = []
     models = []
-    for group in GROUPS:
-        model = apps.get_model(group.model)
-        models.append(model)
-        queryset = model.objects.live().public().exclude(hidden)
+    for group in search_groups():
+        models.append(group.model)
+        queryset = group.model.objects.live().public().exclude(hidden)
         if group.prefetch:
             queryset = queryset.prefetch_related(*group.prefetch)
         found = queryset.search(search_string, operator="and")

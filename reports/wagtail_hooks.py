@@ -12,6 +12,7 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.widgets import Button
 
 import reports.compare  # noqa: F401 - registers the yes/no comparison
+from cms.search import SEARCH_GROUPS_HOOK, Group
 from reports.models import MonthlyReportPage
 from reports.review_word import awaiting_reports, may_review, word_draft_url, word_draft_view
 from reports.signal_handlers import enqueue_sync_for_report
@@ -187,3 +188,27 @@ def reports_home_section(request, site):
     from reports.home import reports_section
 
     return reports_section(request, site)
+
+
+# Site search group (`cms.search`): last of the apps' groups.
+def _report_text(page):
+    # The entries were prefetched with the results; `entries_text()` would query per report.
+    bodies = [
+        entry.body
+        for relation in ("progress_entries", "plan_entries")
+        for entry in getattr(page, relation).all()
+        if not entry.hidden
+    ]
+    return "\n".join(bodies)
+
+
+@hooks.register(SEARCH_GROUPS_HOOK)
+def reports_search_group():
+    return Group(
+        "reports",
+        gettext_lazy("进展情况月报"),
+        MonthlyReportPage,
+        prefetch=("progress_entries", "plan_entries"),
+        text=_report_text,
+        order=50,
+    )
