@@ -1,3 +1,4 @@
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.base import ViewSetGroup
@@ -16,6 +17,7 @@ from campaigns.views.admin import (
     NominationReviewView,
     RecommenderColumn,
 )
+from cms.header_links import HEADER_LINKS_HOOK, HeaderLink
 from cms.search import SEARCH_GROUPS_HOOK, Group
 
 
@@ -104,6 +106,15 @@ def _campaign_date(page):
 @hooks.register(SEARCH_GROUPS_HOOK)
 def campaigns_search_group():
     return Group("campaigns", _("征集活动"), CampaignPage, date=_campaign_date, order=40)
+
+
+# Site header (`cms.header_links`): an applicant's way back to their nominations.
+@hooks.register(HEADER_LINKS_HOOK)
+def my_nominations_link(request):
+    user = getattr(request, "user", None)  # none on a page rendered before the auth middleware
+    if user is not None and user.is_authenticated:
+        return HeaderLink(_("我的申报"), reverse("my_nominations"), order=10)
+    return None
 
 
 @hooks.register("register_log_actions")
