@@ -6,15 +6,16 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.admin.auth import require_admin_access
 from wagtail.documents import urls as wagtaildocs_urls
 
-from campaigns.views import ranking as ranking_views
-from campaigns.views.applicant import my_nominations
 from cms import accounts, site_reports
 from cms.admin_permissions import PostOnlyLogoutView, image_select_format_view
 from cms.api import api_router
 from cms.search_views import AdminPageSearchView
 from cms.search_views import search as site_search
 from cms.syndication import serve_page_file
-from reports.views import report_docx
+
+# Each app's addresses outside the page tree and the admin (`<app>/urls.py`), at the site root:
+# an app names its paths in full, so that `cms` needs to know no more of it than this line.
+APP_URLCONFS = ["campaigns.urls", "reports.urls", "activities.urls"]
 
 urlpatterns = [
     # Wagtail's reports of the whole site, for the office only (`cms.site_reports`).
@@ -53,10 +54,7 @@ urlpatterns = [
     path("accounts/verify/", accounts.verify_email_sent, name="verify_email_sent"),
     path("accounts/verify/resend/", accounts.resend_verification, name="resend_verification"),
     path("accounts/verify/<str:token>/", accounts.verify_email, name="verify_email"),
-    path("accounts/nominations/", my_nominations, name="my_nominations"),
-    path("review/", include("campaigns.review_urls")),
-    path("", include(ranking_views.site_urlpatterns)),
-    re_path(r"^(?P<path>(?:[\w\-]+/)+)report\.docx$", report_docx, name="report_docx"),
+    *(path("", include(urlconf)) for urlconf in APP_URLCONFS),
     # Calendars of pages (`/activities/calendar.ics`): page URLs cannot hold a dot.
     re_path(
         r"^(?P<path>(?:[\w\-]+/)*)(?P<filename>[\w\-]+\.ics)$", serve_page_file, name="page_file"
