@@ -3,7 +3,8 @@
 `campaigns.reporting` and `activities.reporting` each offer `entries_for(period)` returning
 `LinkedEntry` values; `reports.sync` compares them with a report's entries by `origin_key`. The
 shape lives here, in `cms`, because the apps that produce it must not know `reports` (data flows
-one way) and must not know each other either."""
+one way) and must not know each other either. A change of a source is announced by its app with
+`cms.signals.linked_entries_changed`; the entries' origins are `Origin`."""
 
 import datetime
 from dataclasses import dataclass
