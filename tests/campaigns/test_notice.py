@@ -25,6 +25,7 @@ from campaigns.models import (
     NominationEvent,
     Objection,
     PublicNotice,
+    ReviewEvent,
     ReviewRound,
     RoundEntry,
 )
@@ -165,6 +166,7 @@ def state(round_):
         list(Objection.objects.order_by("pk").values_list("pk", "status", "promoted_next")),
         NominationEvent.objects.count(),
         stored_files(),
+        ReviewEvent.objects.count(),
     )
 
 
@@ -542,7 +544,7 @@ def test_dismissed_changes_nothing(campaign, round_, notice, users):
     assert response.status_code == 302
     objection.refresh_from_db()
     assert objection.status == OBJECTION_DISMISSED and not objection.promoted_next
-    entries, _objections, events, _files = before
+    entries, _objections, events, _files, _log = before
     assert state(round_)[0] == entries and NominationEvent.objects.count() == events
     text = page_text(Client().get(notice_url(campaign)))
     assert "取消理由" not in text and "递补" not in text
@@ -585,6 +587,47 @@ def test_promotion_without_anyone_left_is_refused(campaign, cmes, users):
     with pytest.raises(objections.InvalidObjection, match="没有可递补的项目"):
         objections.decide_objection(objection, users["editor"], OBJECTION_UPHELD, "不实。", True)
     assert state(round_) == before
+
+
+def test_the_notice_and_its_objections_are_logged(campaign, cmes, users):
+    round_ = final_round(campaign, cmes, users["applicant"])
+    notice = service.start_notice(campaign, users["editor"], timezone.localdate() - DAY)
+    upheld = file(notice, round_, users["society"], rank=2)
+    dismissed = file(notice, round_, users["society"], rank=3)
+    before = ReviewEvent.objects.count()
+    with pytest.raises(ActionRefused):
+        objections.decide_objection(upheld, users["society"], OBJECTION_UPHELD, "不实。")
+    with pytest.raises(objections.InvalidObjection):
+        objections.decide_objection(upheld, users["editor"], OBJECTION_UPHELD, " ")
+    assert ReviewEvent.objects.count() == before
+    objections.decide_objection(upheld, users["editor"], OBJECTION_UPHELD, "经核实不实。", True)
+    objections.decide_objection(dismissed, users["editor"], OBJECTION_DISMISSED, "缺乏依据。")
+    assert service.close_due_notices(notice.ends_on) == 0  # its last day
+    assert service.close_due_notices(notice.ends_on + DAY) == 1
+    assert service.close_due_notices(notice.ends_on + 2 * DAY) == 0
+
+    def log(subject, pk):
+        return list(
+            ReviewEvent.objects.filter(subject=subject, subject_id=pk)
+            .order_by("pk")
+            .values_list("action", "actor__username", "from_status", "to_status", "reason")
+        )
+
+    assert log("notice", notice.pk) == [
+        ("start", "editor", "", "published", ""),
+        ("close", None, "published", "closed", ""),
+    ]
+    assert log("objection", upheld.pk) == [
+        ("file", "society", "", "pending", "核心数据造假。"),
+        ("uphold", "editor", "pending", "upheld", "经核实不实。"),
+    ]
+    assert log("objection", dismissed.pk) == [
+        ("file", "society", "", "pending", "核心数据造假。"),
+        ("dismiss", "editor", "pending", "dismissed", "缺乏依据。"),
+    ]
+    assert ReviewEvent.objects.get(subject="objection", action="uphold").nomination == (
+        entry(round_, 2).nomination
+    )
 
 
 # --- attachments ------------------------------------------------------------------------------

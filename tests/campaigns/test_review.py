@@ -16,6 +16,7 @@ from campaigns.models import (
     Assignment,
     Criterion,
     PanelMember,
+    ReviewEvent,
     ReviewRound,
     RoundEntry,
     Score,
@@ -487,6 +488,108 @@ def test_office_amends_by_recording_versions(world, users):
     assert scoring.sheet_total(sheet) == Decimal(76)
     page = login(ann).get(sheet_url(round, n2)).content.decode()
     assert "评选办公室已修改（第 3 版）：再次更正" in page
+
+
+def test_an_amendment_is_held_to_the_rounds_rule_on_the_total(world, users):
+    round, n2, ann, office = world["round"], world["n2"], world["ann"], users["editor"]
+    rules_2024(round)
+    sheets.save_sheet(round, n2, ann, scores(40, 29, 30), submit=True)  # 99: no reason needed
+    sheet = ScoreSheet.objects.get(expert=ann, nomination=n2)
+    snapshot = review_snapshot()
+    with pytest.raises(review.InvalidSheet) as excinfo:
+        sheets.amend_score(sheet, LEADERSHIP, "30", "录入错误", office)
+    assert refused_message(excinfo) == "不能修改为 30 分：总分：100 分高于 99 分，须填写高分理由。"
+    assert review_snapshot() == snapshot
+    assert scoring.sheet_total(sheet) == 99
+    # Within the rule, the amendment is a new version as always; with the expert's total reason
+    # on the sheet, so is 100.
+    sheets.amend_score(sheet, LEADERSHIP, "28", "录入错误", office)
+    assert scoring.sheet_total(sheet) == 98
+    ScoreSheet.objects.filter(pk=sheet.pk).update(total_reason="各项指标均为同类最优")
+    sheets.amend_score(sheet, LEADERSHIP, "30", "录入错误", office)
+    assert scoring.sheet_total(sheet) == 100
+
+
+def test_an_amendment_is_held_to_the_rounds_rule_per_criterion(index, users, experts):
+    campaign = campaign_2021(index)
+    nomination = passed(campaign, users["applicant"], "项目修改", organisation="丁公司")
+    round = make_round(campaign, experts=[experts["ann"]])
+    rules_2021(round)
+    rounds.open_round(round, users["editor"])
+    values = {c["name"]: "8" for c in round.criteria}
+    values["应用性"] = "9.5"
+    sheets.save_sheet(
+        round, nomination, experts["ann"], values, reasons={"应用性": "应用广泛"}, submit=True
+    )
+    sheet = ScoreSheet.objects.get(round=round)
+    snapshot = review_snapshot()
+    # 9.5 on 创新性 needs a high-score reason, which the expert never wrote: refused.
+    with pytest.raises(review.InvalidSheet) as excinfo:
+        sheets.amend_score(sheet, "创新性", "9.5", "专家来函更正", users["editor"])
+    assert refused_message(excinfo) == (
+        "不能修改为 9.5 分：创新性：9.5 分高于 9 分，须填写高分理由。"
+    )
+    with pytest.raises(review.InvalidSheet, match="知识产权：5 分低于 6 分，须填写低分理由"):
+        sheets.amend_score(sheet, "知识产权", "5", "专家来函更正", users["editor"])
+    assert review_snapshot() == snapshot
+    # The expert's reason on 应用性 stands for its amended score; a reason given with the
+    # amendment (the expert's, sent with the correction) makes 9.5 on 创新性 acceptable.
+    sheets.amend_score(sheet, "应用性", "9.8", "专家来函更正", users["editor"])
+    amended = sheets.amend_score(
+        sheet, "创新性", "9.5", "专家来函更正", users["editor"], score_reason="国际首创"
+    )
+    assert (amended.version, amended.value, amended.reason) == (2, Decimal("9.5"), "国际首创")
+    current = scoring.current_scores(sheet)
+    assert current["应用性"].reason == "应用广泛" and current["应用性"].value == Decimal("9.8")
+
+
+def test_round_and_sheet_actions_are_logged(world, users, experts):
+    round, n1, n2, ann, office = (
+        world["round"], world["n1"], world["n2"], world["ann"], users["editor"]
+    )  # fmt: skip
+    sheets.save_sheet(round, n2, ann, scores(30, 20, 20))
+    sheets.save_sheet(round, n2, ann, scores(31, 20, 20))  # a draft rewritten: no event
+    sheets.save_sheet(round, n2, ann, scores(31, 20, 20), submit=True)
+    sheet = ScoreSheet.objects.get(expert=ann, nomination=n2)
+    sheets.amend_score(sheet, INNOVATION, "32", "专家现场更正", office)
+    eve = make_expert("eve", organisation="戊大学")
+    PanelMember.objects.create(round=round, expert=eve)
+    rounds.assign(round, n2, eve, office)
+    rounds.declare_conflict(
+        Assignment.objects.get(round=round, nomination=n1, expert=ann), ann, "曾参与技术指导"
+    )
+    # Refused actions leave no trace.
+    with pytest.raises(review.ReviewRefused):
+        rounds.open_round(round, office)
+    with pytest.raises(review.ReviewRefused):
+        sheets.amend_score(sheet, INNOVATION, "33", "再改", ann)
+
+    def log(subject, pk):
+        return list(
+            ReviewEvent.objects.filter(subject=subject, subject_id=pk)
+            .order_by("pk")
+            .values_list(
+                "action", "actor__username", "from_status", "to_status", "reason", "nomination"
+            )
+        )
+
+    assert log("round", round.pk) == [
+        ("open", "editor", "draft", "open", "", None),
+        ("assign", "editor", "open", "open", "手动分配评审专家：eve", n2.pk),
+        ("declare_conflict", "ann", "open", "open", "曾参与技术指导", n1.pk),
+    ]
+    assert [event.action for event in rounds.round_events(round)] == [
+        "open",
+        "assign",
+        "declare_conflict",
+    ]
+    assert log("sheet", sheet.pk) == [
+        ("save", "ann", "", "draft", "", n2.pk),
+        ("submit", "ann", "draft", "submitted", "", n2.pk),
+        ("amend", "editor", "submitted", "submitted", "专家现场更正", n2.pk),
+    ]
+    assert set(ReviewEvent.objects.values_list("campaign", flat=True)) == {round.campaign_id}
+    assert all(event.at for event in ReviewEvent.objects.all())
 
 
 def test_counted_sheets_leave_out_excluded_experts(world):

@@ -431,6 +431,53 @@ def test_a_confirmed_round_refuses_changes(scored, experts, users):
     assert (entry_state(round), round.result_hash, round.confirmed_at) == before
 
 
+def test_closing_and_confirming_are_logged_and_refusals_are_not(scored, experts, users):
+    round, noms = scored(MEAN)
+    ScoreSheet.objects.filter(nomination=noms["Q"], expert=experts[1]).update(status=SHEET_DRAFT)
+    with pytest.raises(rounds.RoundRefused):
+        rounds.close_round(round, users["editor"])
+    with pytest.raises(rounds.RoundRefused):
+        rounds.close_round(round, experts[0])
+    assert not rounds.round_events(round).exists()
+    ScoreSheet.objects.filter(nomination=noms["Q"], expert=experts[1]).update(
+        status=SHEET_SUBMITTED
+    )
+    rounds.close_round(round, users["editor"])
+    rounds.close_round(round, users["secretary"])  # closed again: the result written anew
+    with pytest.raises(rounds.RoundRefused):
+        rounds.confirm_round(round, users["editor"])
+    rounds.confirm_round(round, experts[0])
+    round.refresh_from_db()
+    assert [
+        (event.action, event.actor.username, event.from_status, event.to_status)
+        for event in rounds.round_events(round)
+    ] == [
+        ("close", "editor", "open", "closed"),
+        ("close", "secretary", "closed", "closed"),
+        ("confirm", "e1", "closed", "confirmed"),
+    ]
+    assert rounds.round_events(round).last().at >= round.confirmed_at
+
+
+def test_the_marks_before_and_after_closing_are_the_same_rule(campaign, experts, users):
+    from campaigns.views.ranking import mark_of
+
+    e1 = experts[0]
+    for kind, advance, forward in ((FIRST, 3, 1), (FINAL, 2, 0), (FIRST, 1, 2)):
+        RoundEntry.objects.all().delete()
+        ReviewRound.objects.all().delete()
+        round = make_round(campaign, experts, kind=kind, advance=advance, forward=forward)
+        for index, a in enumerate((9, 7, 8, 5)):
+            nomination = add_nomination(round, f"{kind}项目{index}", users["applicant"], [e1])
+            give(round, nomination, e1, a, 5, 5)
+        before = [(row.nomination_id, mark_of(round, row)) for row in tally.tally(round)]
+        rounds.close_round(round, users["editor"])
+        round.refresh_from_db()
+        after = [(row.nomination_id, mark_of(round, row)) for row in tally.tally(round)]
+        assert before == after, kind
+        assert [mark for _pk, mark in before].count("") == (4 - max(advance, forward))
+
+
 # --- downloads --------------------------------------------------------------------------------
 
 
