@@ -49,6 +49,8 @@ class LifeCycleError(RuntimeError):
 
 @dataclass(frozen=True)
 class LifeCycle:
+    """One life cycle: its table, the words of its refusals, and its `perform`."""
+
     subject: str  # ReviewEvent.subject
     name: str  # what the refusals call the subject: 评审轮次, 评分表, …
     transitions: dict  # (from status, action) → Transition
@@ -77,10 +79,10 @@ class LifeCycle:
 
     def perform(self, subject, action, user, *, allowed, change, campaign_id, reason="",
                 validate=None, nomination_id=None):  # fmt: skip
-        """Take `action` on `subject` (None when the action creates it) as `user`, in the caller's
-        transaction, the subject's row locked; returns what `change` returns. `allowed` is the
-        permission function's `(allowed, reason)`; `campaign_id` and `nomination_id` say where the
-        event belongs."""
+        """Take `action` on `subject` (None when the action creates it) as `user`; returns the
+        subject as `change` left it. `allowed` is the permission function's `(allowed, reason)`
+        for this user and subject, computed once the caller has locked the subject's row;
+        `campaign_id` and `nomination_id` say where the event belongs."""
         permitted, why = allowed
         if not permitted:
             raise self.refused(why)

@@ -136,9 +136,9 @@ def file_objection(notice, user, entry, reason, attachment=None, today=None):
     """File an objection by `user` against the listed item `entry` of `notice`. Raises
     `ActionRefused` (not allowed now: who, or after the period) or `InvalidObjection` (missing
     reason, bad attachment) and then stores nothing, no row and no file."""
-    allowed = can_object(user, notice, today)
-    if allowed[0] and listed_entry(notice, entry.pk) is None:
-        allowed = False, _("该项目不在公示名单中，不能对其提出异议。")
+    allowed, why = can_object(user, notice, today)
+    if allowed and listed_entry(notice, entry.pk) is None:
+        allowed, why = False, _("该项目不在公示名单中，不能对其提出异议。")
     reason = (reason or "").strip()
     objection = Objection(
         notice=notice, nomination_id=entry.nomination_id, filed_by=user, reason=reason
@@ -172,7 +172,7 @@ def file_objection(notice, user, entry, reason, attachment=None, today=None):
             None,
             FILE,
             user,
-            allowed=allowed,
+            allowed=(allowed, why),
             validate=validate,
             change=change,
             reason=reason,

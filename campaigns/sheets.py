@@ -275,9 +275,7 @@ def amend_score(sheet, criterion, value, reason, user, score_reason=None):
             if error:
                 raise InvalidSheet(error, code="invalid_score")
             parsed[criterion] = number
-
-        def change(transition):
-            # The rules are checked on the sheet as it would be, after the reason is known.
+            # The round's rules, on the sheet as it would be after the amendment.
             scores = current_scores(current)
             values = {name: score.value for name, score in scores.items()} | parsed
             reasons = {name: score.reason for name, score in scores.items()}
@@ -298,6 +296,8 @@ def amend_score(sheet, criterion, value, reason, user, score_reason=None):
                     ],
                     code="invalid_scores",
                 )
+
+        def change(transition):
             amended.append(
                 Score.objects.create(
                     sheet=current,
