@@ -1,6 +1,7 @@
 """The public notices and their objections in the Wagtail admin ("公示" and "异议"), for the office
 only: start a campaign's notice, and decide each objection (upheld or dismissed, with a reason;
-upholding may move the next-ranked item up). Thin: `campaigns.notice` decides and records."""
+upholding may move the next-ranked item up). Thin: `campaigns.notice` and `campaigns.objections`
+decide and record."""
 
 from django import forms
 from django.contrib import messages
@@ -18,6 +19,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from campaigns import notice as service
+from campaigns import objections
 from campaigns.admin_viewsets import ListingOnlyViewSetMixin
 from campaigns.models import CampaignPage, Objection, PublicNotice
 from campaigns.models.review import OBJECTION_DISMISSED, OBJECTION_UPHELD
@@ -186,7 +188,7 @@ class ObjectionDecisionView(InspectView):
         form = DecisionForm(request.POST)
         if form.is_valid():
             try:
-                service.decide_objection(
+                objections.decide_objection(
                     self.object,
                     request.user,
                     form.cleaned_data["decision"],
@@ -195,7 +197,7 @@ class ObjectionDecisionView(InspectView):
                 )
             except ActionRefused as refusal:
                 form.add_error(None, refusal.reason)
-            except service.InvalidObjection as error:
+            except objections.InvalidObjection as error:
                 form.add_error(None, error.messages)
             else:
                 messages.success(request, _("异议已处理。"))
@@ -214,7 +216,7 @@ class ObjectionDecisionView(InspectView):
         if objection.attachment:
             context["attachment_url"] = attachment_url(campaign, objection.pk, self.request)
         round_ = service.final_round(campaign)
-        following = service.next_ranked(round_.pk) if round_ else None
+        following = objections.next_ranked(round_.pk) if round_ else None
         context["next_ranked"] = following
         return context
 

@@ -1,6 +1,7 @@
 """Review rounds in the Wagtail admin ("评审轮次"), for the office only: create a round, keep its
 panel of experts ("评审专家名单") and its justification rules ("理由规则"), open it ("开启评审"),
-and assign an expert by hand. The decisions are `campaigns.review`'s; these views only call it."""
+and assign an expert by hand. The decisions are `campaigns.review`'s (who may) and
+`campaigns.rounds`' (the round's life cycle); these views only call them."""
 
 from django import forms
 from django.contrib import messages
@@ -18,6 +19,7 @@ from wagtail.admin.widgets.button import HeaderButton, ListingButton
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from campaigns import review as service
+from campaigns import rounds, scoring
 from campaigns.models import (
     Assignment,
     JustificationRule,
@@ -134,7 +136,7 @@ class ReviewRoundInspectView(InspectView):
         assign_form = None
         try:
             if action == "open":
-                service.open_round(round, request.user)
+                rounds.open_round(round, request.user)
                 messages.success(
                     request,
                     _("已开启评审：%(round)s，%(count)d 个参评项目。")
@@ -144,7 +146,7 @@ class ReviewRoundInspectView(InspectView):
             if action == "assign":
                 assign_form = AssignForm(round, request.POST)
                 if assign_form.is_valid():
-                    assignment = service.assign(
+                    assignment = rounds.assign(
                         round,
                         assign_form.cleaned_data["nomination"],
                         assign_form.cleaned_data["expert"],
@@ -169,7 +171,7 @@ class ReviewRoundInspectView(InspectView):
         context["panel"] = round.panel.select_related("expert", "expert__account_profile")
         context["rules"] = round.rules.all()
         context["entries"] = round.entries.select_related("nomination")
-        context["criteria"] = service.criteria_of(round) if round.criteria else []
+        context["criteria"] = scoring.criteria_of(round) if round.criteria else []
         context["can_open"], context["not_opening"] = service.can_open_round(
             self.request.user, round
         )
@@ -200,7 +202,7 @@ class ReviewRoundOpenView(InspectView):
     def post(self, request, *args, **kwargs):
         round = self.object
         try:
-            service.open_round(round, request.user)
+            rounds.open_round(round, request.user)
         except service.ReviewRefused as refusal:
             messages.error(request, refusal.reason)
             return self.render_to_response(self.get_context_data(), status=400)
@@ -218,7 +220,7 @@ class ReviewRoundOpenView(InspectView):
         context["can_open"], context["not_opening"] = service.can_open_round(
             self.request.user, round
         )
-        context["eligible_count"] = service.eligible_nominations(round).count()
+        context["eligible_count"] = rounds.eligible_nominations(round).count()
         context["panel_count"] = round.panel.count()
         context["criteria"] = list(round.campaign.criteria.all())
         return context

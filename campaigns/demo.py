@@ -487,7 +487,7 @@ def ensure_demo_nomination(campaign):
 def load(context, stdout):
     index = ensure_campaign_index(context["home"])
     grant_permissions(context["groups"])
-    from campaigns.review import ensure_demo_expert
+    from campaigns.demo_review import ensure_demo_expert
 
     ensure_demo_expert()
     specs = [*CAMPAIGNS, demo_open_campaign(timezone.localdate())]

@@ -19,9 +19,10 @@ from campaigns.models.milestones import (
     SUBMISSIONS_CLOSE,
 )
 from campaigns.models.review import FIRST, MEAN, SCOPE_TOTAL
-from cms.models import MemberSociety
+from cms.models import AccountProfile, MemberSociety
 
 DAY = datetime.timedelta(days=1)
+DEMO_EXPERT_ORGANISATION = "某高校（演示）"
 APPLICANT_USERNAME = "demo-applicants"
 ROUND_DAYS = 28
 PDF_LINES = (
@@ -35,9 +36,21 @@ NOMINATIONS = [
     ("【演示】新能源汽车电池包激光焊接质量在线检测装备", "【演示】某汽车零部件有限公司", "CMES"),
     ("【演示】基于工业互联网的纺织印染全流程智能工厂", "【演示】某纺织集团", "王五（演示）"),
     ("【演示】大型船舶分段智能焊接机器人工作站", "【演示】某船舶重工有限公司", "赵六（演示）"),
-    # The demo expert's organisation (campaigns.review.DEMO_EXPERT_ORGANISATION): excluded.
-    ("【演示】数控机床故障预测与健康管理云平台", "某高校（演示）", "CMES"),
+    # The demo expert's organisation: excluded.
+    ("【演示】数控机床故障预测与健康管理云平台", DEMO_EXPERT_ORGANISATION, "CMES"),
 ]
+
+
+def ensure_demo_expert():
+    """The demo `expert` account works at a (demo) university, so its conflicts can be shown."""
+    expert = get_user_model().objects.filter(username="expert").first()
+    if expert is None:
+        return None
+    profile, _created = AccountProfile.objects.get_or_create(user=expert)
+    if not profile.organisation:
+        profile.organisation = DEMO_EXPERT_ORGANISATION
+        profile.save(update_fields=["organisation"])
+    return profile
 
 
 def review_campaign_spec(today):
@@ -149,7 +162,7 @@ def _nominate(campaign, project_name, organisation, recommender, users, submitte
 def ensure_review_demo(index, today=None):
     """The review demo's call, nominations and open first round; returns the round, or None when
     the demo accounts are missing. Idempotent."""
-    from campaigns import review
+    from campaigns import rounds
     from campaigns.demo import build_campaign
 
     today = today or timezone.localdate()
@@ -178,5 +191,5 @@ def ensure_review_demo(index, today=None):
         PanelMember.objects.create(round=round, expert=users["expert"], is_chair=True)
         JustificationRule.objects.create(round=round, scope=SCOPE_TOTAL, above=99, below=50)
     if round.status == "draft":
-        review.open_round(round, users["editor"], today=today)
+        rounds.open_round(round, users["editor"], today=today)
     return round

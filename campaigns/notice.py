@@ -1,67 +1,63 @@
-"""The public notice (公示) of a campaign's selected items and the objections (异议) filed
-during it.
+"""The public notice (公示) of a campaign's selected items, and who may object to them.
 
 Plain functions; the public views and the admin call them. The selected items are the final
-round's entries with `advanced=True`, ranked by `rank`; the notice never changes the tally, only
-the entries' `advanced` / `disqualified` flags when the office upholds an objection.
+round's entries with `advanced=True`, ranked by `rank`; the notice never changes the tally. An
+objection (异议) filed during the notice and upheld by the office disqualifies its item and may
+move the next-ranked one up (`campaigns.objections`); the notice page marks it 递补.
 
-An upheld objection disqualifies the item: `disqualified=True` with the decision's reason and
-`advanced=False` (so whatever reads "advanced" as "selected" — the showcase — leaves it out), and
-a "disqualify" event in the nomination's log. If the office so chooses, the best-ranked final-round
-entry that is neither advanced nor disqualified moves up (`advanced=True`, a "promote" event); the
-notice page marks it 递补.
+The notice's life cycle is an explicit table, `NOTICE_TRANSITIONS`: the office starts the notice
+and the periodic job closes it the day after its last day. `NOTICES.perform` checks, changes and
+logs each (`ReviewEvent`: who, when, from, to, why) in one transaction.
 
-Permission functions return `(allowed, reason)`, the reason in Chinese for the person refused.
+Permission functions return `(allowed, reason)`, the reason in Chinese for the person refused
+(the objections' too: `can_object`, `can_view_attachment`, `can_decide`).
 """
 
 import datetime
-import uuid
 
-from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from campaigns.models import NominationEvent, Objection, PublicNotice, ReviewRound, RoundEntry
+from campaigns.lifecycle import NONE, LifeCycle, Transition
+from campaigns.models import NominationEvent, PublicNotice, ReviewRound, RoundEntry
 from campaigns.models.review import (
     FINAL,
-    OBJECTION_DISMISSED,
+    NOTICE_CLOSED,
+    NOTICE_PUBLISHED,
+    NOTICE_STATUSES,
     OBJECTION_PENDING,
-    OBJECTION_UPHELD,
     ROUND_CONFIRMED,
+    SUBJECT_NOTICE,
 )
 from campaigns.nominations import ActionRefused, is_office, society_ids
+from campaigns.review import _lock
 from cms.accounts import is_email_verified
 from cms.templatetags.cn_dates import cn_date
-from cms.upload_checks import (
-    DOCX,
-    JPEG,
-    PDF,
-    PNG,
-    DocumentRejected,
-    check_upload,
-    kind_of_content,
-    megabytes,
-)
 
+# The nominations' log of an upheld objection.
 DISQUALIFY = "disqualify"
 PROMOTE = "promote"
 
-MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
-MAX_REASON_CHARACTERS = 5000
-ATTACHMENT_KINDS = (PDF, PNG, JPEG, DOCX)
-ATTACHMENT_CONTENT_TYPES = {
-    ".pdf": "application/pdf",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+
+# --- the life cycle ---------------------------------------------------------------------------
+
+START = "start"
+CLOSE = "close"
+NOTICE_TRANSITIONS = {
+    (NONE, START): Transition(NOTICE_PUBLISHED),
+    (NOTICE_PUBLISHED, CLOSE): Transition(NOTICE_CLOSED),  # the periodic job, nobody's hand
 }
-
-
-class InvalidObjection(ValidationError):
-    """Refused for its content; the messages name the field and the limit (a dict keys them by
-    form field)."""
+NOTICES = LifeCycle(
+    subject=SUBJECT_NOTICE,
+    name=gettext_lazy("公示"),
+    transitions=NOTICE_TRANSITIONS,
+    labels={START: gettext_lazy("发布"), CLOSE: gettext_lazy("结束")},
+    statuses=dict(NOTICE_STATUSES),
+    refused=ActionRefused,
+)
 
 
 # --- the notice and its items -----------------------------------------------------------------
@@ -184,186 +180,57 @@ def start_notice(campaign, user, starts_on=None):
     """Publish the notice of `campaign`'s selected items for `campaign.notice_days` days from
     `starts_on` (default: today in Asia/Shanghai), both end days counted. Raises `ActionRefused`
     and then creates nothing."""
-    allowed, reason = can_start_notice(user, campaign)
-    if not allowed:
-        raise ActionRefused(reason)
     starts_on = starts_on or timezone.localdate()
     days = campaign.notice_days or 7
-    return PublicNotice.objects.create(
-        campaign=campaign,
-        starts_on=starts_on,
-        ends_on=starts_on + datetime.timedelta(days=days - 1),
+
+    def change(transition):
+        return PublicNotice.objects.create(
+            campaign=campaign,
+            starts_on=starts_on,
+            ends_on=starts_on + datetime.timedelta(days=days - 1),
+        )
+
+    return NOTICES.perform(
+        None,
+        START,
+        user,
+        allowed=can_start_notice(user, campaign),
+        change=change,
+        campaign_id=campaign.pk,
     )
+
+
+def notice_is_due(notice, today):
+    """(due, reason): a notice closes the day after its last day (Asia/Shanghai), never on it."""
+    if notice.ends_on < today:
+        return True, ""
+    return False, _("公示期至 %(date)s，尚未结束。") % {"date": cn_date(notice.ends_on)}
 
 
 def close_due_notices(today=None):
     """Close the notices whose period has ended (ends_on before `today`); returns how many. Run
     the day after the last day, never on it."""
     today = today or timezone.localdate()
-    return PublicNotice.objects.filter(closed_at__isnull=True, ends_on__lt=today).update(
-        closed_at=timezone.now()
-    )
-
-
-def check_attachment(upload):
-    """The extension the attachment is stored under, judged by its content (PDF, PNG/JPEG image
-    or Word .docx) and never by its name, after the checks every upload gets
-    (`cms.upload_checks.check_upload`); raises `InvalidObjection` naming the field and limit."""
-    label = _("附件")
-    if upload.size > MAX_ATTACHMENT_BYTES:
-        raise InvalidObjection(
-            {
-                "attachment": _("附件：大小 %(size)s MB，超过 %(limit)s MB 上限。")
-                % {"size": megabytes(upload.size), "limit": megabytes(MAX_ATTACHMENT_BYTES)}
-            },
-            code="too_large",
-        )
-    if not upload.size:
-        raise InvalidObjection({"attachment": _("附件：是空文件。")}, code="empty")
-    kind = kind_of_content(upload)
-    if kind not in ATTACHMENT_KINDS:
-        raise InvalidObjection(
-            {"attachment": _("附件：只接受 PDF、图片（PNG/JPEG）或 Word（.docx）文件。")},
-            code="file_type",
-        )
-    try:
-        extension = check_upload(upload, kind, label)
-    except DocumentRejected as error:
-        raise InvalidObjection({"attachment": error.messages}, code=kind) from error
-    return extension
-
-
-def file_objection(notice, user, entry, reason, attachment=None, today=None):
-    """File an objection by `user` against the listed item `entry` of `notice`. Raises
-    `ActionRefused` (not allowed now: who, or after the period) or `InvalidObjection` (missing
-    reason, bad attachment) and then stores nothing, no row and no file."""
-    allowed, why = can_object(user, notice, today)
-    if not allowed:
-        raise ActionRefused(why)
-    if listed_entry(notice, entry.pk) is None:
-        raise ActionRefused(_("该项目不在公示名单中，不能对其提出异议。"))
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidObjection({"reason": _("异议理由：必须填写。")}, code="required")
-    if len(reason) > MAX_REASON_CHARACTERS:
-        raise InvalidObjection(
-            {
-                "reason": _("异议理由：不能超过 %(limit)d 字（现有 %(count)d 字）。")
-                % {"limit": MAX_REASON_CHARACTERS, "count": len(reason)}
-            },
-            code="max_length",
-        )
-    extension = check_attachment(attachment) if attachment else None
-    objection = Objection(
-        notice=notice, nomination_id=entry.nomination_id, filed_by=user, reason=reason
-    )
-    try:
+    due = PublicNotice.objects.filter(closed_at__isnull=True, ends_on__lt=today)
+    closed = 0
+    for pk in due.values_list("pk", flat=True):
         with transaction.atomic():
-            if extension:
-                attachment.seek(0)
-                # A random name: the uploader's file name says nothing the office needs and may
-                # say things nobody else should read in a storage listing.
-                objection.attachment.save(f"{uuid.uuid4().hex}{extension}", attachment, save=False)
-            objection.save()
-    except Exception:
-        if objection.attachment:
-            objection.attachment.storage.delete(objection.attachment.name)
-        raise
-    return objection
+            notice = _lock(PublicNotice, pk)
+            if notice.closed_at:  # closed meanwhile by another run
+                continue
 
+            def change(transition, notice=notice):
+                notice.closed_at = timezone.now()
+                notice.save(update_fields=["closed_at"])
+                return notice
 
-def _locked_entry(round_id, nomination_id):
-    queryset = RoundEntry.objects.filter(round_id=round_id, nomination_id=nomination_id)
-    if connection.features.has_select_for_update:
-        queryset = queryset.select_for_update()
-    return queryset.select_related("nomination").first()
-
-
-def next_ranked(round_id):
-    """The best-ranked entry of the round that is neither selected nor disqualified."""
-    return (
-        RoundEntry.objects.filter(
-            round_id=round_id, advanced=False, disqualified=False, rank__isnull=False
-        )
-        .select_related("nomination")
-        .order_by("rank", "pk")
-        .first()
-    )
-
-
-def _log(nomination, action, user, reason):
-    NominationEvent.objects.create(
-        nomination=nomination,
-        actor=user,
-        action=action,
-        from_status=nomination.status,
-        to_status=nomination.status,  # the notice does not change the nomination's status
-        reason=reason,
-    )
-
-
-def decide_objection(objection, user, decision, reason, promote_next=False):
-    """The office's decision on `objection`: `OBJECTION_UPHELD` (the item is disqualified and,
-    with `promote_next`, the next-ranked item moves up) or `OBJECTION_DISMISSED` (nothing else
-    changes). Raises `ActionRefused` or `InvalidObjection` and then changes nothing."""
-    reason = (reason or "").strip()
-    with transaction.atomic():
-        queryset = Objection.objects.filter(pk=objection.pk)
-        if connection.features.has_select_for_update:
-            queryset = queryset.select_for_update()
-        current = queryset.select_related("notice").get()
-        allowed, why = can_decide(user, current)
-        if not allowed:
-            raise ActionRefused(why)
-        if decision not in (OBJECTION_UPHELD, OBJECTION_DISMISSED):
-            raise InvalidObjection(
-                {"decision": _("处理结果：请选择“异议成立”或“异议不成立”。")}, code="invalid"
+            NOTICES.perform(
+                notice,
+                CLOSE,
+                None,
+                allowed=notice_is_due(notice, today),
+                change=change,
+                campaign_id=notice.campaign_id,
             )
-        if not reason:
-            raise InvalidObjection({"reason": _("处理意见：必须填写理由。")}, code="required")
-        if decision == OBJECTION_DISMISSED and promote_next:
-            raise InvalidObjection(
-                {"promote_next": _("递补下一名：异议不成立时不能递补。")}, code="invalid"
-            )
-        promoted = False
-        if decision == OBJECTION_UPHELD:
-            round_ = final_round(current.notice.campaign_id)
-            entry = _locked_entry(round_.pk, current.nomination_id) if round_ else None
-            if entry is None:
-                raise ActionRefused(_("该项目不在终评结果中，无法取消入选。"))
-            if entry.disqualified and promote_next:
-                raise InvalidObjection(
-                    {"promote_next": _("递补下一名：该项目已被取消入选，递补已处理过。")},
-                    code="already_disqualified",
-                )
-            if not entry.disqualified:
-                entry.disqualified = True
-                entry.advanced = False
-                entry.disqualified_reason = reason
-                entry.save(update_fields=["disqualified", "advanced", "disqualified_reason"])
-                _log(entry.nomination, DISQUALIFY, user, reason)
-            if promote_next:
-                following = next_ranked(round_.pk)
-                if following is None:
-                    raise InvalidObjection(
-                        {"promote_next": _("递补下一名：终评中已没有可递补的项目。")},
-                        code="none_left",
-                    )
-                following.advanced = True
-                following.save(update_fields=["advanced"])
-                _log(
-                    following.nomination,
-                    PROMOTE,
-                    user,
-                    _("递补：“%(name)s”取消入选。") % {"name": entry.nomination.project_name},
-                )
-                promoted = True
-        current.status = decision
-        current.decided_by = user
-        current.decided_at = timezone.now()
-        current.decision_reason = reason
-        current.promoted_next = promoted
-        current.save(
-            update_fields=["status", "decided_by", "decided_at", "decision_reason", "promoted_next"]
-        )
-    return current
+            closed += 1
+    return closed

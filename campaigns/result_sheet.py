@@ -11,7 +11,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from campaigns.models import RoundEntry
 from campaigns.models.review import FIRST, ROUND_CONFIRMED
-from campaigns.tally import display, expert_name
+from campaigns.scoring import display, expert_name, result_mark
 from cms.docx_cjk import (
     DOCX_CONTENT_TYPE,
     add_page_number_footer,
@@ -28,24 +28,13 @@ BODY_FONT = "仿宋"
 TABLE_FONT = "宋体"
 HEADER_FONT = "黑体"
 
-__all__ = ["DOCX_CONTENT_TYPE", "result_mark", "result_sheet_docx", "result_sheet_title"]
+__all__ = ["DOCX_CONTENT_TYPE", "result_sheet_docx", "result_sheet_title"]
 
 
 def result_sheet_title(round):
     """`“2024 中国智能制造科技进展”第一轮遴选结果表`."""
     stage = _("第一轮遴选结果表") if round.kind == FIRST else _("第二轮遴选结果表")
     return f"“{round.campaign.title}”{stage}"
-
-
-def result_mark(round, entry):
-    if round.kind == FIRST:
-        marks = []
-        if entry.advanced:
-            marks.append(_("进入终评"))
-        if entry.forwarded:
-            marks.append(_("推荐参加世界智能制造十大科技进展评选"))
-        return "；".join(marks)
-    return _("入选") if entry.advanced else ""
 
 
 def result_sheet_docx(round, hidden=frozenset()):

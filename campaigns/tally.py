@@ -1,19 +1,18 @@
-"""The result of a review round: tally, ranking, closing by the office, confirmation by the chair.
+"""The result of a review round: the ranking, who may see it, what is still missing, and the
+confirmed result sheet.
 
-* `tally(round)` ranks the round's eligible entries. Each submitted sheet gives a weighted total
-  (Σ value × weight over the round's frozen criteria, current score versions); only experts not
-  excluded from the nomination count. The totals are combined with the round's aggregation (mean,
-  or the trimmed mean without the single highest and lowest total — with fewer than three sheets
-  it falls back to the mean and says so). Ties are broken explicitly: the higher aggregated score
-  on the first criterion, then the next, …; rows still equal on everything share a rank.
-* `close_round(round, user)`: the office, only when every expected sheet is in; writes ranks,
-  scores and the advanced / forwarded marks to the entries.
-* `confirm_round(round, user)`: the panel chair; stores the full result sheet (`result_rows`) and a
-  SHA-256 over its canonical JSON (`result_hash`). From then on the round is a record:
+* `tally(round)` ranks the round's eligible entries from the figures of `campaigns.scoring`: each
+  counted sheet's weighted total (current score versions, experts not excluded), combined with
+  the round's aggregation (mean, or the trimmed mean without the single highest and lowest total —
+  with fewer than three sheets it falls back to the mean and says so). Ties are broken explicitly:
+  the higher aggregated score on the first criterion, then the next, …; rows still equal on
+  everything share a rank.
+* Closing (the office, only when every expected sheet is in: `missing_sheets`) and confirming (the
+  panel chair) are actions of the round's life cycle, `campaigns.rounds`; the permission functions
+  here say who may take them. Confirming stores the full result sheet (`result_rows_of`) and a
+  SHA-256 over its canonical JSON (`hash_rows`). From then on the round is a record:
   `can_change_scores(round)` refuses, and `verify_result(round)` tells whether the database still
   matches what the chair confirmed.
-
-Arithmetic is Decimal throughout; rounding is for display only.
 """
 
 import hashlib
@@ -21,65 +20,27 @@ import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaigns.models import Assignment, PanelMember, ReviewRound, RoundEntry, Score, ScoreSheet
+from campaigns.models import Assignment, PanelMember, RoundEntry, Score, ScoreSheet
 from campaigns.models.review import (
-    FIRST,
     ROUND_CLOSED,
     ROUND_CONFIRMED,
     ROUND_OPEN,
     SHEET_SUBMITTED,
-    TRIMMED_MEAN,
 )
-from campaigns.nominations import ActionRefused, is_office
+from campaigns.nominations import is_office
+from campaigns.scoring import (
+    ZERO,
+    aggregate,
+    criteria_of,
+    expert_name,
+    expert_sheets,
+    mean,
+    population_std,
+)
 
-ZERO = Decimal(0)
-DISPLAY = Decimal("0.01")
-
-
-class RoundRefused(ActionRefused):
-    """Closing or confirming refused; `missing` lists the sheets still outstanding, if that was
-    the reason."""
-
-    def __init__(self, reason, missing=()):
-        super().__init__(reason)
-        self.missing = list(missing)
-
-
-# --- the figures --------------------------------------------------------------------------------
-
-
-def criteria_of(round):
-    """The frozen criteria as (name, weight) with Decimal weights, in their order."""
-    return [
-        (criterion["name"], Decimal(str(criterion.get("weight", 1))))
-        for criterion in round.criteria or []
-    ]
-
-
-def display(value):
-    """Two decimals for tables and documents; None stays empty."""
-    if value is None:
-        return ""
-    return str(Decimal(value).quantize(DISPLAY))
-
-
-@dataclass
-class ExpertSheet:
-    """One expert's submitted sheet for one nomination, as it counts in the result."""
-
-    sheet_id: int
-    expert_id: int
-    expert_name: str
-    scores: dict  # criterion name → Decimal (current version)
-    reasons: dict  # criterion name → str
-    total: Decimal
-    total_reason: str = ""
-    # [(criterion, value or None, reason)] in the criteria's order, for tables.
-    cells: list = field(default_factory=list)
+# --- the ranking --------------------------------------------------------------------------------
 
 
 @dataclass
@@ -106,110 +67,17 @@ class RankedRow:
         return self.nomination.pk
 
 
-def _mean(values):
-    return sum(values, ZERO) / len(values) if values else None
-
-
-def _population_std(values):
-    if not values:
-        return None
-    mean = _mean(values)
-    return (sum(((v - mean) ** 2 for v in values), ZERO) / len(values)).sqrt()
-
-
-def expert_name(user):
-    full = user.get_full_name() if hasattr(user, "get_full_name") else ""
-    return full or user.get_username()
-
-
-def current_scores(round):
-    """{sheet id: {criterion: Score}}: the highest version of every criterion, one query."""
-    current = {}
-    for score in Score.objects.filter(sheet__round=round).order_by(
-        "sheet_id", "criterion", "version"
-    ):
-        current.setdefault(score.sheet_id, {})[score.criterion] = score
-    return current
-
-
-def excluded_pairs(round):
-    """{(nomination id, expert id)} of the experts excluded for a conflict of interest."""
-    return set(
-        Assignment.objects.filter(round=round, excluded=True).values_list(
-            "nomination_id", "expert_id"
-        )
-    )
-
-
-def counted_sheets(round):
-    """{nomination id: [ExpertSheet]}: submitted sheets of experts not excluded, with their
-    weighted totals."""
-    criteria = criteria_of(round)
-    excluded = excluded_pairs(round)
-    scores = current_scores(round)
-    sheets = {}
-    queryset = (
-        ScoreSheet.objects.filter(round=round, status=SHEET_SUBMITTED)
-        .select_related("expert")
-        .order_by("expert__username", "pk")
-    )
-    for sheet in queryset:
-        if (sheet.nomination_id, sheet.expert_id) in excluded:
-            continue
-        current = scores.get(sheet.pk, {})
-        values = {name: current[name].value for name, _weight in criteria if name in current}
-        total = sum((values.get(name, ZERO) * weight for name, weight in criteria), ZERO)
-        sheets.setdefault(sheet.nomination_id, []).append(
-            ExpertSheet(
-                sheet_id=sheet.pk,
-                expert_id=sheet.expert_id,
-                expert_name=expert_name(sheet.expert),
-                scores=values,
-                reasons={
-                    name: current[name].reason for name, _weight in criteria if name in current
-                },
-                total=total,
-                total_reason=sheet.total_reason,
-                cells=[
-                    (name, values.get(name), current[name].reason if name in current else "")
-                    for name, _weight in criteria
-                ],
-            )
-        )
-    return sheets
-
-
-def _aggregate(round, experts, criteria):
-    """(score, criterion scores, trimmed, fell back). The trimmed mean drops the sheet with the
-    single highest and the one with the single lowest total (one each, even when several share
-    the value); the criterion tie-breakers are averaged over the same sheets that make up the
-    score."""
-    counted = list(experts)
-    trimmed = fell_back = False
-    if round.aggregation == TRIMMED_MEAN:
-        if len(counted) >= 3:
-            counted = sorted(counted, key=lambda sheet: (sheet.total, sheet.sheet_id))[1:-1]
-            trimmed = True
-        else:
-            fell_back = True
-    score = _mean([sheet.total for sheet in counted])
-    criterion_scores = {
-        name: _mean([sheet.scores.get(name, ZERO) for sheet in counted]) for name, _w in criteria
-    }
-    return score, criterion_scores, trimmed, fell_back
-
-
 def _sort_key(row, criteria):
     # Rows without any sheet go last; otherwise higher score first, then each criterion in turn.
     if row.score is None:
         return (1,)
-    return (0, -row.score, *(-(row.criterion_scores[name] or ZERO) for name, _w in criteria))
+    return (0, -row.score, *(-(row.criterion_scores[c.name] or ZERO) for c in criteria))
 
 
 def tally(round):
     """Every eligible, non-disqualified entry of `round` as a RankedRow, best first, ranked."""
     criteria = criteria_of(round)
-    sheets = counted_sheets(round)
+    sheets = expert_sheets(round, criteria)
     entries = (
         RoundEntry.objects.filter(round=round, disqualified=False)
         .select_related("nomination", "nomination__recommender_society")
@@ -219,19 +87,19 @@ def tally(round):
     for entry in entries:
         experts = sheets.get(entry.nomination_id, [])
         totals = [sheet.total for sheet in experts]
-        score, criterion_scores, trimmed, fell_back = _aggregate(round, experts, criteria)
+        figures = aggregate(round, experts, criteria)
         row = RankedRow(
             entry=entry,
             nomination=entry.nomination,
             experts=experts,
-            score=score,
-            mean=_mean(totals),
-            std=_population_std(totals),
-            criterion_scores=criterion_scores,
-            trimmed=trimmed,
-            fell_back=fell_back,
+            score=figures.score,
+            mean=mean(totals),
+            std=population_std(totals),
+            criterion_scores=figures.criterion_scores,
+            trimmed=figures.trimmed,
+            fell_back=figures.fell_back,
         )
-        if fell_back:
+        if figures.fell_back:
             row.notes.append(
                 _("评分表不足 3 份（%(count)d 份），按平均分计算。") % {"count": len(experts)}
             )
@@ -321,7 +189,7 @@ def can_confirm(user, round):
     return True, ""
 
 
-# --- closing ------------------------------------------------------------------------------------
+# --- what is still missing ---------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -355,47 +223,6 @@ def missing_sheets(round):
         for a in assignments
         if (a.nomination_id, a.expert_id) not in submitted
     ]
-
-
-def _lock(round):
-    return ReviewRound.objects.select_for_update().get(pk=round.pk)
-
-
-def close_round(round, user):
-    """Close `round` and write its result to the entries; refused (nothing changes) with a
-    RoundRefused naming the missing sheets while any is outstanding. Returns the ranked rows."""
-    with transaction.atomic():
-        locked = _lock(round)
-        allowed, reason = can_close(user, locked)
-        if not allowed:
-            raise RoundRefused(reason)
-        if not Assignment.objects.filter(round=locked, excluded=False).exists():
-            raise RoundRefused(_("本轮尚未分配评审专家，不能结束。"))
-        missing = missing_sheets(locked)
-        if missing:
-            raise RoundRefused(
-                _("还有 %(count)d 份评分表未提交，不能结束本轮评审：%(list)s。")
-                % {"count": len(missing), "list": "；".join(map(str, missing))},
-                missing,
-            )
-        rows = tally(locked)
-        for row in rows:
-            entry = row.entry
-            entry.rank = row.rank
-            entry.score = row.score
-            entry.advanced = row.rank is not None and row.rank <= locked.advance_count
-            entry.forwarded = (
-                locked.kind == FIRST and row.rank is not None and row.rank <= locked.forward_count
-            )
-        RoundEntry.objects.bulk_update(
-            [row.entry for row in rows], ["rank", "score", "advanced", "forwarded"]
-        )
-        locked.status = ROUND_CLOSED
-        locked.closed_at = timezone.now()
-        locked.closed_by = user
-        locked.save(update_fields=["status", "closed_at", "closed_by"])
-    round.refresh_from_db()
-    return rows
 
 
 # --- the confirmed result sheet -----------------------------------------------------------------
@@ -451,27 +278,6 @@ def canonical_json(rows):
 
 def hash_rows(rows):
     return hashlib.sha256(canonical_json(rows).encode("utf-8")).hexdigest()
-
-
-def confirm_round(round, user):
-    """The chair confirms the closed round's result: the result sheet and its hash are stored and
-    the round becomes a record."""
-    with transaction.atomic():
-        locked = _lock(round)
-        allowed, reason = can_confirm(user, locked)
-        if not allowed:
-            raise RoundRefused(reason)
-        rows = result_rows_of(locked)
-        locked.result_rows = rows
-        locked.result_hash = hash_rows(rows)
-        locked.status = ROUND_CONFIRMED
-        locked.confirmed_at = timezone.now()
-        locked.confirmed_by = user
-        locked.save(
-            update_fields=["result_rows", "result_hash", "status", "confirmed_at", "confirmed_by"]
-        )
-    round.refresh_from_db()
-    return round
 
 
 def verify_result(round):

@@ -13,8 +13,8 @@ from PIL import Image as PILImage
 
 from campaigns import nominations as service
 from campaigns import notice as notice_service
-from campaigns import review as review_service
-from campaigns import tally
+from campaigns import rounds, scoring, sheets
+from campaigns.demo_review import DEMO_EXPERT_ORGANISATION
 from campaigns.models import (
     JustificationRule,
     Milestone,
@@ -162,10 +162,10 @@ def _round(campaign, kind, experts, chair, **fields):
 
 
 def _scores(round_, nomination, expert, reason, submit):
-    criteria = review_service.criteria_of(round_)
-    values = {c.name: review_service.format_number(c.max_score * 8 / 10) for c in criteria}
+    criteria = scoring.criteria_of(round_)
+    values = {c.name: scoring.format_number(c.max_score * 8 / 10) for c in criteria}
     reasons = {criteria[0].name: reason}
-    return review_service.save_sheet(
+    return sheets.save_sheet(
         round_, nomination, expert, values, reasons, total_reason=reason, submit=submit
     )
 
@@ -188,7 +188,7 @@ def review(world, index):
         campaign,
         owner,
         "评审矩阵项目二·回避项",
-        review_service.DEMO_EXPERT_ORGANISATION,
+        DEMO_EXPERT_ORGANISATION,
         "李四",
         caa,
         PASSED,
@@ -197,7 +197,7 @@ def review(world, index):
         _attach(nomination, "文件1", f"评审材料{nomination.pk}.docx", docx_form(1200))
         _attach(nomination, "文件3", f"评审承诺书{nomination.pk}.pdf", pdf())
     open_round = _round(campaign, FIRST, [expert_a, expert_b], expert_a)
-    review_service.open_round(open_round, editor)
+    rounds.open_round(open_round, editor)
     _scores(open_round, one, expert_a, "甲专家矩阵评语·未公开", submit=False)
     _scores(open_round, one, expert_b, "乙专家矩阵评语·未公开", submit=True)
     # Its final round is still in preparation: the only round the office may delete, with the
@@ -220,10 +220,10 @@ def review(world, index):
     closed_call = _closed_call(index, "matrix-closed-call", "矩阵结束征集")
     three = _nomination(closed_call, owner, "结束矩阵项目三", "某工厂（矩阵）", "王五", caa, PASSED)
     closed_round = _round(closed_call, FIRST, [expert_a, expert_b], expert_a)
-    review_service.open_round(closed_round, editor)
+    rounds.open_round(closed_round, editor)
     for expert in (expert_a, expert_b):
         _scores(closed_round, three, expert, "", submit=True)
-    tally.close_round(closed_round, editor)
+    rounds.close_round(closed_round, editor)
     world["closed_call"], world["closed_round"] = closed_call, closed_round
     world["review_three"] = three
 

@@ -31,7 +31,7 @@ from wagtail.models import (
 )
 
 from activities.models import ActivityPage, Feed, SocietyActivitiesPage
-from campaigns import review as review_service
+from campaigns.demo_review import ensure_demo_expert
 from campaigns.models import (
     ShowcaseIndexPage,
     ShowcaseYearPage,
@@ -136,7 +136,7 @@ def _people(federation):
     users["expert2"] = make_user("expert2", groups[EXPERTS], first_name="乙评审人矩阵")
     users["society2"] = make_user("society2", groups[MEMBER_SOCIETIES], cis.group)
     # Expert A works where one nomination of the open round comes from: excluded from it.
-    review_service.ensure_demo_expert()
+    ensure_demo_expert()
     AccountProfile.objects.update_or_create(
         user=users["expert2"], defaults={"organisation": "某研究所（矩阵）"}
     )

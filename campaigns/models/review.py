@@ -252,6 +252,11 @@ class Score(models.Model):
         return f"{self.criterion} = {self.value} (v{self.version})"
 
 
+NOTICE_PUBLISHED = "published"
+NOTICE_CLOSED = "closed"
+NOTICE_STATUSES = [(NOTICE_PUBLISHED, _("公示中")), (NOTICE_CLOSED, _("公示已结束"))]
+
+
 class PublicNotice(models.Model):
     """The public notice of a campaign's selected items (7 days, Asia/Shanghai dates)."""
 
@@ -268,6 +273,14 @@ class PublicNotice(models.Model):
 
     def __str__(self):
         return f"{self.campaign.title} · {self.starts_on:%Y-%m-%d}—{self.ends_on:%Y-%m-%d}"
+
+    @property
+    def status(self):
+        """Published until the periodic job closes it (the day after its last day)."""
+        return NOTICE_CLOSED if self.closed_at else NOTICE_PUBLISHED
+
+    def get_status_display(self):
+        return dict(NOTICE_STATUSES)[self.status]
 
 
 OBJECTION_PENDING = "pending"
@@ -316,3 +329,53 @@ class Objection(models.Model):
 
     def __str__(self):
         return f"{self.nomination} · {self.get_status_display()}"
+
+
+SUBJECT_ROUND = "round"
+SUBJECT_SHEET = "sheet"
+SUBJECT_NOTICE = "notice"
+SUBJECT_OBJECTION = "objection"
+SUBJECTS = [
+    (SUBJECT_ROUND, _("评审轮次")),
+    (SUBJECT_SHEET, _("评分表")),
+    (SUBJECT_NOTICE, _("公示")),
+    (SUBJECT_OBJECTION, _("异议")),
+]
+
+
+class ReviewEvent(models.Model):
+    """The audit log of the review, as `NominationEvent` is the nominations': every action on a
+    round, a score sheet, a public notice or an objection, with who, when, from, to and why,
+    written in the same transaction as the change (`campaigns.lifecycle`). One table for the four
+    kinds of rows: `subject` says which, `subject_id` is the row's key; `nomination` is set when
+    the action concerns one nomination. The events go with their campaign."""
+
+    subject = models.CharField(_("对象"), max_length=20, choices=SUBJECTS)
+    subject_id = models.PositiveBigIntegerField(_("对象编号"))
+    campaign = models.ForeignKey(
+        "campaigns.CampaignPage", on_delete=models.CASCADE, related_name="review_events"
+    )
+    nomination = models.ForeignKey(
+        "campaigns.Nomination",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="review_events",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    action = models.CharField(_("操作"), max_length=30)
+    from_status = models.CharField(_("原状态"), max_length=20, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=20)
+    reason = models.TextField(_("理由"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("评审记录")
+        verbose_name_plural = _("评审记录")
+        indexes = [models.Index(fields=["subject", "subject_id"], name="review_event_subject")]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.subject} {self.from_status} → {self.to_status}"

@@ -1,5 +1,6 @@
 """The public notice (公示) under a campaign page: the list of selected items, the objection form
-and an objection's attachment. Thin: `campaigns.notice` decides and records."""
+and an objection's attachment. Thin: `campaigns.notice` and `campaigns.objections` decide and
+record."""
 
 from django import forms
 from django.contrib import messages
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from campaigns import notice as service
+from campaigns import objections
 from campaigns.models import Objection, PublicNotice
 from campaigns.nominations import ActionRefused
 from campaigns.views.nominations import refused
@@ -101,7 +103,7 @@ def objection_view(request, page, entry_id):
     form = ObjectionForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            service.file_objection(
+            objections.file_objection(
                 notice,
                 request.user,
                 entry,
@@ -110,7 +112,7 @@ def objection_view(request, page, entry_id):
             )
         except ActionRefused as refusal:
             return refused(request, page, refusal.reason)
-        except service.InvalidObjection as error:
+        except objections.InvalidObjection as error:
             form.add_error(None, error)
         else:
             messages.success(request, _("异议已提交，联合体秘书处将予以处理。"))
@@ -140,7 +142,7 @@ def objection_attachment_view(request, page, pk):
         objection.attachment.open("rb"),
         as_attachment=True,
         filename=_("异议附件-%(pk)d%(ext)s") % {"pk": objection.pk, "ext": extension},
-        content_type=service.ATTACHMENT_CONTENT_TYPES.get(extension, "application/octet-stream"),
+        content_type=objections.ATTACHMENT_CONTENT_TYPES.get(extension, "application/octet-stream"),
     )
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"

@@ -3,7 +3,8 @@
 In the admin (the office only): the rounds, each round's ranking with every expert's scores and
 reasons, the mean and standard deviation, exports as .xlsx and .csv, closing the round, and the
 .docx result sheet. On the site: the panel chair's page to confirm the result (experts have no
-admin access). Every view checks its permission on the server; the work is in `campaigns.tally`.
+admin access). Every view checks its permission on the server; the work is in `campaigns.tally`
+(the ranking), `campaigns.scoring` (the figures) and `campaigns.rounds` (closing, confirming).
 """
 
 import csv
@@ -23,11 +24,13 @@ from openpyxl.styles import Font
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from campaigns import scoring
 from campaigns import tally as service
 from campaigns.models import ReviewRound
-from campaigns.models.review import FIRST, ROUND_CONFIRMED
+from campaigns.models.review import ROUND_CONFIRMED
 from campaigns.nominations import is_office
-from campaigns.result_sheet import DOCX_CONTENT_TYPE, result_mark, result_sheet_docx
+from campaigns.result_sheet import DOCX_CONTENT_TYPE, result_sheet_docx
+from campaigns.rounds import RoundRefused, close_round, confirm_round
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -56,19 +59,14 @@ def mark_of(round, row):
     if row.rank is None:
         return ""
     if row.entry.rank is not None:  # closed: the marks written to the entry
-        return result_mark(round, row.entry)
-    marks = []
-    if row.rank <= round.advance_count:
-        marks.append(_("进入终评") if round.kind == FIRST else _("入选"))
-    if round.kind == FIRST and row.rank <= round.forward_count:
-        marks.append(_("推荐参加世界智能制造十大科技进展评选"))
-    return "；".join(marks)
+        return scoring.result_mark(round, row.entry)
+    return scoring.rank_mark(round, row.rank)
 
 
 def export_table(round, rows):
     """(headers, lines): one line per nomination × expert, the nomination's figures repeated on
     each of its lines so that the sheet can be filtered; numbers as Decimals rounded to 0.01."""
-    criteria = [name for name, _weight in service.criteria_of(round)]
+    criteria = [c.name for c in scoring.criteria_of(round)]
     headers = [
         _("名次"),
         _("项目名称"),
@@ -86,7 +84,7 @@ def export_table(round, rows):
     headers += [_("加权总分"), _("总分理由")]
 
     def number(value):
-        return None if value is None else value.quantize(service.DISPLAY)
+        return None if value is None else value.quantize(scoring.DISPLAY)
 
     lines = []
     for row in rows:
@@ -128,7 +126,7 @@ def confirmed_by_name(round):
     """Who confirmed the round; the chair's account may since have been deleted."""
     if round.confirmed_by is None:
         return _("（账号已删除）")
-    return service.expert_name(round.confirmed_by)
+    return scoring.expert_name(round.confirmed_by)
 
 
 def _ranking_context(request, round, rows=None, refusal=None):
@@ -137,7 +135,7 @@ def _ranking_context(request, round, rows=None, refusal=None):
         "round": round,
         "confirmed_by_name": confirmed_by_name(round),
         "rows": [{"row": row, "mark": mark_of(round, row)} for row in rows],
-        "criteria": [name for name, _weight in service.criteria_of(round)],
+        "criteria": [c.name for c in scoring.criteria_of(round)],
         "missing": service.missing_sheets(round) if round.status != ROUND_CONFIRMED else [],
         "can_close": service.can_close(request.user, round)[0],
         "verified": service.verify_result(round) if round.status == ROUND_CONFIRMED else None,
@@ -157,8 +155,8 @@ def close_view(request, pk):
     _office_only(request)
     round = _round(pk)
     try:
-        service.close_round(round, request.user)
-    except service.RoundRefused as refusal:
+        close_round(round, request.user)
+    except RoundRefused as refusal:
         return render(
             request,
             "campaigns/ranking/ranking.html",
@@ -252,8 +250,8 @@ def confirm_view(request, pk):
     refusal = None
     if request.method == "POST":
         try:
-            service.confirm_round(round, request.user)
-        except service.RoundRefused as error:
+            confirm_round(round, request.user)
+        except RoundRefused as error:
             refusal = error.reason
         else:
             messages.success(request, _("评审结果已确认。"))

@@ -2,7 +2,8 @@
 per nomination with its files in the page (the video plays, a PDF shows in a frame, the Word form
 is rendered as HTML), previous / next links and the progress of the round. 提交 locks the sheet,
 so it asks for confirmation on a page of its own (no script needed); so does 声明回避. Thin:
-`campaigns.review` decides and records. A nomination an expert is not assigned to, or is excluded
+`campaigns.review` decides who may, `campaigns.sheets` and `campaigns.rounds` change and record,
+`campaigns.scoring` computes. A nomination an expert is not assigned to, or is excluded
 from, does not exist for them (404), so nothing of it shows."""
 
 from django.contrib import messages
@@ -14,11 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from campaigns import previews, review_queue
+from campaigns import previews, review_queue, scoring
 from campaigns import review as service
 from campaigns.models import Assignment, Nomination, PanelMember, ReviewRound, ScoreSheet
 from campaigns.models.pages import SLOT_PDF, SLOT_VIDEO, SLOT_WORD
 from campaigns.models.review import SCOPE_TOTAL, SHEET_SUBMITTED
+from campaigns.rounds import check_conflict, declare_conflict
+from campaigns.sheets import check_sheet, save_sheet
 from campaigns.views.nominations import file_url
 
 
@@ -112,7 +115,7 @@ def _files(request, round, nomination):
 
 
 def _criteria_rows(criteria, sheet, data=None):
-    scores = service.current_scores(sheet) if sheet else {}
+    scores = scoring.current_scores(sheet) if sheet else {}
     rows = []
     for index, criterion in enumerate(criteria):
         score = scores.get(criterion.name)
@@ -120,14 +123,14 @@ def _criteria_rows(criteria, sheet, data=None):
             value = data.get(f"score_{index}", "")
             reason = data.get(f"reason_{index}", "")
         else:
-            value = service.format_number(score.value) if score else ""
+            value = scoring.format_number(score.value) if score else ""
             reason = score.reason if score else ""
         rows.append(
             {
                 "index": index,
                 "criterion": criterion,
-                "max": service.format_number(criterion.max_score),
-                "weight": service.format_number(criterion.weight),
+                "max": scoring.format_number(criterion.max_score),
+                "weight": scoring.format_number(criterion.weight),
                 "value": value,
                 "reason": reason,
                 "score": score,
@@ -142,9 +145,9 @@ def _rule_texts(rules):
         where = _("总分") if rule.scope == SCOPE_TOTAL else (rule.criterion_name or _("每项指标"))
         parts = []
         if rule.above is not None:
-            parts.append(_("高于 %(n)s 分") % {"n": service.format_number(rule.above)})
+            parts.append(_("高于 %(n)s 分") % {"n": scoring.format_number(rule.above)})
         if rule.below is not None:
-            parts.append(_("低于 %(n)s 分") % {"n": service.format_number(rule.below)})
+            parts.append(_("低于 %(n)s 分") % {"n": scoring.format_number(rule.below)})
         texts.append(
             _("%(where)s%(limits)s的，须填写理由（存档）。")
             % {"where": where, "limits": _("或").join(parts)}
@@ -194,10 +197,10 @@ def _sheet_page(request, round, nomination, errors=(), data=None, status=200):
     )
     assignment = Assignment.objects.get(round=round, nomination=nomination, expert=request.user)
     assignment.round = round
-    criteria = service.criteria_of(round)
+    criteria = scoring.criteria_of(round)
     rules = list(round.rules.all())
     can_score, not_scoring = service.can_score(request.user, assignment)
-    total = service.weighted_total(sheet, criteria) if sheet else None
+    total = scoring.sheet_total(sheet, criteria) if sheet else None
     context = {
         "round": round,
         "campaign": round.campaign,
@@ -205,9 +208,9 @@ def _sheet_page(request, round, nomination, errors=(), data=None, status=200):
         "files": _files(request, round, nomination),
         "rows": _criteria_rows(criteria, sheet, data),
         "total_reason": (data or {}).get("total_reason", sheet.total_reason if sheet else ""),
-        "total": None if total is None else service.format_number(total),
-        "max_total": service.format_number(sum((c.max_score * c.weight for c in criteria), 0)),
-        "formula": {**service.score_formula(round, rules), "messages": _script_messages()},
+        "total": None if total is None else scoring.format_number(total),
+        "max_total": scoring.format_number(scoring.max_total(criteria)),
+        "formula": {**scoring.score_formula(round, rules), "messages": _script_messages()},
         "rules": _rule_texts(rules),
         "sheet": sheet,
         "submitted": bool(sheet and sheet.status == SHEET_SUBMITTED),
@@ -222,7 +225,7 @@ def _sheet_page(request, round, nomination, errors=(), data=None, status=200):
 
 
 def _posted(round, post):
-    criteria = service.criteria_of(round)
+    criteria = scoring.criteria_of(round)
     values = {c.name: post.get(f"score_{i}", "")[:50] for i, c in enumerate(criteria)}
     reasons = {c.name: post.get(f"reason_{i}", "")[:5000] for i, c in enumerate(criteria)}
     return criteria, values, reasons, post.get("total_reason", "")[:5000]
@@ -231,26 +234,25 @@ def _posted(round, post):
 def _confirm_page(request, round, nomination, criteria, parsed, post):
     """What the expert is about to submit, with the button that submits it for good and the one
     that goes back to the sheet (the typed values carried in hidden fields, nothing saved)."""
-    weights = {c.name: c.weight for c in criteria}
     rows = [
         {
             "index": index,
             "criterion": criterion,
-            "value": service.format_number(parsed[criterion.name]),
+            "value": scoring.format_number(parsed[criterion.name]),
             "raw": post.get(f"score_{index}", "")[:50],
             "reason": post.get(f"reason_{index}", "")[:5000],
-            "weight": service.format_number(criterion.weight),
+            "weight": scoring.format_number(criterion.weight),
         }
         for index, criterion in enumerate(criteria)
     ]
-    total = sum((parsed[name] * weight for name, weight in weights.items()), 0)
+    total = scoring.weighted_total(parsed, criteria)
     context = {
         "round": round,
         "campaign": round.campaign,
         "nomination": nomination,
         "rows": rows,
-        "total": service.format_number(total),
-        "max_total": service.format_number(sum((c.max_score * c.weight for c in criteria), 0)),
+        "total": scoring.format_number(total),
+        "max_total": scoring.format_number(scoring.max_total(criteria)),
         "total_reason": post.get("total_reason", "")[:5000],
     }
     return render(request, "campaigns/review/sheet_confirm.html", context)
@@ -271,12 +273,9 @@ def sheet_view(request, round_id, nomination_id):
     submit = action == "submit"
     try:
         if submit and post.get("confirm") != "1":
-            parsed = service.check_sheet(round, nomination, request.user, values, reasons,
-                                         total_reason)  # fmt: skip
+            parsed = check_sheet(round, nomination, request.user, values, reasons, total_reason)
             return _confirm_page(request, round, nomination, criteria, parsed, post)
-        service.save_sheet(
-            round, nomination, request.user, values, reasons, total_reason, submit=submit
-        )
+        save_sheet(round, nomination, request.user, values, reasons, total_reason, submit=submit)
     except service.ReviewRefused as refusal:
         return _sheet_page(request, round, nomination, [refusal.reason], post, status=403)
     except service.InvalidSheet as error:
@@ -299,11 +298,11 @@ def conflict_view(request, round_id, nomination_id):
     reason = request.POST.get("reason", "")[:150]
     try:
         if request.POST.get("confirm") != "1":
-            reason = service.check_conflict(assignment, request.user, reason)
+            reason = check_conflict(assignment, request.user, reason)
             context = {"round": round, "campaign": round.campaign, "nomination": nomination,
                        "reason": reason}  # fmt: skip
             return render(request, "campaigns/review/conflict_confirm.html", context)
-        service.declare_conflict(assignment, request.user, reason)
+        declare_conflict(assignment, request.user, reason)
     except service.ReviewRefused as refusal:
         return _sheet_page(request, round, nomination, [refusal.reason], status=403)
     except service.InvalidSheet as error:

@@ -19,6 +19,7 @@ from campaigns.models import (
     JustificationRule,
     Nomination,
     PanelMember,
+    ReviewEvent,
     ReviewRound,
     RoundEntry,
     Score,
@@ -166,4 +167,5 @@ def review_snapshot():
         list(Assignment.objects.order_by("pk").values_list("pk", "excluded", "exclusion_reason")),
         list(ReviewRound.objects.order_by("pk").values_list("pk", "status", "criteria")),
         RoundEntry.objects.count(),
+        ReviewEvent.objects.count(),
     )

@@ -19,11 +19,13 @@ from PIL import Image as PILImage
 from pypdf import PdfReader
 
 from campaigns import notice as service
+from campaigns import objections
 from campaigns.models import (
     Nomination,
     NominationEvent,
     Objection,
     PublicNotice,
+    ReviewEvent,
     ReviewRound,
     RoundEntry,
 )
@@ -164,6 +166,7 @@ def state(round_):
         list(Objection.objects.order_by("pk").values_list("pk", "status", "promoted_next")),
         NominationEvent.objects.count(),
         stored_files(),
+        ReviewEvent.objects.count(),
     )
 
 
@@ -346,7 +349,7 @@ def test_objection_after_the_period_is_refused_and_nothing_stored(campaign, roun
     notice.closed_at = timezone.now()
     notice.save()
     with pytest.raises(ActionRefused, match="公示已于"):
-        service.file_objection(
+        objections.file_objection(
             notice, users["society"], target, "关闭后。", today=datetime.date(2024, 11, 3)
         )
     assert Objection.objects.count() == 1
@@ -424,10 +427,10 @@ def test_images_word_files_and_plain_pdfs_are_accepted(
 
 def test_attachment_over_the_limit_is_refused_unread(campaign, round_, notice, users):
     upload = SimpleUploadedFile("big.pdf", b"%PDF-1.4")
-    upload.size = service.MAX_ATTACHMENT_BYTES + 1
+    upload.size = objections.MAX_ATTACHMENT_BYTES + 1
     before = state(round_)
-    with pytest.raises(service.InvalidObjection, match="超过 20 MB 上限"):
-        service.file_objection(notice, users["society"], entry(round_, 1), "理由", upload)
+    with pytest.raises(objections.InvalidObjection, match="超过 20 MB 上限"):
+        objections.file_objection(notice, users["society"], entry(round_, 1), "理由", upload)
     assert state(round_) == before and not Objection.objects.exists()
 
 
@@ -480,7 +483,9 @@ def test_objection_against_an_unlisted_item_is_404(campaign, round_, notice, use
 
 
 def file(notice, round_, user, rank=2, attachment=None):
-    return service.file_objection(notice, user, entry(round_, rank), "核心数据造假。", attachment)
+    return objections.file_objection(
+        notice, user, entry(round_, rank), "核心数据造假。", attachment
+    )
 
 
 def test_upheld_with_promotion_disqualifies_and_moves_the_next_up(campaign, round_, notice, users):
@@ -519,7 +524,7 @@ def test_upheld_with_promotion_disqualifies_and_moves_the_next_up(campaign, roun
 
 def test_upheld_without_promotion_moves_nobody_up(campaign, round_, notice, users):
     objection = file(notice, round_, users["society"])
-    service.decide_objection(objection, users["editor"], OBJECTION_UPHELD, "材料不实。")
+    objections.decide_objection(objection, users["editor"], OBJECTION_UPHELD, "材料不实。")
     objection.refresh_from_db()
     assert objection.status == OBJECTION_UPHELD and not objection.promoted_next
     assert entry(round_, 2).disqualified
@@ -539,7 +544,7 @@ def test_dismissed_changes_nothing(campaign, round_, notice, users):
     assert response.status_code == 302
     objection.refresh_from_db()
     assert objection.status == OBJECTION_DISMISSED and not objection.promoted_next
-    entries, _objections, events, _files = before
+    entries, _objections, events, _files, _log = before
     assert state(round_)[0] == entries and NominationEvent.objects.count() == events
     text = page_text(Client().get(notice_url(campaign)))
     assert "取消理由" not in text and "递补" not in text
@@ -567,10 +572,10 @@ def test_bad_decision_changes_nothing(campaign, round_, notice, users, data, mes
 
 def test_decided_objection_cannot_be_decided_again(campaign, round_, notice, users):
     objection = file(notice, round_, users["society"])
-    service.decide_objection(objection, users["editor"], OBJECTION_DISMISSED, "缺乏依据。")
+    objections.decide_objection(objection, users["editor"], OBJECTION_DISMISSED, "缺乏依据。")
     before = state(round_)
     with pytest.raises(ActionRefused, match="该异议已处理"):
-        service.decide_objection(objection, users["editor"], OBJECTION_UPHELD, "改判。")
+        objections.decide_objection(objection, users["editor"], OBJECTION_UPHELD, "改判。")
     assert state(round_) == before
 
 
@@ -579,9 +584,50 @@ def test_promotion_without_anyone_left_is_refused(campaign, cmes, users):
     notice = service.start_notice(campaign, users["editor"])
     objection = file(notice, round_, users["society"], rank=1)
     before = state(round_)
-    with pytest.raises(service.InvalidObjection, match="没有可递补的项目"):
-        service.decide_objection(objection, users["editor"], OBJECTION_UPHELD, "不实。", True)
+    with pytest.raises(objections.InvalidObjection, match="没有可递补的项目"):
+        objections.decide_objection(objection, users["editor"], OBJECTION_UPHELD, "不实。", True)
     assert state(round_) == before
+
+
+def test_the_notice_and_its_objections_are_logged(campaign, cmes, users):
+    round_ = final_round(campaign, cmes, users["applicant"])
+    notice = service.start_notice(campaign, users["editor"], timezone.localdate() - DAY)
+    upheld = file(notice, round_, users["society"], rank=2)
+    dismissed = file(notice, round_, users["society"], rank=3)
+    before = ReviewEvent.objects.count()
+    with pytest.raises(ActionRefused):
+        objections.decide_objection(upheld, users["society"], OBJECTION_UPHELD, "不实。")
+    with pytest.raises(objections.InvalidObjection):
+        objections.decide_objection(upheld, users["editor"], OBJECTION_UPHELD, " ")
+    assert ReviewEvent.objects.count() == before
+    objections.decide_objection(upheld, users["editor"], OBJECTION_UPHELD, "经核实不实。", True)
+    objections.decide_objection(dismissed, users["editor"], OBJECTION_DISMISSED, "缺乏依据。")
+    assert service.close_due_notices(notice.ends_on) == 0  # its last day
+    assert service.close_due_notices(notice.ends_on + DAY) == 1
+    assert service.close_due_notices(notice.ends_on + 2 * DAY) == 0
+
+    def log(subject, pk):
+        return list(
+            ReviewEvent.objects.filter(subject=subject, subject_id=pk)
+            .order_by("pk")
+            .values_list("action", "actor__username", "from_status", "to_status", "reason")
+        )
+
+    assert log("notice", notice.pk) == [
+        ("start", "editor", "", "published", ""),
+        ("close", None, "published", "closed", ""),
+    ]
+    assert log("objection", upheld.pk) == [
+        ("file", "society", "", "pending", "核心数据造假。"),
+        ("uphold", "editor", "pending", "upheld", "经核实不实。"),
+    ]
+    assert log("objection", dismissed.pk) == [
+        ("file", "society", "", "pending", "核心数据造假。"),
+        ("dismiss", "editor", "pending", "dismissed", "缺乏依据。"),
+    ]
+    assert ReviewEvent.objects.get(subject="objection", action="uphold").nomination == (
+        entry(round_, 2).nomination
+    )
 
 
 # --- attachments ------------------------------------------------------------------------------
@@ -699,7 +745,7 @@ def test_notice_page_queries_do_not_grow(
     round_ = final_round(campaign, cmes, users["applicant"], items=items + 2, selected=items)
     notice = service.start_notice(campaign, users["editor"])
     objection = file(notice, round_, users["society"], rank=1)
-    service.decide_objection(objection, users["editor"], OBJECTION_UPHELD, "不实。", True)
+    objections.decide_objection(objection, users["editor"], OBJECTION_UPHELD, "不实。", True)
     client = login(users["society"])
     client.get(notice_url(campaign))  # warm the site and page caches
     # Wagtail's routing, the session and the base template take ~19; the notice itself five

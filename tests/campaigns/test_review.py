@@ -11,11 +11,12 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
-from campaigns import review
+from campaigns import demo_review, review, rounds, scoring, sheets
 from campaigns.models import (
     Assignment,
     Criterion,
     PanelMember,
+    ReviewEvent,
     ReviewRound,
     RoundEntry,
     Score,
@@ -106,7 +107,7 @@ def world(campaign, users, experts, cmes, caa):
     draft = passed(campaign, users["applicant"], "草稿项目", status=DRAFT)
     endorsed = passed(campaign, users["applicant"], "待审项目", status=ENDORSED)
     round = make_round(campaign, experts=experts.values(), chair=experts["ann"])
-    review.open_round(round, users["editor"])
+    rounds.open_round(round, users["editor"])
     return {"round": round, "n1": n1, "n2": n2, "draft": draft, "endorsed": endorsed, **experts}
 
 
@@ -136,7 +137,7 @@ def test_open_round_freezes_criteria_and_later_edits_change_nothing(world, campa
         {"name": APPLICATION, "explanation": round.criteria[2]["explanation"], "weight": "1",
          "max_score": "30"},
     ]  # fmt: skip
-    review.save_sheet(round, world["n1"], world["ann"], scores(35, 25, 20), submit=True)
+    sheets.save_sheet(round, world["n1"], world["ann"], scores(35, 25, 20), submit=True)
     frozen = list(round.criteria)
 
     # The editors change the campaign's criteria afterwards.
@@ -146,9 +147,9 @@ def test_open_round_freezes_criteria_and_later_edits_change_nothing(world, campa
     round.refresh_from_db()
     assert round.criteria == frozen
     sheet = ScoreSheet.objects.get(expert=world["ann"], nomination=world["n1"])
-    assert review.weighted_total(sheet) == Decimal(80)
+    assert scoring.sheet_total(sheet) == Decimal(80)
     # The frozen scale still applies: 35 on 创新性 (0–40) is accepted for another expert.
-    review.save_sheet(round, world["n2"], world["ann"], scores(35, 25, 20))
+    sheets.save_sheet(round, world["n2"], world["ann"], scores(35, 25, 20))
     assert Score.objects.get(sheet__nomination=world["n2"], criterion=INNOVATION).value == 35
 
 
@@ -165,10 +166,10 @@ def test_final_round_takes_the_first_rounds_advanced_entries(world, campaign, us
     final = make_round(campaign, kind=FINAL, experts=[experts["ann"]])
     snapshot = review_snapshot()
     with pytest.raises(review.ReviewRefused, match="尚未经评审组长确认"):
-        review.open_round(final, users["editor"])
+        rounds.open_round(final, users["editor"])
     assert review_snapshot() == snapshot
     ReviewRound.objects.filter(pk=first.pk).update(status=ROUND_CONFIRMED)
-    review.open_round(final, users["editor"])
+    rounds.open_round(final, users["editor"])
     assert list(final.entries.values_list("nomination", flat=True)) == [world["n1"].pk]
     assert final.assignments.count() == 1
 
@@ -178,16 +179,16 @@ def test_opening_is_refused_with_a_reason_and_changes_nothing(campaign, users, e
     no_panel = make_round(campaign, kind=FINAL)
     snapshot = review_snapshot()
     with pytest.raises(review.ReviewRefused, match="没有可参评的项目"):
-        review.open_round(empty, users["editor"])
+        rounds.open_round(empty, users["editor"])
     passed(campaign, users["applicant"], "项目甲")
     with pytest.raises(review.ReviewRefused, match="评选办公室"):
-        review.open_round(empty, experts["ann"])
+        rounds.open_round(empty, experts["ann"])
     with pytest.raises(review.ReviewRefused, match="请先为本轮添加评审专家"):
-        review.open_round(no_panel, users["editor"])
+        rounds.open_round(no_panel, users["editor"])
     assert review_snapshot() == snapshot
-    review.open_round(empty, users["editor"])
+    rounds.open_round(empty, users["editor"])
     with pytest.raises(review.ReviewRefused, match="不能再次开启"):
-        review.open_round(empty, users["editor"])
+        rounds.open_round(empty, users["editor"])
     assert RoundEntry.objects.filter(round=empty).count() == 1
 
 
@@ -222,7 +223,7 @@ def test_excluded_expert_sees_nothing_of_the_nomination(world):
     assert bob.post(sheet_url(round, n1), sheet_post(round, scores(30, 20, 20))).status_code == 404
     assert not ScoreSheet.objects.filter(expert=world["bob"]).exists()
     with pytest.raises(review.ReviewRefused, match="回避"):
-        review.save_sheet(round, n1, world["bob"], scores(30, 20, 20))
+        sheets.save_sheet(round, n1, world["bob"], scores(30, 20, 20))
 
     ann = login(world["ann"])
     page = ann.get(sheet_url(round, n1)).content.decode()
@@ -259,13 +260,13 @@ def test_declared_conflict_excludes_the_expert(world):
 
 def test_conflict_cannot_be_declared_after_submitting(world):
     round, n2 = world["round"], world["n2"]
-    review.save_sheet(round, n2, world["ann"], scores(30, 20, 20), submit=True)
+    sheets.save_sheet(round, n2, world["ann"], scores(30, 20, 20), submit=True)
     assignment = Assignment.objects.get(round=round, nomination=n2, expert=world["ann"])
     snapshot = review_snapshot()
     with pytest.raises(review.ReviewRefused, match="评分表已提交"):
-        review.declare_conflict(assignment, world["ann"], "后来发现")
+        rounds.declare_conflict(assignment, world["ann"], "后来发现")
     with pytest.raises(review.ReviewRefused, match="本人"):
-        review.declare_conflict(assignment, world["bob"], "代人声明")
+        rounds.declare_conflict(assignment, world["bob"], "代人声明")
     assert review_snapshot() == snapshot
 
 
@@ -287,7 +288,7 @@ def test_score_out_of_range_or_not_a_number(world, value, message):
     round, n2 = world["round"], world["n2"]
     snapshot = review_snapshot()
     with pytest.raises(review.InvalidSheet) as excinfo:
-        review.save_sheet(round, n2, world["ann"], {**scores(30, 20, 20), INNOVATION: value})
+        sheets.save_sheet(round, n2, world["ann"], {**scores(30, 20, 20), INNOVATION: value})
     assert message in refused_message(excinfo)
     response = login(world["ann"]).post(
         sheet_url(round, n2), sheet_post(round, {**scores(30, 20, 20), INNOVATION: value})
@@ -299,10 +300,10 @@ def test_score_out_of_range_or_not_a_number(world, value, message):
 
 def test_submitting_needs_every_criterion(world):
     round, n2 = world["round"], world["n2"]
-    review.save_sheet(round, n2, world["ann"], {INNOVATION: "30"})  # a partial draft is fine
+    sheets.save_sheet(round, n2, world["ann"], {INNOVATION: "30"})  # a partial draft is fine
     snapshot = review_snapshot()
     with pytest.raises(review.InvalidSheet) as excinfo:
-        review.save_sheet(round, n2, world["ann"], {INNOVATION: "30"}, submit=True)
+        sheets.save_sheet(round, n2, world["ann"], {INNOVATION: "30"}, submit=True)
     assert "引领性：提交前必须填写分数（0 到 30 分）" in refused_message(excinfo)
     assert review_snapshot() == snapshot
 
@@ -312,11 +313,11 @@ def test_2021_rule_per_criterion_above_9_or_below_6(index, users, experts):
     nomination = passed(campaign, users["applicant"], "项目二〇二一", organisation="丁公司")
     round = make_round(campaign, experts=[experts["ann"]])
     rules_2021(round)
-    review.open_round(round, users["editor"])
+    rounds.open_round(round, users["editor"])
     values = {c["name"]: "8" for c in round.criteria}
     snapshot = review_snapshot()
     with pytest.raises(review.InvalidSheet) as excinfo:
-        review.save_sheet(
+        sheets.save_sheet(
             round, nomination, experts["ann"], {**values, "创新性": "9.5", "知识产权": "5"}
         )
     text = refused_message(excinfo)
@@ -324,8 +325,8 @@ def test_2021_rule_per_criterion_above_9_or_below_6(index, users, experts):
     assert "知识产权：5 分低于 6 分，须填写低分理由" in text
     assert review_snapshot() == snapshot
     # The thresholds themselves need no reason.
-    review.save_sheet(round, nomination, experts["ann"], {**values, "创新性": "9", "知识产权": "6"})
-    review.save_sheet(
+    sheets.save_sheet(round, nomination, experts["ann"], {**values, "创新性": "9", "知识产权": "6"})
+    sheets.save_sheet(
         round,
         nomination,
         experts["ann"],
@@ -344,10 +345,10 @@ def test_2021_rule_for_one_named_criterion(index, users, experts):
     nomination = passed(campaign, users["applicant"], "项目单项", organisation="丁公司")
     round = make_round(campaign, experts=[experts["ann"]])
     round.rules.create(scope="criterion", criterion_name="知识产权", below=6)
-    review.open_round(round, users["editor"])
+    rounds.open_round(round, users["editor"])
     values = {c["name"]: "5" for c in round.criteria}
     with pytest.raises(review.InvalidSheet) as excinfo:
-        review.save_sheet(round, nomination, experts["ann"], values)
+        sheets.save_sheet(round, nomination, experts["ann"], values)
     assert refused_message(excinfo) == "知识产权：5 分低于 6 分，须填写低分理由。"
 
 
@@ -356,16 +357,16 @@ def test_2024_rule_on_the_total_above_99_or_below_50(world):
     rules_2024(round)
     snapshot = review_snapshot()
     with pytest.raises(review.InvalidSheet) as excinfo:
-        review.save_sheet(round, n2, ann, scores(40, 30, 30))
+        sheets.save_sheet(round, n2, ann, scores(40, 30, 30))
     assert refused_message(excinfo) == "总分：100 分高于 99 分，须填写高分理由。"
     with pytest.raises(review.InvalidSheet) as excinfo:
-        review.save_sheet(round, n2, ann, scores(20, 15, 10))
+        sheets.save_sheet(round, n2, ann, scores(20, 15, 10))
     assert refused_message(excinfo) == "总分：45 分低于 50 分，须填写低分理由。"
     response = login(ann).post(sheet_url(round, n2), sheet_post(round, scores(40, 30, 30)))
     assert response.status_code == 400
     assert "总分：100 分高于 99 分，须填写高分理由。" in response.content.decode()
     assert review_snapshot() == snapshot
-    review.save_sheet(round, n2, ann, scores(40, 29, 30))  # 99 itself needs no reason
+    sheets.save_sheet(round, n2, ann, scores(40, 29, 30))  # 99 itself needs no reason
     # With the reason, accepted and stored.
     response = login(ann).post(
         sheet_url(round, n2),
@@ -375,32 +376,32 @@ def test_2024_rule_on_the_total_above_99_or_below_50(world):
     sheet = ScoreSheet.objects.get(round=round, nomination=n2, expert=ann)
     assert sheet.status == SHEET_SUBMITTED
     assert sheet.total_reason == "各项指标均为同类最优"
-    assert review.weighted_total(sheet) == 100
+    assert scoring.sheet_total(sheet) == 100
 
 
 def test_weighted_total_uses_the_weights(world):
     round, n2, ann = world["round"], world["n2"], world["ann"]
     round.criteria[0]["weight"] = "2"  # as if the campaign had weighted 创新性 double
     round.save()
-    review.save_sheet(round, n2, ann, scores(10, 20, 30))
+    sheets.save_sheet(round, n2, ann, scores(10, 20, 30))
     sheet = ScoreSheet.objects.get(round=round, nomination=n2, expert=ann)
-    assert review.weighted_total(sheet) == Decimal(70)
+    assert scoring.sheet_total(sheet) == Decimal(70)
 
 
 def test_scoring_outside_the_window(world):
     round, n2, ann = world["round"], world["n2"], world["ann"]
     snapshot = review_snapshot()
     with pytest.raises(review.ReviewRefused, match="评分将于"):
-        review.save_sheet(round, n2, ann, scores(30, 20, 20), today=round.opens_on - DAY)
+        sheets.save_sheet(round, n2, ann, scores(30, 20, 20), today=round.opens_on - DAY)
     with pytest.raises(review.ReviewRefused, match="截止"):
-        review.save_sheet(round, n2, ann, scores(30, 20, 20), today=round.closes_on + DAY)
+        sheets.save_sheet(round, n2, ann, scores(30, 20, 20), today=round.closes_on + DAY)
     # The closing day (Asia/Shanghai) counts.
     ReviewRound.objects.filter(pk=round.pk).update(closes_on=today() - DAY)
     response = login(ann).post(sheet_url(round, n2), sheet_post(round, scores(30, 20, 20)))
     assert response.status_code == 403
     assert "评分已于" in response.content.decode()
     assert review_snapshot() == snapshot
-    review.save_sheet(round, n2, ann, scores(30, 20, 20), today=today() - DAY)
+    sheets.save_sheet(round, n2, ann, scores(30, 20, 20), today=today() - DAY)
     assert ScoreSheet.objects.filter(expert=ann).count() == 1
 
 
@@ -415,7 +416,7 @@ def test_a_submitted_sheet_is_locked(world):
     )
     snapshot = review_snapshot()
     with pytest.raises(review.ReviewRefused, match="提交并锁定"):
-        review.save_sheet(round, n2, ann, scores(31, 21, 21), submit=True)
+        sheets.save_sheet(round, n2, ann, scores(31, 21, 21), submit=True)
     response = client.post(
         sheet_url(round, n2), sheet_post(round, scores(31, 21, 21), action="submit")
     )
@@ -426,11 +427,11 @@ def test_a_submitted_sheet_is_locked(world):
 
 def test_drafts_are_rewritten_until_submitted(world):
     round, n2, ann = world["round"], world["n2"], world["ann"]
-    review.save_sheet(round, n2, ann, scores(30, 20, 20))
-    review.save_sheet(round, n2, ann, {INNOVATION: "31", LEADERSHIP: "21"})
+    sheets.save_sheet(round, n2, ann, scores(30, 20, 20))
+    sheets.save_sheet(round, n2, ann, {INNOVATION: "31", LEADERSHIP: "21"})
     sheet = ScoreSheet.objects.get(expert=ann, nomination=n2)
     assert sheet.status == SHEET_DRAFT
-    assert {c: s.value for c, s in review.current_scores(sheet).items()} == {
+    assert {c: s.value for c, s in scoring.current_scores(sheet).items()} == {
         INNOVATION: 31,
         LEADERSHIP: 21,
     }
@@ -439,7 +440,7 @@ def test_drafts_are_rewritten_until_submitted(world):
 
 def test_another_experts_sheet_stays_hidden(world):
     round, n1, n2 = world["round"], world["n1"], world["n2"]
-    review.save_sheet(
+    sheets.save_sheet(
         round, n1, world["cai"], scores(33, 22, 11), reasons={INNOVATION: "蔡某的私人意见"}
     )
     cai_sheet = ScoreSheet.objects.get(expert=world["cai"])
@@ -453,26 +454,26 @@ def test_another_experts_sheet_stays_hidden(world):
     response = client.get(sheet_url(round, n2))
     assert response.status_code == 404 and "智能焊接机器人" not in response.content.decode()
     with pytest.raises(review.ReviewRefused, match="未分配"):
-        review.save_sheet(round, n2, world["ann"], scores(30, 20, 20))
+        sheets.save_sheet(round, n2, world["ann"], scores(30, 20, 20))
 
 
 def test_office_amends_by_recording_versions(world, users):
     round, n2, ann = world["round"], world["n2"], world["ann"]
-    review.save_sheet(round, n2, ann, scores(30, 20, 20), submit=True)
+    sheets.save_sheet(round, n2, ann, scores(30, 20, 20), submit=True)
     sheet = ScoreSheet.objects.get(expert=ann, nomination=n2)
     snapshot = review_snapshot()
     with pytest.raises(review.ReviewRefused, match="评选办公室"):
-        review.amend_score(sheet, INNOVATION, "35", "录入错误", ann)
+        sheets.amend_score(sheet, INNOVATION, "35", "录入错误", ann)
     with pytest.raises(review.InvalidSheet, match="修改理由"):
-        review.amend_score(sheet, INNOVATION, "35", " ", users["editor"])
+        sheets.amend_score(sheet, INNOVATION, "35", " ", users["editor"])
     with pytest.raises(review.InvalidSheet, match="0 到 40"):
-        review.amend_score(sheet, INNOVATION, "45", "录入错误", users["editor"])
+        sheets.amend_score(sheet, INNOVATION, "45", "录入错误", users["editor"])
     with pytest.raises(review.InvalidSheet, match="不是本轮的评选标准"):
-        review.amend_score(sheet, "新颖性", "35", "录入错误", users["editor"])
+        sheets.amend_score(sheet, "新颖性", "35", "录入错误", users["editor"])
     assert review_snapshot() == snapshot
 
-    review.amend_score(sheet, INNOVATION, "35", "专家现场更正：录入错误", users["editor"])
-    review.amend_score(sheet, INNOVATION, "36", "再次更正", users["secretary"])
+    sheets.amend_score(sheet, INNOVATION, "35", "专家现场更正：录入错误", users["editor"])
+    sheets.amend_score(sheet, INNOVATION, "36", "再次更正", users["secretary"])
     versions = list(
         Score.objects.filter(sheet=sheet, criterion=INNOVATION).values_list(
             "version", "value", "amendment_reason", "recorded_by__username"
@@ -483,18 +484,120 @@ def test_office_amends_by_recording_versions(world, users):
         (2, Decimal(35), "专家现场更正：录入错误", "editor"),
         (3, Decimal(36), "再次更正", "secretary"),
     ]
-    assert review.current_scores(sheet)[INNOVATION].version == 3
-    assert review.weighted_total(sheet) == Decimal(76)
+    assert scoring.current_scores(sheet)[INNOVATION].version == 3
+    assert scoring.sheet_total(sheet) == Decimal(76)
     page = login(ann).get(sheet_url(round, n2)).content.decode()
     assert "评选办公室已修改（第 3 版）：再次更正" in page
 
 
+def test_an_amendment_is_held_to_the_rounds_rule_on_the_total(world, users):
+    round, n2, ann, office = world["round"], world["n2"], world["ann"], users["editor"]
+    rules_2024(round)
+    sheets.save_sheet(round, n2, ann, scores(40, 29, 30), submit=True)  # 99: no reason needed
+    sheet = ScoreSheet.objects.get(expert=ann, nomination=n2)
+    snapshot = review_snapshot()
+    with pytest.raises(review.InvalidSheet) as excinfo:
+        sheets.amend_score(sheet, LEADERSHIP, "30", "录入错误", office)
+    assert refused_message(excinfo) == "不能修改为 30 分：总分：100 分高于 99 分，须填写高分理由。"
+    assert review_snapshot() == snapshot
+    assert scoring.sheet_total(sheet) == 99
+    # Within the rule, the amendment is a new version as always; with the expert's total reason
+    # on the sheet, so is 100.
+    sheets.amend_score(sheet, LEADERSHIP, "28", "录入错误", office)
+    assert scoring.sheet_total(sheet) == 98
+    ScoreSheet.objects.filter(pk=sheet.pk).update(total_reason="各项指标均为同类最优")
+    sheets.amend_score(sheet, LEADERSHIP, "30", "录入错误", office)
+    assert scoring.sheet_total(sheet) == 100
+
+
+def test_an_amendment_is_held_to_the_rounds_rule_per_criterion(index, users, experts):
+    campaign = campaign_2021(index)
+    nomination = passed(campaign, users["applicant"], "项目修改", organisation="丁公司")
+    round = make_round(campaign, experts=[experts["ann"]])
+    rules_2021(round)
+    rounds.open_round(round, users["editor"])
+    values = {c["name"]: "8" for c in round.criteria}
+    values["应用性"] = "9.5"
+    sheets.save_sheet(
+        round, nomination, experts["ann"], values, reasons={"应用性": "应用广泛"}, submit=True
+    )
+    sheet = ScoreSheet.objects.get(round=round)
+    snapshot = review_snapshot()
+    # 9.5 on 创新性 needs a high-score reason, which the expert never wrote: refused.
+    with pytest.raises(review.InvalidSheet) as excinfo:
+        sheets.amend_score(sheet, "创新性", "9.5", "专家来函更正", users["editor"])
+    assert refused_message(excinfo) == (
+        "不能修改为 9.5 分：创新性：9.5 分高于 9 分，须填写高分理由。"
+    )
+    with pytest.raises(review.InvalidSheet, match="知识产权：5 分低于 6 分，须填写低分理由"):
+        sheets.amend_score(sheet, "知识产权", "5", "专家来函更正", users["editor"])
+    assert review_snapshot() == snapshot
+    # The expert's reason on 应用性 stands for its amended score; a reason given with the
+    # amendment (the expert's, sent with the correction) makes 9.5 on 创新性 acceptable.
+    sheets.amend_score(sheet, "应用性", "9.8", "专家来函更正", users["editor"])
+    amended = sheets.amend_score(
+        sheet, "创新性", "9.5", "专家来函更正", users["editor"], score_reason="国际首创"
+    )
+    assert (amended.version, amended.value, amended.reason) == (2, Decimal("9.5"), "国际首创")
+    current = scoring.current_scores(sheet)
+    assert current["应用性"].reason == "应用广泛" and current["应用性"].value == Decimal("9.8")
+
+
+def test_round_and_sheet_actions_are_logged(world, users, experts):
+    round, n1, n2, ann, office = (
+        world["round"], world["n1"], world["n2"], world["ann"], users["editor"]
+    )  # fmt: skip
+    sheets.save_sheet(round, n2, ann, scores(30, 20, 20))
+    sheets.save_sheet(round, n2, ann, scores(31, 20, 20))  # a draft rewritten: no event
+    sheets.save_sheet(round, n2, ann, scores(31, 20, 20), submit=True)
+    sheet = ScoreSheet.objects.get(expert=ann, nomination=n2)
+    sheets.amend_score(sheet, INNOVATION, "32", "专家现场更正", office)
+    eve = make_expert("eve", organisation="戊大学")
+    PanelMember.objects.create(round=round, expert=eve)
+    rounds.assign(round, n2, eve, office)
+    rounds.declare_conflict(
+        Assignment.objects.get(round=round, nomination=n1, expert=ann), ann, "曾参与技术指导"
+    )
+    # Refused actions leave no trace.
+    with pytest.raises(review.ReviewRefused):
+        rounds.open_round(round, office)
+    with pytest.raises(review.ReviewRefused):
+        sheets.amend_score(sheet, INNOVATION, "33", "再改", ann)
+
+    def log(subject, pk):
+        return list(
+            ReviewEvent.objects.filter(subject=subject, subject_id=pk)
+            .order_by("pk")
+            .values_list(
+                "action", "actor__username", "from_status", "to_status", "reason", "nomination"
+            )
+        )
+
+    assert log("round", round.pk) == [
+        ("open", "editor", "draft", "open", "", None),
+        ("assign", "editor", "open", "open", "手动分配评审专家：eve", n2.pk),
+        ("declare_conflict", "ann", "open", "open", "曾参与技术指导", n1.pk),
+    ]
+    assert [event.action for event in rounds.round_events(round)] == [
+        "open",
+        "assign",
+        "declare_conflict",
+    ]
+    assert log("sheet", sheet.pk) == [
+        ("save", "ann", "", "draft", "", n2.pk),
+        ("submit", "ann", "draft", "submitted", "", n2.pk),
+        ("amend", "editor", "submitted", "submitted", "专家现场更正", n2.pk),
+    ]
+    assert set(ReviewEvent.objects.values_list("campaign", flat=True)) == {round.campaign_id}
+    assert all(event.at for event in ReviewEvent.objects.all())
+
+
 def test_counted_sheets_leave_out_excluded_experts(world):
     round, n2 = world["round"], world["n2"]
-    review.save_sheet(round, n2, world["ann"], scores(30, 20, 20), submit=True)
-    review.save_sheet(round, n2, world["dan"], scores(30, 20, 20), submit=True)
+    sheets.save_sheet(round, n2, world["ann"], scores(30, 20, 20), submit=True)
+    sheets.save_sheet(round, n2, world["dan"], scores(30, 20, 20), submit=True)
     Assignment.objects.filter(expert=world["dan"], nomination=n2).update(excluded=True)
-    assert [s.expert.username for s in review.counted_sheets(round)] == ["ann"]
+    assert [s.expert.username for s in scoring.counted_sheets(round)] == ["ann"]
 
 
 def test_manual_assignment(world, users, experts):
@@ -502,22 +605,22 @@ def test_manual_assignment(world, users, experts):
     Assignment.objects.filter(expert=experts["ann"], nomination=n2).delete()
     snapshot = review_snapshot()
     with pytest.raises(review.ReviewRefused, match="评选办公室"):
-        review.assign(round, n2, experts["ann"], experts["ann"])
+        rounds.assign(round, n2, experts["ann"], experts["ann"])
     with pytest.raises(review.ReviewRefused, match="已分配"):
-        review.assign(round, n1, experts["ann"], users["editor"])
+        rounds.assign(round, n1, experts["ann"], users["editor"])
     with pytest.raises(review.ReviewRefused, match="须回避"):
-        review.assign(round, n1, experts["bob"], users["editor"])
+        rounds.assign(round, n1, experts["bob"], users["editor"])
     with pytest.raises(review.ReviewRefused, match="不是本轮参评项目"):
-        review.assign(round, world["draft"], experts["ann"], users["editor"])
+        rounds.assign(round, world["draft"], experts["ann"], users["editor"])
     outsider = make_expert("eve")
     with pytest.raises(review.ReviewRefused, match="评审专家名单"):
-        review.assign(round, n2, outsider, users["editor"])
+        rounds.assign(round, n2, outsider, users["editor"])
     assert review_snapshot() == snapshot
-    assignment = review.assign(round, n2, experts["ann"], users["editor"])
+    assignment = rounds.assign(round, n2, experts["ann"], users["editor"])
     assert assignment.source == MANUAL and not assignment.excluded
     # A conflict still excludes a hand-made assignment.
     Assignment.objects.filter(expert=experts["cai"], nomination=n2).delete()
-    assert review.assign(round, n2, experts["cai"], users["editor"]).excluded
+    assert rounds.assign(round, n2, experts["cai"], users["editor"]).excluded
 
 
 # --- the video: Range requests ----------------------------------------------------------------
@@ -743,9 +846,9 @@ def test_review_listing_queries(campaign, users, experts, count, django_assert_m
         passed(campaign, users["applicant"], f"批量项目{i}", organisation=f"单位{i}")
     passed(campaign, users["applicant"], "未通过项目", status=REJECTED)
     round = make_round(campaign, experts=[experts["ann"], experts["bob"]])
-    review.open_round(round, users["editor"])
+    rounds.open_round(round, users["editor"])
     for nomination in list(round.entries.all()[:3]):
-        review.save_sheet(round, nomination.nomination, experts["ann"], scores(30, 20, 20))
+        sheets.save_sheet(round, nomination.nomination, experts["ann"], scores(30, 20, 20))
     client = login(experts["ann"])
     client.get(reverse("review:home"))
     with django_assert_max_num_queries(10):
@@ -757,6 +860,6 @@ def test_review_listing_queries(campaign, users, experts, count, django_assert_m
 
 
 def test_demo_expert_has_an_organisation(federation):
-    profile = review.ensure_demo_expert()
-    assert profile.organisation == review.DEMO_EXPERT_ORGANISATION
+    profile = demo_review.ensure_demo_expert()
+    assert profile.organisation == demo_review.DEMO_EXPERT_ORGANISATION
     assert Group.objects.get(name="评审专家").user_set.filter(pk=profile.user_id).exists()

@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from lxml import html
 
-from campaigns import previews, review
+from campaigns import previews, rounds, scoring, sheets
 from campaigns.models import Assignment, ScoreSheet
 from campaigns.models.review import SHEET_DRAFT, SHEET_SUBMITTED
 from cms.models import MemberSociety
@@ -59,7 +59,7 @@ def world(federation, users):
     bob = make_expert("bob", organisation="某某大学")
     round = make_round(campaign, experts=[ann, bob], chair=ann)
     rules_2024(round)
-    review.open_round(round, users["editor"])
+    rounds.open_round(round, users["editor"])
     return {"campaign": campaign, "round": round, "n1": n1, "n2": n2, "n3": n3, "ann": ann,
             "bob": bob}  # fmt: skip
 
@@ -74,7 +74,7 @@ def doc(response):
 def test_submit_shows_a_confirmation_and_changes_nothing_until_confirmed(world):
     round, n2, ann = world["round"], world["n2"], world["ann"]
     client = login(ann)
-    review.save_sheet(round, n2, ann, scores(30, 20, 20))  # a draft, as the expert left it
+    sheets.save_sheet(round, n2, ann, scores(30, 20, 20))  # a draft, as the expert left it
     snapshot = review_snapshot()
 
     data = sheet_post(round, scores(35, 25, 28), action="submit", confirm=False)
@@ -102,7 +102,7 @@ def test_submit_shows_a_confirmation_and_changes_nothing_until_confirmed(world):
     assert response.status_code == 302
     sheet = ScoreSheet.objects.get(expert=ann, nomination=n2)
     assert sheet.status == SHEET_SUBMITTED
-    assert review.weighted_total(sheet) == 88
+    assert scoring.sheet_total(sheet) == 88
 
 
 def test_the_confirmation_refuses_what_submitting_would_refuse(world):
@@ -121,7 +121,7 @@ def test_the_confirmation_refuses_what_submitting_would_refuse(world):
     assert "总分：100 分高于 99 分，须填写高分理由。" in response.content.decode()
     assert review_snapshot() == snapshot
 
-    review.save_sheet(round, n2, ann, scores(30, 20, 20), submit=True)
+    sheets.save_sheet(round, n2, ann, scores(30, 20, 20), submit=True)
     snapshot = review_snapshot()
     response = client.post(
         sheet_url(round, n2), sheet_post(round, scores(31, 20, 20), action="submit", confirm=False)
@@ -179,8 +179,8 @@ def test_the_sheet_shows_the_progress_and_the_previous_and_next_nominations(worl
         [],
         [sheet_url(round, middle)],
     )
-    review.save_sheet(round, middle, ann, scores(30, 20, 20), submit=True)
-    review.save_sheet(round, last, ann, scores(30, 20, 20))  # a draft is not 已评
+    sheets.save_sheet(round, middle, ann, scores(30, 20, 20), submit=True)
+    sheets.save_sheet(round, last, ann, scores(30, 20, 20))  # a draft is not 已评
     assert pager(client.get(sheet_url(round, middle))) == (
         "1/3 已评 · 第 2 项，共 3 项",
         [sheet_url(round, first)],
@@ -205,10 +205,10 @@ def test_sheet_queries_do_not_grow_with_the_round(federation, users, count,
         passed(campaign, users["applicant"], f"批量项目{i:02d}", organisation=f"单位{i}")
     ann = make_expert("ann", organisation="甲大学")
     round = make_round(campaign, experts=[ann])
-    review.open_round(round, users["editor"])
+    rounds.open_round(round, users["editor"])
     entries = list(round.entries.select_related("nomination").order_by("nomination__project_name"))
     for entry in entries[:3]:
-        review.save_sheet(round, entry.nomination, ann, scores(30, 20, 20), submit=True)
+        sheets.save_sheet(round, entry.nomination, ann, scores(30, 20, 20), submit=True)
     client = login(ann)
     url = sheet_url(round, entries[1].nomination)
     client.get(url)  # warm caches (content types, site root paths)
@@ -240,8 +240,8 @@ def test_the_weighted_total_formula_reaches_the_page_as_data(world):
     # The page computes Σ score × weight; so does the server, with the same data.
     typed = scores("10.5", 20, 30)
     total = sum(Decimal(typed[c["name"]]) * Decimal(c["weight"]) for c in formula["criteria"])
-    review.save_sheet(round, n2, ann, typed)
-    assert review.weighted_total(ScoreSheet.objects.get(expert=ann, nomination=n2)) == total == 71
+    sheets.save_sheet(round, n2, ann, typed)
+    assert scoring.sheet_total(ScoreSheet.objects.get(expert=ann, nomination=n2)) == total == 71
     assert page.xpath("//output[@id='live-total']")
 
 

@@ -21,7 +21,7 @@ from django.utils import timezone
 from docx import Document
 from openpyxl import load_workbook
 
-from campaigns import tally
+from campaigns import rounds, tally
 from campaigns.models import (
     Assignment,
     Nomination,
@@ -301,8 +301,8 @@ def test_close_is_refused_while_sheets_are_missing_and_names_them(scored, expert
     ScoreSheet.objects.filter(nomination=noms["Q"], expert=experts[1]).update(status=SHEET_DRAFT)
     ScoreSheet.objects.filter(nomination=noms["R"], expert=experts[2]).delete()
     before = entry_state(round)
-    with pytest.raises(tally.RoundRefused) as refused:
-        tally.close_round(round, users["editor"])
+    with pytest.raises(rounds.RoundRefused) as refused:
+        rounds.close_round(round, users["editor"])
     assert "还有 2 份评分表未提交" in refused.value.reason
     assert "e2 × Q项目" in refused.value.reason and "e3 × R项目" in refused.value.reason
     assert [str(item) for item in refused.value.missing] == ["e2 × Q项目", "e3 × R项目"]
@@ -314,8 +314,8 @@ def test_close_is_refused_while_sheets_are_missing_and_names_them(scored, expert
 def test_only_the_office_closes(scored, experts, users):
     round, _noms = scored(MEAN)
     for user in (users["society"], users["expert"], experts[0], users["applicant"]):
-        with pytest.raises(tally.RoundRefused) as refused:
-            tally.close_round(round, user)
+        with pytest.raises(rounds.RoundRefused) as refused:
+            rounds.close_round(round, user)
         assert "秘书处" in refused.value.reason
     round.refresh_from_db()
     assert round.status == ROUND_OPEN
@@ -327,7 +327,7 @@ def test_close_marks_the_first_rounds_finalists_and_forwarded(campaign, experts,
     for index, a in enumerate((9, 7, 8, 5, 6)):
         nomination = add_nomination(round, f"项目{index}", users["applicant"], [e1])
         give(round, nomination, e1, a, 5, 5)
-    tally.close_round(round, users["editor"])
+    rounds.close_round(round, users["editor"])
     round.refresh_from_db()
     assert round.status == ROUND_CLOSED and round.closed_by == users["editor"]
     entries = list(round.entries.order_by("rank").select_related("nomination"))
@@ -350,7 +350,7 @@ def test_close_selects_the_final_rounds_top(campaign, experts, users):
     for index, a in enumerate((5, 9, 7)):
         nomination = add_nomination(round, f"终评{index}", users["applicant"], [e1])
         give(round, nomination, e1, a, 5, 5)
-    tally.close_round(round, users["editor"])
+    rounds.close_round(round, users["editor"])
     entries = list(round.entries.order_by("rank").select_related("nomination"))
     assert [e.nomination.project_name for e in entries] == ["终评1", "终评2", "终评0"]
     assert [e.advanced for e in entries] == [True, True, False]
@@ -363,18 +363,18 @@ def test_close_selects_the_final_rounds_top(campaign, experts, users):
 def test_only_the_chair_confirms_a_closed_round(scored, experts, users):
     round, _noms = scored(MEAN)
     chair = experts[0]
-    with pytest.raises(tally.RoundRefused) as refused:
-        tally.confirm_round(round, chair)
+    with pytest.raises(rounds.RoundRefused) as refused:
+        rounds.confirm_round(round, chair)
     assert "秘书处结束本轮评审后" in refused.value.reason
-    tally.close_round(round, users["editor"])
+    rounds.close_round(round, users["editor"])
     for user in (users["editor"], experts[1], users["expert"], users["society"]):
-        with pytest.raises(tally.RoundRefused) as refused:
-            tally.confirm_round(round, user)
+        with pytest.raises(rounds.RoundRefused) as refused:
+            rounds.confirm_round(round, user)
         assert "只有本轮评审组长" in refused.value.reason
     round.refresh_from_db()
     assert round.status == ROUND_CLOSED and not round.result_hash
 
-    tally.confirm_round(round, chair)
+    rounds.confirm_round(round, chair)
     round.refresh_from_db()
     assert round.status == ROUND_CONFIRMED and round.confirmed_by == chair
     assert len(round.result_hash) == 64
@@ -387,8 +387,8 @@ def test_only_the_chair_confirms_a_closed_round(scored, experts, users):
 
 def test_the_hash_is_stable_and_changes_with_any_score_row(scored, experts, users):
     round, noms = scored(MEAN)
-    tally.close_round(round, users["editor"])
-    tally.confirm_round(round, experts[0])
+    rounds.close_round(round, users["editor"])
+    rounds.confirm_round(round, experts[0])
     round.refresh_from_db()
     assert tally.verify_result(round)
     assert tally.hash_rows(tally.result_rows_of(round)) == round.result_hash
@@ -416,20 +416,67 @@ def test_the_hash_is_stable_and_changes_with_any_score_row(scored, experts, user
 
 def test_a_confirmed_round_refuses_changes(scored, experts, users):
     round, _noms = scored(MEAN)
-    tally.close_round(round, users["editor"])
-    tally.confirm_round(round, experts[0])
+    rounds.close_round(round, users["editor"])
+    rounds.confirm_round(round, experts[0])
     round.refresh_from_db()
     before = (entry_state(round), round.result_hash, round.confirmed_at)
     allowed, reason = tally.can_change_scores(round)
     assert not allowed and "已由评审组长确认" in reason
-    with pytest.raises(tally.RoundRefused) as refused:
-        tally.close_round(round, users["editor"])
+    with pytest.raises(rounds.RoundRefused) as refused:
+        rounds.close_round(round, users["editor"])
     assert "已由评审组长确认" in refused.value.reason
-    with pytest.raises(tally.RoundRefused) as refused:
-        tally.confirm_round(round, experts[0])
+    with pytest.raises(rounds.RoundRefused) as refused:
+        rounds.confirm_round(round, experts[0])
     assert "不能重复确认" in refused.value.reason
     round.refresh_from_db()
     assert (entry_state(round), round.result_hash, round.confirmed_at) == before
+
+
+def test_closing_and_confirming_are_logged_and_refusals_are_not(scored, experts, users):
+    round, noms = scored(MEAN)
+    ScoreSheet.objects.filter(nomination=noms["Q"], expert=experts[1]).update(status=SHEET_DRAFT)
+    with pytest.raises(rounds.RoundRefused):
+        rounds.close_round(round, users["editor"])
+    with pytest.raises(rounds.RoundRefused):
+        rounds.close_round(round, experts[0])
+    assert not rounds.round_events(round).exists()
+    ScoreSheet.objects.filter(nomination=noms["Q"], expert=experts[1]).update(
+        status=SHEET_SUBMITTED
+    )
+    rounds.close_round(round, users["editor"])
+    rounds.close_round(round, users["secretary"])  # closed again: the result written anew
+    with pytest.raises(rounds.RoundRefused):
+        rounds.confirm_round(round, users["editor"])
+    rounds.confirm_round(round, experts[0])
+    round.refresh_from_db()
+    assert [
+        (event.action, event.actor.username, event.from_status, event.to_status)
+        for event in rounds.round_events(round)
+    ] == [
+        ("close", "editor", "open", "closed"),
+        ("close", "secretary", "closed", "closed"),
+        ("confirm", "e1", "closed", "confirmed"),
+    ]
+    assert rounds.round_events(round).last().at >= round.confirmed_at
+
+
+def test_the_marks_before_and_after_closing_are_the_same_rule(campaign, experts, users):
+    from campaigns.views.ranking import mark_of
+
+    e1 = experts[0]
+    for kind, advance, forward in ((FIRST, 3, 1), (FINAL, 2, 0), (FIRST, 1, 2)):
+        RoundEntry.objects.all().delete()
+        ReviewRound.objects.all().delete()
+        round = make_round(campaign, experts, kind=kind, advance=advance, forward=forward)
+        for index, a in enumerate((9, 7, 8, 5)):
+            nomination = add_nomination(round, f"{kind}项目{index}", users["applicant"], [e1])
+            give(round, nomination, e1, a, 5, 5)
+        before = [(row.nomination_id, mark_of(round, row)) for row in tally.tally(round)]
+        rounds.close_round(round, users["editor"])
+        round.refresh_from_db()
+        after = [(row.nomination_id, mark_of(round, row)) for row in tally.tally(round)]
+        assert before == after, kind
+        assert [mark for _pk, mark in before].count("") == (4 - max(advance, forward))
 
 
 # --- downloads --------------------------------------------------------------------------------
@@ -497,8 +544,8 @@ def test_the_docx_result_sheet(scored, experts, users):
     chair = experts[0]
     chair.first_name, chair.last_name = "明", "李"
     chair.save()
-    tally.close_round(round, users["editor"])
-    tally.confirm_round(round, chair)
+    rounds.close_round(round, users["editor"])
+    rounds.confirm_round(round, chair)
     round.refresh_from_db()
     document = Document(io.BytesIO(result_sheet_docx(round)))
     texts = [paragraph.text for paragraph in document.paragraphs]
@@ -546,9 +593,9 @@ def test_stage_entries_reach_the_report_of_the_month_of_confirmation(
 
     first, _noms = scored(MEAN, advance=2, forward=1)
     with committed():
-        tally.close_round(first, users["editor"])
+        rounds.close_round(first, users["editor"])
     with committed():
-        tally.confirm_round(first, experts[0])
+        rounds.confirm_round(first, experts[0])
     first.refresh_from_db()
 
     latest = MonthlyReportPage.objects.get(pk=report.pk).get_latest_revision_as_object()
@@ -568,8 +615,8 @@ def test_stage_entries_reach_the_report_of_the_month_of_confirmation(
     Assignment.objects.create(round=final, nomination=nomination, expert=experts[0])
     give(final, nomination, experts[0], 9, 9, 9)
     with committed():
-        tally.close_round(final, users["editor"])
-        tally.confirm_round(final, experts[0])
+        rounds.close_round(final, users["editor"])
+        rounds.confirm_round(final, experts[0])
     bodies = {e.origin_key: e.body for e in entries_for(Period(today.replace(day=1), today))}
     assert bodies[f"stage:{final.pk}"].endswith(
         "“2024 中国智能制造科技进展”完成终评，评出 1 项入选“2024 中国智能制造十大科技进展”。"
@@ -642,7 +689,7 @@ def test_ranking_page_shows_every_experts_scores_and_reasons(scored, users):
 
 def test_the_chairs_confirmation_page(scored, experts, users):
     round, _noms = scored(MEAN)
-    tally.close_round(round, users["editor"])
+    rounds.close_round(round, users["editor"])
     confirm = reverse("round_confirm", args=[round.pk])
     docx = reverse("round_result_docx", args=[round.pk])
 
@@ -696,7 +743,7 @@ def test_the_chair_sees_no_score_before_the_round_is_closed_and_never_an_exclude
     assert round.status == ROUND_OPEN
 
     # Closed: the ranking, without Q (its rank, name, organisation and score).
-    tally.close_round(round, users["editor"])
+    rounds.close_round(round, users["editor"])
     q_entry = RoundEntry.objects.get(round=round, nomination=noms["Q"])
     assert q_entry.rank is not None
     content = chair.get(confirm).content.decode()
@@ -724,8 +771,8 @@ def test_the_chair_sees_no_score_before_the_round_is_closed_and_never_an_exclude
 
 def test_a_round_confirmed_by_a_deleted_account_still_shows(scored, experts, users):
     round, _noms = scored(MEAN)
-    tally.close_round(round, users["editor"])
-    tally.confirm_round(round, experts[0])
+    rounds.close_round(round, users["editor"])
+    rounds.confirm_round(round, experts[0])
     # The chair's account is deleted (its membership and sheets first, as the admin would).
     ReviewRound.objects.filter(pk=round.pk).update(confirmed_by=None)
     response = login(users["editor"]).get(url("ranking", round))

@@ -18,7 +18,7 @@ def checks():
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from campaigns.file_checks import SlotRules, check_file
-    from campaigns.notice import check_attachment
+    from campaigns.objections import check_attachment
     from cms.upload_checks import DOCX, check_upload
     from reports.import_blocks import read_docx
 
