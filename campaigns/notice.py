@@ -31,8 +31,9 @@ from campaigns.models.review import (
     OBJECTION_UPHELD,
     ROUND_CONFIRMED,
 )
-from campaigns.nominations import ActionRefused, is_office, society_ids
+from campaigns.nominations import ActionRefused
 from cms.accounts import is_email_verified
+from cms.roles import is_office, society_ids
 from cms.templatetags.cn_dates import cn_date
 from cms.upload_checks import (
     DOCX,

@@ -45,9 +45,10 @@ from campaigns.models.review import (
     SCOPE_TOTAL,
     SHEET_SUBMITTED,
 )
-from campaigns.nominations import ActionRefused, is_office
+from campaigns.nominations import ActionRefused
 from cms.models import AccountProfile, MemberSociety
 from cms.models.snippets import normalise_name
+from cms.roles import is_office
 
 # Rounds in which assigned experts see their nominations and files.
 VISIBLE_STATUSES = (ROUND_OPEN, ROUND_CLOSED)

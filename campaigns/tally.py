@@ -34,7 +34,8 @@ from campaigns.models.review import (
     SHEET_SUBMITTED,
     TRIMMED_MEAN,
 )
-from campaigns.nominations import ActionRefused, is_office
+from campaigns.nominations import ActionRefused
+from cms.roles import is_office
 
 ZERO = Decimal(0)
 DISPLAY = Decimal("0.01")

@@ -26,8 +26,8 @@ from wagtail.admin.menu import MenuItem
 from campaigns import tally as service
 from campaigns.models import ReviewRound
 from campaigns.models.review import FIRST, ROUND_CONFIRMED
-from campaigns.nominations import is_office
 from campaigns.result_sheet import DOCX_CONTENT_TYPE, result_mark, result_sheet_docx
+from cms.roles import is_office
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
