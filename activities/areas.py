@@ -5,7 +5,7 @@ editors approve (workflow "秘书处审核" on the activities index).
 `sync_society_area` is idempotent; it runs when a society is saved (`signal_handlers`) and for
 every society in `manage.py sync_society_groups`."""
 
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.utils.text import slugify
 from wagtail.models import (
@@ -19,9 +19,9 @@ from wagtail.models import (
 )
 
 from activities.models import ActivitiesIndexPage, SocietyActivitiesPage
-from cms.demo_data import EDITORS
 from cms.models import MemberSociety
 from cms.models.snippets import ensure_society_group
+from cms.roles import Role, group_for
 
 WORKFLOW_NAME = "秘书处审核"
 # A society may draft and submit; publishing is the secretariat's.
@@ -48,7 +48,7 @@ def activities_index():
 
 def ensure_moderation_workflow(index):
     """Activities under `index` go to the secretariat's editors for approval."""
-    editors, _created = Group.objects.get_or_create(name=EDITORS)
+    editors = group_for(Role.EDITOR)
     workflow, _created = Workflow.objects.get_or_create(name=WORKFLOW_NAME)
     if not workflow.active:
         workflow.active = True

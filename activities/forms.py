@@ -11,6 +11,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from activities import permissions
 from activities.models import Feed
 from cms.models import MemberSociety
+from cms.roles import is_office
 
 MIN_INTERVAL_MINUTES = 5
 OPML_MAX_BYTES = getattr(settings, "LIANHE_OPML_MAX_BYTES", 1024 * 1024)
@@ -28,7 +29,7 @@ def url_scheme_error(url):
 def _limit_societies(field, user):
     field.queryset = permissions.societies_for(user)
     field.error_messages["invalid_choice"] = OTHER_SOCIETY
-    if not permissions.is_office(user) and len(field.queryset) == 1:
+    if not is_office(user) and len(field.queryset) == 1:
         # One society: nothing to choose.
         field.initial = field.queryset[0].pk
         field.empty_label = None

@@ -41,50 +41,14 @@ from wagtail.models import Page
 from wagtail.permission_policies.base import ModelPermissionPolicy
 
 from activities.models import Feed
-from cms.demo_data import EDITORS, SECRETARY_GENERAL
 from cms.models import MemberSociety
+from cms.roles import is_office, society_ids
 
-OFFICE_GROUPS = (EDITORS, SECRETARY_GENERAL)
 FEED_ACTIONS = ("add", "change", "delete", "view")
 
 
 def _active(user):
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
-
-
-def _cached(user, key, compute):
-    # Permission checks run many times per request (one per listing row and button).
-    value = getattr(user, key, None)
-    if value is None:
-        value = compute()
-        setattr(user, key, value)
-    return value
-
-
-def is_office(user):
-    """Superusers and the secretariat (秘书处编辑, 秘书长): every society's activities and feeds."""
-    if not _active(user):
-        return False
-    if user.is_superuser:
-        return True
-    return _cached(
-        user,
-        "_lianhe_activities_office",
-        lambda: user.groups.filter(name__in=OFFICE_GROUPS).exists(),
-    )
-
-
-def society_ids(user):
-    """The member societies whose groups `user` is in."""
-    if not _active(user):
-        return frozenset()
-    return _cached(
-        user,
-        "_lianhe_activities_societies",
-        lambda: frozenset(
-            MemberSociety.objects.filter(group__user=user).values_list("pk", flat=True)
-        ),
-    )
 
 
 def societies_for(user):

@@ -16,25 +16,18 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.models import CreateView, IndexView, InspectView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies import ModelPermissionPolicy
 
 from campaigns import notice as service
 from campaigns import objections
 from campaigns.admin_viewsets import ListingOnlyViewSetMixin
 from campaigns.models import CampaignPage, Objection, PublicNotice
 from campaigns.models.review import OBJECTION_DISMISSED, OBJECTION_UPHELD
-from campaigns.nominations import ActionRefused, is_office
+from campaigns.nominations import ActionRefused
 from campaigns.views.notice import attachment_url, notice_url
+from cms.roles import OfficePermissionPolicy, is_office
 
-
-class OfficeOnlyPolicy(ModelPermissionPolicy):
-    """Notices and objections are the office's business; nobody deletes them."""
-
-    def user_has_permission(self, user, action):
-        return action in ("view", "change", "add") and is_office(user)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
+# Notices and objections are the office's business; nobody deletes them.
+OFFICE_ACTIONS = ("view", "change", "add")
 
 
 # --- notices ----------------------------------------------------------------------------------
@@ -131,7 +124,7 @@ class NoticeViewSet(ListingOnlyViewSetMixin, ModelViewSet):
 
     @property
     def permission_policy(self):
-        return OfficeOnlyPolicy(self.model)
+        return OfficePermissionPolicy(self.model, actions=OFFICE_ACTIONS)
 
 
 # --- objections -------------------------------------------------------------------------------
@@ -239,7 +232,7 @@ class ObjectionViewSet(ListingOnlyViewSetMixin, ModelViewSet):
 
     @property
     def permission_policy(self):
-        return OfficeOnlyPolicy(self.model)
+        return OfficePermissionPolicy(self.model, actions=OFFICE_ACTIONS)
 
 
 class NoticeViewSetGroup(ViewSetGroup):

@@ -16,7 +16,6 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.views.generic.models import DeleteView, EditView, IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton, ListingButton
-from wagtail.permission_policies import ModelPermissionPolicy
 
 from campaigns import review as service
 from campaigns import rounds, scoring
@@ -29,22 +28,16 @@ from campaigns.models import (
 )
 from campaigns.models.review import ROUND_CONFIRMED, ROUND_DRAFT
 from campaigns.round_dates import round_date_errors
-from cms.demo_data import EXPERTS
+from cms.roles import OfficePermissionPolicy, Role, users_with_role
 
 
-class OfficePermissionPolicy(ModelPermissionPolicy):
+class RoundPermissionPolicy(OfficePermissionPolicy):
     """The office manages rounds, panels and rules; a round's panel and rules change only while
     the round is in preparation (its rules would otherwise change under the experts' feet), and
     a round is deleted only before it opens (deleting it would delete its scores)."""
 
-    def user_has_permission(self, user, action):
-        return service.is_office(user)
-
-    def user_has_any_permission(self, user, actions):
-        return service.is_office(user)
-
     def user_has_permission_for_instance(self, user, action, instance):
-        if not service.is_office(user):
+        if not self.user_has_permission(user, action):
             return False
         if action != "delete":
             return True
@@ -55,11 +48,6 @@ class OfficePermissionPolicy(ModelPermissionPolicy):
                 and not Assignment.objects.filter(round=round, expert=instance.expert).exists()
             )
         return round.status == ROUND_DRAFT
-
-    def instances_user_has_any_permission_for(self, user, actions):
-        if not service.is_office(user):
-            return self.model.objects.none()
-        return self.model.objects.all()
 
 
 class InstanceDeleteView(DeleteView):
@@ -265,7 +253,7 @@ class ReviewRoundViewSet(ModelViewSet):
 
     @property
     def permission_policy(self):
-        return OfficePermissionPolicy(self.model)
+        return RoundPermissionPolicy(self.model)
 
     def get_form_class(self, for_update=False):
         return ReviewRoundForm
@@ -291,9 +279,7 @@ class PanelMemberForm(WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["expert"].queryset = (
-            get_user_model().objects.filter(groups__name=EXPERTS).order_by("username")
-        )
+        self.fields["expert"].queryset = users_with_role(Role.EXPERT).order_by("username")
         self.fields["round"].queryset = ReviewRound.objects.exclude(status=ROUND_CONFIRMED)
         self.fields["expert"].help_text = _("从“评审专家”用户组中选择")
 
@@ -332,7 +318,7 @@ class PanelMemberViewSet(ModelViewSet):
 
     @property
     def permission_policy(self):
-        return OfficePermissionPolicy(self.model)
+        return RoundPermissionPolicy(self.model)
 
     def get_form_class(self, for_update=False):
         return PanelMemberForm
@@ -374,7 +360,7 @@ class JustificationRuleViewSet(ModelViewSet):
 
     @property
     def permission_policy(self):
-        return OfficePermissionPolicy(self.model)
+        return RoundPermissionPolicy(self.model)
 
     def get_form_class(self, for_update=False):
         return JustificationRuleForm

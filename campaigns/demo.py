@@ -423,14 +423,14 @@ def build_campaign(index, spec):
 
 
 def grant_permissions(groups):
-    from cms.demo_data import EDITORS, SECRETARY_GENERAL
+    from cms.roles import OFFICE_ROLES
 
     perms = []
     for model in (Milestone, Nomination):
         content_type = ContentType.objects.get_for_model(model)
         perms += Permission.objects.filter(content_type=content_type)
-    for name in (EDITORS, SECRETARY_GENERAL):
-        groups[name].permissions.add(*perms)
+    for role in OFFICE_ROLES:
+        groups[role].permissions.add(*perms)
 
 
 DEMO_NOMINATION = "【演示】基于数字孪生的离散制造产线协同优化系统"

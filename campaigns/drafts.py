@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from campaigns import nominations as service
+from campaigns import permissions
 from campaigns.models import Nomination
 from campaigns.models.nominations import DRAFT, QUOTA_STATES
 
@@ -59,7 +60,7 @@ def save_progress(campaign, user, data, recommender, uploads=(), nomination=None
 
 
 def _create(campaign, user, data, recommender, errors, today):
-    allowed, why = service.can_apply(user, campaign, today)
+    allowed, why = permissions.can_apply(user, campaign, today)
     if not allowed:
         raise service.ActionRefused(why)
     nomination = Nomination(campaign=campaign, applicant=user, status=DRAFT)
@@ -75,7 +76,7 @@ def _create(campaign, user, data, recommender, errors, today):
 
 def _update(nomination, user, data, recommender, errors, today):
     nomination = service.locked(nomination.pk)
-    allowed, why = service.can_edit(user, nomination, today)
+    allowed, why = permissions.can_edit(user, nomination, today)
     if not allowed:
         raise service.ActionRefused(why)
     try:

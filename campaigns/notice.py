@@ -32,9 +32,10 @@ from campaigns.models.review import (
     ROUND_CONFIRMED,
     SUBJECT_NOTICE,
 )
-from campaigns.nominations import ActionRefused, is_office, society_ids
+from campaigns.nominations import ActionRefused
 from campaigns.review import _lock
 from cms.accounts import is_email_verified
+from cms.roles import is_office, society_ids
 from cms.templatetags.cn_dates import cn_date
 
 # The nominations' log of an upheld objection.

@@ -25,7 +25,8 @@ from campaigns.models.review import (
     ROUND_OPEN,
     SHEET_SUBMITTED,
 )
-from campaigns.nominations import ActionRefused, is_office
+from campaigns.nominations import ActionRefused
+from cms.roles import is_office
 
 # Rounds in which assigned experts see their nominations and files.
 VISIBLE_STATUSES = (ROUND_OPEN, ROUND_CLOSED)

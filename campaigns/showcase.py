@@ -29,9 +29,10 @@ from campaigns.models import (
 )
 from campaigns.models.review import FINAL, ROUND_CONFIRMED
 from campaigns.models.showcase import CHINA, LISTS, WORLD
-from campaigns.nominations import ActionRefused, is_office, lock_campaign
+from campaigns.nominations import ActionRefused, lock_campaign
 from cms.filter_forms import FilterForm, ignored
 from cms.models import MemberSociety
+from cms.roles import is_office
 
 LIST_ORDER = {WORLD: 0, CHINA: 1}
 

@@ -29,7 +29,6 @@ from campaigns.models.review import (
     ROUND_OPEN,
     SHEET_SUBMITTED,
 )
-from campaigns.nominations import is_office
 from campaigns.scoring import (
     ZERO,
     aggregate,
@@ -39,6 +38,7 @@ from campaigns.scoring import (
     mean,
     population_std,
 )
+from cms.roles import is_office
 
 # --- the ranking --------------------------------------------------------------------------------
 

@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import UserCreationForm
-from django.contrib.auth.models import Group
 from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
@@ -27,8 +26,8 @@ from wagtail.admin.forms.auth import PasswordResetForm as WagtailPasswordResetFo
 
 from cms import limits
 from cms.models import AccountProfile
+from cms.roles import Role, group_for
 
-APPLICANTS_GROUP = "申报单位"
 VERIFY_SALT = "lianhe.accounts.verify-email"
 VERIFY_MAX_AGE = 7 * 24 * 3600  # seconds a verification link stays valid
 
@@ -74,8 +73,7 @@ def mark_email_verified(user):
         profile.verified_email = user.email
         profile.save(update_fields=["email_verified_at", "verified_email"])
         user.account_profile = profile
-    group, _created = Group.objects.get_or_create(name=APPLICANTS_GROUP)
-    user.groups.add(group)
+    user.groups.add(group_for(Role.APPLICANT))
     return profile
 
 

@@ -15,7 +15,8 @@ from django.views.decorators.http import require_GET, require_POST
 from wagtailcache.settings import wagtailcache_settings
 
 from cms.caching import clear_page_cache
-from cms.office_only import is_office, refused
+from cms.office_only import refused
+from cms.roles import is_office
 
 
 def _refusal(request):

@@ -29,6 +29,7 @@ from cms.models import (
     StandardPage,
     Workstream,
 )
+from cms.roles import Role, group_for
 
 # The 15 recommending member societies of the 2024 campaign (seed 001), in the seed's order.
 SOCIETIES = [
@@ -65,11 +66,6 @@ WORKSTREAMS = [
     ("自身建设", "Self-building", "组织建设"),
 ]
 
-EDITORS = "秘书处编辑"
-SECRETARY_GENERAL = "秘书长"
-MEMBER_SOCIETIES = "成员学会"
-EXPERTS = "评审专家"
-APPLICANTS = "申报单位"
 WORKFLOW_NAME = "秘书长审核"
 
 
@@ -77,18 +73,18 @@ WORKFLOW_NAME = "秘书长审核"
 class DemoAccount:
     username: str
     password: str
-    role: str
-    group: str | None
+    role: str  # as the accounts' table prints it
+    group: Role | None  # the role whose group the account is in
     superuser: bool = False
 
 
 DEMO_ACCOUNTS = [
     DemoAccount("admin", "lianhe-admin", "超级管理员", None, superuser=True),
-    DemoAccount("editor", "lianhe-editor", "秘书处编辑", EDITORS),
-    DemoAccount("secretary", "lianhe-secretary", "秘书长（审核）", SECRETARY_GENERAL),
-    DemoAccount("society", "lianhe-society", "成员学会", MEMBER_SOCIETIES),
-    DemoAccount("expert", "lianhe-expert", "评审专家", EXPERTS),
-    DemoAccount("applicant", "lianhe-applicant", "申报单位", APPLICANTS),
+    DemoAccount("editor", "lianhe-editor", "秘书处编辑", Role.EDITOR),
+    DemoAccount("secretary", "lianhe-secretary", "秘书长（审核）", Role.SECRETARY_GENERAL),
+    DemoAccount("society", "lianhe-society", "成员学会", Role.MEMBER_SOCIETY),
+    DemoAccount("expert", "lianhe-expert", "评审专家", Role.EXPERT),
+    DemoAccount("applicant", "lianhe-applicant", "申报单位", Role.APPLICANT),
 ]
 
 
@@ -219,16 +215,15 @@ def _permissions(model, *actions):
 
 
 def ensure_groups(home):
-    """The roles of DESIGN.md. Editors write; only the secretary-general publishes."""
+    """The groups of the roles of DESIGN.md (`cms.roles`), by role. Editors write; only the
+    secretary-general publishes."""
     from wagtail.documents.models import Document
     from wagtail.images.models import Image
 
     admin_access = Permission.objects.get(
         content_type__app_label="wagtailadmin", codename="access_admin"
     )
-    groups = {name: Group.objects.get_or_create(name=name)[0] for name in (
-        EDITORS, SECRETARY_GENERAL, MEMBER_SOCIETIES, EXPERTS, APPLICANTS
-    )}  # fmt: skip
+    groups = {role: group_for(role) for role in Role}
     shared = (
         _permissions(Workstream, "add", "change")
         + _permissions(MemberSociety, "add", "change")
@@ -236,14 +231,14 @@ def ensure_groups(home):
         + _permissions(Document, "add", "change", "choose")
         + _permissions(FederationSettings, "change")
     )
-    for name, page_actions in (
-        (EDITORS, ("add_page", "change_page")),
+    for role, page_actions in (
+        (Role.EDITOR, ("add_page", "change_page")),
         (
-            SECRETARY_GENERAL,
+            Role.SECRETARY_GENERAL,
             ("add_page", "change_page", "publish_page", "lock_page", "unlock_page"),
         ),
     ):
-        group = groups[name]
+        group = groups[role]
         group.permissions.add(admin_access, *shared)
         for codename in page_actions:
             GroupPagePermission.objects.get_or_create(
@@ -253,7 +248,7 @@ def ensure_groups(home):
                     content_type__app_label="wagtailcore", codename=codename
                 ),
             )
-    groups[MEMBER_SOCIETIES].permissions.add(admin_access)
+    groups[Role.MEMBER_SOCIETY].permissions.add(admin_access)
     return groups
 
 
@@ -266,7 +261,7 @@ def ensure_workflow(groups, home):
     task = GroupApprovalTask.objects.filter(name=WORKFLOW_NAME).first()
     if task is None:
         task = GroupApprovalTask.objects.create(name=WORKFLOW_NAME)
-    task.groups.set([groups[SECRETARY_GENERAL]])
+    task.groups.set([groups[Role.SECRETARY_GENERAL]])
     WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
     WorkflowPage.objects.update_or_create(page=home, defaults={"workflow": workflow})
     return workflow
@@ -289,11 +284,11 @@ def ensure_accounts(groups):
         user.save()
         if account.group:
             user.groups.add(groups[account.group])
-        if account.group == MEMBER_SOCIETIES:
+        if account.group == Role.MEMBER_SOCIETY:
             society = MemberSociety.objects.filter(abbreviation=DEMO_SOCIETY).first()
             if society is not None and society.group_id:
                 user.groups.add(society.group)
-        if account.group == APPLICANTS:
+        if account.group == Role.APPLICANT:
             mark_email_verified(user)  # the demo applicant can apply at once
 
 

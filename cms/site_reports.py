@@ -19,7 +19,8 @@ from wagtail.admin.views.reports.locked_pages import LockedPagesView
 from wagtail.admin.views.reports.page_types_usage import PageTypesUsageReportView
 from wagtail.admin.views.reports.workflows import WorkflowTasksView, WorkflowView
 
-from cms.office_only import is_office, refused
+from cms.office_only import refused
+from cms.roles import is_office
 
 # The names of Wagtail's report menu items.
 SITE_REPORT_MENU_ITEMS = {

@@ -6,7 +6,6 @@ import datetime
 import io
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image as PILImage
@@ -29,8 +28,8 @@ from campaigns.models.milestones import CALL_OPENS, FIRST_ROUND, SUBMISSIONS_CLO
 from campaigns.models.nominations import PASSED
 from campaigns.models.review import FINAL, FIRST, ROUND_CONFIRMED, SCOPE_TOTAL
 from cms.accounts import mark_email_verified
-from cms.demo_data import EXPERTS
 from cms.models import MemberSociety
+from cms.roles import Role, group_for
 from tests.campaigns.nomination_helpers import docx_form, mp4, open_campaign, pdf
 
 DAY = datetime.timedelta(days=1)
@@ -229,7 +228,7 @@ def review(world, index):
 
     notice_call = _closed_call(index, "matrix-notice-call", "矩阵公示征集")
     four = _nomination(notice_call, owner, "公示矩阵项目四", "某集团（矩阵）", "赵六", caa, PASSED)
-    chair = make_user("matrix-chair", Group.objects.get(name=EXPERTS))
+    chair = make_user("matrix-chair", group_for(Role.EXPERT))
     first = _round(notice_call, FIRST, [], None, status=ROUND_CONFIRMED)
     final = _round(
         notice_call,

@@ -37,8 +37,8 @@ from campaigns.models import (
     ShowcaseYearPage,
 )
 from campaigns.models.showcase import CHINA
-from cms.demo_data import APPLICANTS, EXPERTS, MEMBER_SOCIETIES
 from cms.models import AccountProfile, MemberSociety, NewsPage, Workstream
+from cms.roles import Role, group_for
 from reports.models import MonthlyReportPage, ProgressEntry
 from tests.campaigns.nomination_helpers import pdf, prepare_site
 from tests.permission_campaigns import applications, make_user, png, review
@@ -127,14 +127,13 @@ class World:
 
 def _people(federation):
     users = {u.username: u for u in get_user_model().objects.all()}
-    groups = {g.name: g for g in Group.objects.all()}
     cmes = MemberSociety.objects.get(abbreviation="CMES")
     cis = MemberSociety.objects.get(abbreviation="CIS")
     users["applicant2"] = make_user(
-        "applicant2", groups[APPLICANTS], verified=True, first_name="乙申报人矩阵"
+        "applicant2", group_for(Role.APPLICANT), verified=True, first_name="乙申报人矩阵"
     )
-    users["expert2"] = make_user("expert2", groups[EXPERTS], first_name="乙评审人矩阵")
-    users["society2"] = make_user("society2", groups[MEMBER_SOCIETIES], cis.group)
+    users["expert2"] = make_user("expert2", group_for(Role.EXPERT), first_name="乙评审人矩阵")
+    users["society2"] = make_user("society2", group_for(Role.MEMBER_SOCIETY), cis.group)
     # Expert A works where one nomination of the open round comes from: excluded from it.
     ensure_demo_expert()
     AccountProfile.objects.update_or_create(

@@ -12,28 +12,26 @@ from django.utils.translation import gettext_lazy
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.models import IndexView, InspectView
-from wagtail.permission_policies import ModelPermissionPolicy
 
 from campaigns import nominations as service
+from campaigns import permissions
 from campaigns.forms import DecisionForm
 from campaigns.models import Nomination
 from campaigns.views.nominations import file_url
+from cms.roles import OfficePermissionPolicy, is_office, society_ids
 
 
-class NominationPermissionPolicy(ModelPermissionPolicy):
+class NominationPermissionPolicy(OfficePermissionPolicy):
     """Nominations are made on the public site and never deleted: in the admin one can only look
     (the office, and the people of a recommending society) and decide through the review page
     (checked there, action by action)."""
 
-    def user_has_permission(self, user, action):
-        if action == "view":
-            return service.is_office(user) or bool(service.society_ids(user))
-        if action == "change":
-            return service.is_office(user)
-        return False
+    actions = ("view", "change")
 
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
+    def user_has_permission(self, user, action):
+        if action == "view" and society_ids(user):
+            return True
+        return super().user_has_permission(user, action)
 
 
 INCLUDE_DRAFTS = "include"
@@ -65,7 +63,7 @@ class NominationFilterSet(WagtailFilterSet):
 
 class NominationIndexView(IndexView):
     def get_base_queryset(self):
-        return service.visible_nominations(
+        return permissions.visible_nominations(
             self.request.user,
             Nomination.objects.select_related("campaign", "recommender_society", "applicant"),
         )
@@ -101,9 +99,9 @@ class NominationReviewView(InspectView):
             .first()
         )
         # Someone else's nomination does not exist, as far as this user is concerned.
-        if nomination is None or not service.can_view(self.request.user, nomination)[0]:
+        if nomination is None or not permissions.can_view(self.request.user, nomination)[0]:
             raise Http404
-        if nomination.status == service.DRAFT and not service.is_office(self.request.user):
+        if nomination.status == service.DRAFT and not is_office(self.request.user):
             raise Http404
         return nomination
 
@@ -113,7 +111,7 @@ class NominationReviewView(InspectView):
     def actions(self):
         return [
             action
-            for action in service.available_actions(self.request.user, self.object)
+            for action in permissions.available_actions(self.request.user, self.object)
             if action not in (service.SUBMIT, service.WITHDRAW, service.DELETE)  # the applicant's
         ]
 

@@ -6,6 +6,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from campaigns import nominations as service
+from campaigns import permissions
 from campaigns.forms import limit_text, max_upload_bytes
 from campaigns.models import Nomination
 
@@ -91,7 +92,7 @@ def script_messages():
 
 
 def form_context(request, page, form, nomination=None):
-    can = service.can_perform
+    can = permissions.can_perform
     return {
         "page": page,
         "form": form,

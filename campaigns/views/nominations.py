@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
-from campaigns import drafts
+from campaigns import drafts, permissions
 from campaigns import nominations as service
 from campaigns.forms import NominationForm
 from campaigns.models import Nomination
@@ -107,7 +107,7 @@ def _save(request, page, form, nomination=None):
 def apply_view(request, page):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    allowed, reason = service.can_apply(request.user, page)
+    allowed, reason = permissions.can_apply(request.user, page)
     if not allowed:
         return refused(request, page, reason)
     form = NominationForm(page, request.POST or None, request.FILES or None)
@@ -121,7 +121,7 @@ def nomination_view(request, page, pk):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     nomination = _own_nomination(request, page, pk)
-    editable, reason = service.can_edit(request.user, nomination)
+    editable, reason = permissions.can_edit(request.user, nomination)
     if request.method == "POST":
         if not editable:
             return refused(request, page, reason)
@@ -136,7 +136,7 @@ def nomination_view(request, page, pk):
         "not_editable": reason,
         "events": nomination.events.select_related("actor"),
         "files": _files(request, page, nomination),
-        "can_withdraw": service.can_perform(request.user, nomination, service.WITHDRAW)[0],
+        "can_withdraw": permissions.can_perform(request.user, nomination, service.WITHDRAW)[0],
     }
     return render(request, "campaigns/nomination_detail.html", context)
 
@@ -168,7 +168,7 @@ def nomination_file_view(request, page, pk, code):
         return redirect_to_login(request.get_full_path())
     nomination = Nomination.objects.filter(pk=pk, campaign=page).first()
     if nomination is None or not (
-        service.can_view(request.user, nomination)[0]
+        permissions.can_view(request.user, nomination)[0]
         or review.can_see_files(request.user, nomination)
     ):
         raise Http404

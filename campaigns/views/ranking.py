@@ -28,9 +28,9 @@ from campaigns import scoring
 from campaigns import tally as service
 from campaigns.models import ReviewRound
 from campaigns.models.review import ROUND_CONFIRMED
-from campaigns.nominations import is_office
 from campaigns.result_sheet import DOCX_CONTENT_TYPE, result_sheet_docx
 from campaigns.rounds import RoundRefused, close_round, confirm_round
+from cms.roles import is_office
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -18,7 +18,8 @@ from wagtail.admin.widgets import Button
 
 from campaigns import showcase as service
 from campaigns.models import CampaignPage
-from campaigns.nominations import ActionRefused, is_office
+from campaigns.nominations import ActionRefused
+from cms.roles import is_office
 
 URL_NAME = "campaigns_publish_showcase"
 ACTION_LABEL = gettext_lazy("发布结果，生成双十条目")

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 
-from campaigns import drafts
+from campaigns import drafts, permissions
 from campaigns import nominations as service
 from campaigns.forms import NominationForm
 from campaigns.templatetags.nomination_tags import file_facts
@@ -46,9 +46,9 @@ def upload_view(request, page, slot_id, pk=None):
         raise Http404
     nomination = _own_nomination(request, page, pk) if pk is not None else None
     if nomination is None:
-        allowed, reason = service.can_apply(request.user, page)
+        allowed, reason = permissions.can_apply(request.user, page)
     else:
-        allowed, reason = service.can_edit(request.user, nomination)
+        allowed, reason = permissions.can_edit(request.user, nomination)
     if not allowed:
         return _refusal(reason, 403, slot)
     name = NominationForm.file_field_name(slot)
@@ -93,7 +93,7 @@ def delete_view(request, page, pk):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     nomination = _own_nomination(request, page, pk)
-    allowed, reason = service.can_perform(request.user, nomination, service.DELETE)
+    allowed, reason = permissions.can_perform(request.user, nomination, service.DELETE)
     if not allowed:
         return refused(request, page, reason)
     if request.method == "POST":

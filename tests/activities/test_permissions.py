@@ -6,13 +6,12 @@ import json
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.urls import reverse
 from wagtail.models import Page, WorkflowState
 
 from activities.models import ActivityPage
-from cms.demo_data import EDITORS, MEMBER_SOCIETIES
+from cms.roles import Role, group_for, users_with_role
 from tests.activities.factories import ActivityPageFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +23,7 @@ DENIED = "你没有权限访问"
 
 def make_society_user(username, *societies):
     user = get_user_model().objects.create_user(username, f"{username}@example.org", "pw")
-    user.groups.add(Group.objects.get(name=MEMBER_SOCIETIES), *(s.group for s in societies))
+    user.groups.add(group_for(Role.MEMBER_SOCIETY), *(s.group for s in societies))
     return user
 
 
@@ -348,7 +347,7 @@ def test_the_site_wide_page_types_report_is_refused_to_a_society(
 
 
 def test_secretariat_sees_the_submission_and_approves_it(client, users, submitted):
-    editor = get_user_model().objects.filter(groups__name=EDITORS).first()
+    editor = users_with_role(Role.EDITOR).first()
     client.force_login(editor)
     dashboard = client.get(reverse("wagtailadmin_home"))
     assert "仪器仪表学会智能制造论坛" in dashboard.content.decode()

@@ -7,7 +7,6 @@ their files, and are written directly in the passed state when a test only needs
 import datetime
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -28,8 +27,8 @@ from campaigns.models import (
 from campaigns.models.nominations import PASSED
 from campaigns.models.review import FIRST, SCOPE_CRITERION, SCOPE_TOTAL
 from cms.accounts import mark_email_verified
-from cms.demo_data import EXPERTS, MEMBER_SOCIETIES
 from cms.models import AccountProfile
+from cms.roles import Role, group_for
 from tests.campaigns.nomination_helpers import open_campaign
 from tests.campaigns.test_nominations import make_nomination
 
@@ -46,22 +45,21 @@ def login(user):
     return client
 
 
-def make_user(username, *group_names):
+def make_user(username, *roles):
     user = get_user_model().objects.create_user(username, email=f"{username}@example.com")
-    for name in group_names:
-        user.groups.add(Group.objects.get(name=name))
+    user.groups.add(*(group_for(role) for role in roles))
     return user
 
 
 def make_expert(username, organisation="", society=None, society_group=None):
     """An account in 评审专家 with its organisation and society (on its profile, or through the
     society's group)."""
-    user = make_user(username, EXPERTS)
+    user = make_user(username, Role.EXPERT)
     AccountProfile.objects.update_or_create(
         user=user, defaults={"organisation": organisation, "society": society}
     )
     if society_group is not None:
-        user.groups.add(society_group.group, Group.objects.get(name=MEMBER_SOCIETIES))
+        user.groups.add(society_group.group, group_for(Role.MEMBER_SOCIETY))
     return user
 
 

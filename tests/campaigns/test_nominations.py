@@ -6,13 +6,13 @@ from urllib.parse import quote
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from campaigns import nominations as service
+from campaigns import permissions
 from campaigns.models import Nomination, NominationFile, Quota
 from campaigns.models.nominations import (
     CORRECTION,
@@ -27,8 +27,8 @@ from campaigns.models.nominations import (
 from campaigns.views.nominations import CONTENT_TYPES
 from cms import upload_mp4
 from cms.accounts import mark_email_verified
-from cms.demo_data import MEMBER_SOCIETIES
 from cms.models import MemberSociety
+from cms.roles import Role, group_for
 from tests import hostile_docx
 from tests import hostile_media as hostile
 from tests.campaigns.nomination_helpers import (
@@ -95,7 +95,7 @@ def make_applicant(username):
 
 def make_society_user(username, society):
     user = get_user_model().objects.create_user(username, email=f"{username}@example.com")
-    user.groups.add(society.group, Group.objects.get(name=MEMBER_SOCIETIES))
+    user.groups.add(society.group, group_for(Role.MEMBER_SOCIETY))
     return user
 
 
@@ -607,7 +607,7 @@ def test_the_closing_day_itself_is_open(index, users, cmes):
     )
     nomination = make_nomination(campaign, users["applicant"], cmes, "最后一天提交的项目")
     assert nomination.status == SUBMITTED
-    allowed, reason = service.can_apply(users["applicant"], campaign, today + DAY)
+    allowed, reason = permissions.can_apply(users["applicant"], campaign, today + DAY)
     assert not allowed and "截止" in reason
 
 
@@ -778,17 +778,17 @@ def test_corrections_are_possible_after_the_deadline_until_the_first_round(campa
     after_deadline = close + datetime.timedelta(days=1)
     assert after_deadline < first_round
     nomination.refresh_from_db()
-    assert service.can_edit(users["applicant"], nomination, today=after_deadline) == (True, "")
-    assert service.can_perform(
+    assert permissions.can_edit(users["applicant"], nomination, today=after_deadline) == (True, "")
+    assert permissions.can_perform(
         users["applicant"], nomination, service.SUBMIT, today=after_deadline
     ) == (True, "")
     # A new nomination is still refused after the deadline.
-    allowed, reason = service.can_apply(users["applicant"], campaign, today=after_deadline)
+    allowed, reason = permissions.can_apply(users["applicant"], campaign, today=after_deadline)
     assert not allowed and "截止" in reason
 
-    allowed, reason = service.can_edit(users["applicant"], nomination, today=first_round)
+    allowed, reason = permissions.can_edit(users["applicant"], nomination, today=first_round)
     assert not allowed and "第一轮遴选" in reason
-    allowed, _reason = service.can_perform(
+    allowed, _reason = permissions.can_perform(
         users["applicant"], nomination, service.SUBMIT, today=first_round
     )
     assert not allowed

@@ -33,8 +33,8 @@ from campaigns.models.review import (
     SHEET_DRAFT,
     SHEET_SUBMITTED,
 )
-from cms.demo_data import MEMBER_SOCIETIES
 from cms.models import MemberSociety
+from cms.roles import Role
 from tests.campaigns.nomination_helpers import file_url, mp4, prepare_site
 from tests.campaigns.review_helpers import (
     DAY,
@@ -715,7 +715,7 @@ def test_private_files_are_attachments_with_the_headers_of_production(world, mon
 
 
 def _matrix_users(world, users, cmes):
-    society = make_user("society2", MEMBER_SOCIETIES)
+    society = make_user("society2", Role.MEMBER_SOCIETY)
     society.groups.add(cmes.group)
     return {
         "anonymous": None,

@@ -14,7 +14,6 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -45,8 +44,8 @@ from campaigns.models.review import (
 )
 from campaigns.reporting import entries_for
 from campaigns.result_sheet import result_sheet_docx, result_sheet_title
-from cms.demo_data import EXPERTS
 from cms.models import MemberSociety
+from cms.roles import Role, group_for
 from cms.templatetags.cn_dates import cn_date
 from reports.models import MonthlyReportPage
 from reports.periods import Period
@@ -77,7 +76,7 @@ def campaign(federation):
 
 def make_expert(username, chair_of=None):
     user = get_user_model().objects.create_user(username, f"{username}@example.org", "pw")
-    user.groups.add(Group.objects.get(name=EXPERTS))
+    user.groups.add(group_for(Role.EXPERT))
     if chair_of is not None:
         PanelMember.objects.create(round=chair_of, expert=user, is_chair=True)
     return user

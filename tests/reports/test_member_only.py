@@ -8,11 +8,10 @@ import importlib
 
 import pytest
 from django.apps import apps
-from django.contrib.auth.models import Group
 from django.test import Client
 from wagtail.models import PageViewRestriction
 
-from cms.demo_data import EDITORS, MEMBER_SOCIETIES, SECRETARY_GENERAL
+from cms.roles import Role, group_for
 from tests.reports.factories import MonthlyReportPageFactory
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +56,7 @@ def test_an_old_logged_in_restriction_becomes_the_federations_groups(report, use
     restriction = PageViewRestriction.objects.get(page=report)
     assert restriction.restriction_type == PageViewRestriction.GROUPS
     names = set(restriction.groups.values_list("name", flat=True))
-    assert {EDITORS, SECRETARY_GENERAL, MEMBER_SOCIETIES, "成员学会·CMES"} <= names
+    assert {"秘书处编辑", "秘书长", "成员学会", "成员学会·CMES"} <= names
     assert "申报单位" not in names and "评审专家" not in names
 
     outsider = stranger()
@@ -83,7 +82,7 @@ def test_the_privacy_dialog_offers_groups_only(report, users):
     response = editor.post(url, {"restriction_type": "login"})
     assert response.json()["step"] == "set_privacy"
     assert not PageViewRestriction.objects.filter(page=report).exists()
-    societies = Group.objects.get(name=MEMBER_SOCIETIES)
+    societies = group_for(Role.MEMBER_SOCIETY)
     response = editor.post(url, {"restriction_type": "groups", "groups": [societies.pk]})
     assert response.json()["step"] == "set_privacy_done"
     assert PageViewRestriction.objects.get(page=report).restriction_type == "groups"
