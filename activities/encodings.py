@@ -178,50 +178,64 @@ def _mismatch(declared_name, found):
     }
 
 
+def _replaced(name):
+    return _("订阅源含有无法按 %(encoding)s 解码的字符，已替换为“�”") % {"encoding": name}
+
+
 def _decode(content, content_type):
     """(text, warnings)."""
     http, xml = declared(content, content_type)
-    declared_name = http or xml
-    declared_codec = codec(declared_name)
     mark, marked = _byte_order_mark(content)
     wide = marked or _wide_encoding(content)
     if wide:
-        text = _decodes(content[len(mark) :], wide)
-        if text is None:
-            text = content[len(mark) :].decode(wide, errors="replace")
-            return text, [
-                _("订阅源含有无法按 %(encoding)s 解码的字符，已替换为“�”")
-                % {"encoding": label(wide)}
-            ]
-        # The XML declaration is only readable once decoded.
-        declared_name = http or declared(text.lstrip("\ufeff").encode("utf-8"), "")[1]
-        declared_codec = codec(declared_name)
-        if not marked and declared_codec and declared_codec[:6] != wide[:6]:
-            # No mark, and a declaration of another encoding: the zero bytes tell the truth.
-            return text, [_mismatch(declared_name, wide)]
-        return text, []
+        return _decode_wide(content[len(mark) :], wide, http, marked)
     text = _decodes(content, "utf-8")
     if text is not None:
+        declared_name = http or xml
         # Valid UTF-8 with Chinese in it is practically never GBK text by accident.
-        if declared_codec not in (None, "utf-8", "ascii") and any(ord(c) > 127 for c in text):
+        if codec(declared_name) not in (None, "utf-8", "ascii") and any(ord(c) > 127 for c in text):
             return text, [_mismatch(declared_name, "utf-8")]
         return text, []
+    return _decode_legacy(content, http, xml)
+
+
+def _decode_wide(body, wide, http, marked):
+    """UTF-16 or UTF-32, told by a byte-order mark or by the zero bytes."""
+    text = _decodes(body, wide)
+    if text is None:
+        return body.decode(wide, errors="replace"), [_replaced(label(wide))]
+    # The XML declaration is only readable once decoded.
+    declared_name = http or declared(text.lstrip("\ufeff").encode("utf-8"), "")[1]
+    declared_codec = codec(declared_name)
+    if not marked and declared_codec and declared_codec[:6] != wide[:6]:
+        # No mark, and a declaration of another encoding: the zero bytes tell the truth.
+        return text, [_mismatch(declared_name, wide)]
+    return text, []
+
+
+def _declared_reading(content, http, xml):
+    """(text, None, None) when a declared encoding reads the content and is believed; else
+    (None, the declared name that gives way, the detected encoding)."""
     for name in (http, xml):
         found = codec(name)
         if found and (text := _decodes(content, found)) is not None:
             if found in _CJK:
-                return text, []
+                return text, None, None
             # ISO-8859-1 and its like decode any bytes: a server's default label on GBK or
             # Big5 text would give mojibake without a word. A CJK reading wins.
-            found = detect(content)
-            if found not in _CJK:
-                return text, []
-            declared_name = name
-            break
-    else:
-        found = detect(content)
+            detected = detect(content)
+            if detected not in _CJK:
+                return text, None, None
+            return None, name, detected
+    return None, http or xml, detect(content)
+
+
+def _decode_legacy(content, http, xml):
+    """Neither wide nor UTF-8: the declared encoding, a detected one, or GB18030."""
+    text, declared_name, found = _declared_reading(content, http, xml)
+    if text is not None:
+        return text, []
     if found and found != "gb18030":
-        text = _decodes(content, found)
         if declared_name:
             warning = _(
                 "订阅源声明的编码（%(declared)s）与实际内容不符，"
@@ -231,18 +245,14 @@ def _decode(content, content_type):
             warning = _("订阅源未声明编码，已自动识别为 %(encoding)s 并按此解码") % {
                 "encoding": label(found)
             }
-        return text, [warning]
+        return _decodes(content, found), [warning]
     text = _decodes(content, "gb18030")
     if text is not None:
         if declared_name:
             return text, [_mismatch(declared_name, "gb18030")]
         return text, [_("订阅源未声明编码，已按 GB18030（GBK）解码")]
-    chosen = declared_codec or "utf-8"
-    text = content.decode(chosen, errors="replace")
-    return text, [
-        _("订阅源含有无法按 %(encoding)s 解码的字符，已替换为“�”")
-        % {"encoding": declared_name or "UTF-8"}
-    ]
+    text = content.decode(codec(http or xml) or "utf-8", errors="replace")
+    return text, [_replaced(declared_name or "UTF-8")]
 
 
 def to_utf8(content, content_type):

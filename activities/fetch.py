@@ -279,8 +279,7 @@ def _request(client, url, headers, deadline):
         response.close()
 
 
-def fetch(url, etag="", last_modified=""):
-    """GET `url` within the limits of the settings; `FetchResult` or `FetchError`."""
+def _headers(etag, last_modified):
     headers = {
         "User-Agent": settings.FEEDS_USER_AGENT,
         "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, "
@@ -292,30 +291,39 @@ def fetch(url, etag="", last_modified=""):
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
+    return headers
+
+
+def _request_or_refuse(client, url, headers, deadline):
+    """`_request`, with httpx's errors told as `FetchError`s in Chinese."""
+    try:
+        return _request(client, url, headers, deadline)
+    except httpx.ConnectTimeout as error:
+        raise FetchTimeout(
+            _("连接超时（%(seconds)s 秒）") % {"seconds": _seconds(settings.FEEDS_CONNECT_TIMEOUT)}
+        ) from error
+    except httpx.TimeoutException as error:
+        raise _overtime() from error
+    except httpx.ConnectError as error:
+        raise FetchError(
+            _("无法连接到 %(host)s：%(error)s") % {"host": urlsplit(url).hostname, "error": error}
+        ) from error
+    except httpx.DecodingError as error:
+        raise FetchError(_("响应内容无法解压：%(error)s") % {"error": error}) from error
+    except httpx.HTTPError as error:
+        raise FetchError(_("下载失败：%(error)s") % {"error": error}) from error
+
+
+def fetch(url, etag="", last_modified=""):
+    """GET `url` within the limits of the settings; `FetchResult` or `FetchError`."""
+    headers = _headers(etag, last_modified)
     deadline = time.monotonic() + settings.FEEDS_TOTAL_TIMEOUT
     # trust_env=False: a proxy from the environment would connect on our behalf to whatever
     # the URL names, bypassing the address check.
     client = httpx.Client(transport=_transport(deadline), follow_redirects=False, trust_env=False)
     with client:
         for _hop in range(settings.FEEDS_MAX_REDIRECTS + 1):
-            try:
-                response, body = _request(client, url, headers, deadline)
-            except httpx.ConnectTimeout as error:
-                raise FetchTimeout(
-                    _("连接超时（%(seconds)s 秒）")
-                    % {"seconds": _seconds(settings.FEEDS_CONNECT_TIMEOUT)}
-                ) from error
-            except httpx.TimeoutException as error:
-                raise _overtime() from error
-            except httpx.ConnectError as error:
-                raise FetchError(
-                    _("无法连接到 %(host)s：%(error)s")
-                    % {"host": urlsplit(url).hostname, "error": error}
-                ) from error
-            except httpx.DecodingError as error:
-                raise FetchError(_("响应内容无法解压：%(error)s") % {"error": error}) from error
-            except httpx.HTTPError as error:
-                raise FetchError(_("下载失败：%(error)s") % {"error": error}) from error
+            response, body = _request_or_refuse(client, url, headers, deadline)
             status = response.status_code
             if status in REDIRECT_CODES:
                 location = response.headers.get("location")

@@ -61,6 +61,23 @@ def safe_member_name(name):
 def read_archive(path):
     """Reads the archive once, hashing every member; returns its manifest once everything in
     it matches. Raises BackupError with the reason otherwise."""
+    seen, manifest_bytes = _hash_members(path)
+    manifest, listed = _parse_manifest(manifest_bytes)
+    for name, (size, digest) in seen.items():
+        if name not in listed:
+            raise corrupt(f"{name} 不在清单中")
+        if listed[name] != (size, digest):
+            raise BackupError(
+                f"备份中的文件 {name} 与清单记录的 SHA-256 不符，可能已被篡改或损坏。未做任何修改。"
+            )
+    missing = sorted(set(listed) - set(seen))
+    if missing:
+        raise corrupt(f"缺少 {len(missing)} 个文件，例如 {missing[0]}")
+    return manifest
+
+
+def _hash_members(path):
+    """({member name: (size, SHA-256)}, the manifest's bytes or None), reading the archive once."""
     seen = {}
     manifest_bytes = None
     try:
@@ -84,6 +101,11 @@ def read_archive(path):
         raise BackupError(f"找不到备份文件：{path}") from None
     except (tarfile.TarError, EOFError, zlib.error, OSError) as error:
         raise corrupt(f"无法读取压缩包：{error}") from None
+    return seen, manifest_bytes
+
+
+def _parse_manifest(manifest_bytes):
+    """(the manifest, {path: (size, SHA-256)} of everything it lists, the data included)."""
     if manifest_bytes is None:
         raise corrupt("缺少清单 manifest.json")
     try:
@@ -105,17 +127,7 @@ def read_archive(path):
             raise corrupt("清单中的文件数与文件列表不符")
     except (KeyError, TypeError):
         raise corrupt("清单不完整") from None
-    for name, (size, digest) in seen.items():
-        if name not in listed:
-            raise corrupt(f"{name} 不在清单中")
-        if listed[name] != (size, digest):
-            raise BackupError(
-                f"备份中的文件 {name} 与清单记录的 SHA-256 不符，可能已被篡改或损坏。未做任何修改。"
-            )
-    missing = sorted(set(listed) - set(seen))
-    if missing:
-        raise corrupt(f"缺少 {len(missing)} 个文件，例如 {missing[0]}")
-    return manifest
+    return manifest, listed
 
 
 def check_migrations(manifest):

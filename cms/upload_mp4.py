@@ -91,25 +91,30 @@ class _BoxReader:
                 raise _too_many_boxes()
             if end - position < 8:
                 raise _box_overrun(nested)
-            header = self.read_at(position, min(16, end - position))
-            if len(header) < 8:  # the file shrank under us
-                raise _incomplete()
-            size, kind = struct.unpack_from(">I4s", header)
-            if not _BOX_TYPE.fullmatch(kind):
-                raise _not_a_video()
-            header_size = 8
-            if size == 1:
-                if len(header) < 16:
-                    raise _box_overrun(nested)
-                size, header_size = struct.unpack_from(">Q", header, 8)[0], 16
-            elif size == 0:  # the last box, running to the end of the file (or its parent)
-                size = end - position
-            if size < header_size:
-                raise _not_a_video()
-            if size > end - position:
-                raise _box_overrun(nested)
+            kind, size, header_size = self._header(position, end, nested)
             yield kind, position + header_size, position + size
             position += size
+
+    def _header(self, position, end, nested):
+        """(type, size, header size) of the box at `position`, checked against `end`."""
+        header = self.read_at(position, min(16, end - position))
+        if len(header) < 8:  # the file shrank under us
+            raise _incomplete()
+        size, kind = struct.unpack_from(">I4s", header)
+        if not _BOX_TYPE.fullmatch(kind):
+            raise _not_a_video()
+        header_size = 8
+        if size == 1:
+            if len(header) < 16:
+                raise _box_overrun(nested)
+            size, header_size = struct.unpack_from(">Q", header, 8)[0], 16
+        elif size == 0:  # the last box, running to the end of the file (or its parent)
+            size = end - position
+        if size < header_size:
+            raise _not_a_video()
+        if size > end - position:
+            raise _box_overrun(nested)
+        return kind, size, header_size
 
     def first(self, kind, start, end, depth):
         """(payload start, end) of the first `kind` box between `start` and `end`, or None; the

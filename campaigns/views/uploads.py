@@ -32,6 +32,14 @@ def _refusal(message, status, slot=None):
     return _answer({"error": message, "slot": slot.code if slot else ""}, status)
 
 
+def _nomination_and_permission(request, page, pk):
+    """(the applicant's own nomination or None for a new one, allowed, reason)."""
+    nomination = _own_nomination(request, page, pk) if pk is not None else None
+    if nomination is None:
+        return None, *permissions.can_apply(request.user, page)
+    return nomination, *permissions.can_edit(request.user, nomination)
+
+
 def upload_view(request, page, slot_id, pk=None):
     """POST one slot's file (`file_<slot id>`) with the form's other fields. A file that passes is
     stored at once, with the draft: the first one of a new nomination creates the draft, and the
@@ -44,11 +52,7 @@ def upload_view(request, page, slot_id, pk=None):
     slot = page.document_slots.filter(pk=slot_id).first()
     if slot is None:
         raise Http404
-    nomination = _own_nomination(request, page, pk) if pk is not None else None
-    if nomination is None:
-        allowed, reason = permissions.can_apply(request.user, page)
-    else:
-        allowed, reason = permissions.can_edit(request.user, nomination)
+    nomination, allowed, reason = _nomination_and_permission(request, page, pk)
     if not allowed:
         return _refusal(reason, 403, slot)
     name = NominationForm.file_field_name(slot)
