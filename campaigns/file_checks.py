@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from campaigns.form_templates import EXPLANATION_LEAD, PLACEHOLDERS
 from cms.cjk_text import count_characters_no_spaces, count_form_characters
-from cms.cn_numerals import number_value
+from cms.cn_numerals import NUMERAL_CHARACTERS, number_value
 from cms.docx_reader import DocxUnreadable, read_paragraphs
 from cms.upload_checks import DocumentRejected
 from cms.upload_docx import check_docx
@@ -307,7 +307,7 @@ def _placeholder_failures(rules, texts):
 
 # --- required sections ------------------------------------------------------------------------
 
-_NUMBER = r"\d{1,3}|[〇零一二三四五六七八九十壹贰叁肆伍陆柒捌玖拾两]{1,3}"
+_NUMBER = rf"\d{{1,3}}|[{NUMERAL_CHARACTERS}]{{1,3}}"
 # After NFKC: full-width brackets, digits and stops are ASCII, "、" stays.
 _SECTION_MARKER = re.compile(
     rf"""\s*(?:

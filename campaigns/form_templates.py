@@ -21,6 +21,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 
 from campaigns.models.pages import KIND_GOVERNMENT, SLOT_WORD
+from cms.cn_numerals import chinese_numeral, number_value
 from cms.docx_cjk import (
     add_heading_paragraph,
     add_page_number_footer,
@@ -65,16 +66,20 @@ TABLE_ROW_HEIGHT_MM = 10
 
 # --- numbering ------------------------------------------------------------------------------------
 
-CHINESE_NUMERALS = set("零一二三四五六七八九十百")
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
 # The ladder of the 2024 form: 一、 → 1. → （1）, continued by ①.
 LADDER = ("chinese", "arabic", "paren", "circled")
 
 
+def _is_chinese_number(number):
+    """一, 十二, 壹: a number in Chinese numerals (not in digits)."""
+    return not number.isdigit() and number_value(number) is not None
+
+
 def _number_style(number):
     if not number:
         return "chinese"
-    if all(c in CHINESE_NUMERALS for c in number):
+    if _is_chinese_number(number):
         return "chinese"
     if number.isdigit():
         return "arabic"
@@ -85,7 +90,7 @@ def _number_style(number):
 
 def _marker(style, n=1):
     return {
-        "chinese": "一二三四五六七八九十"[n - 1] + "、",
+        "chinese": chinese_numeral(n) + "、",
         "arabic": f"{n}.",
         "paren": f"（{n}）",
         "circled": CIRCLED[n - 1],
@@ -99,7 +104,7 @@ def numbered_title(number, title):
         return title
     if number[-1] in "、.．)）" or number[0] in "(（" or number[0] in CIRCLED:
         return f"{number}{title}"
-    if all(c in CHINESE_NUMERALS for c in number):
+    if _is_chinese_number(number):
         return f"{number}、{title}"
     if number.isdigit():
         return f"{number}.{title}"

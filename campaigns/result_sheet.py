@@ -12,6 +12,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from campaigns.models import RoundEntry
 from campaigns.models.review import FIRST, ROUND_CONFIRMED
 from campaigns.scoring import display, expert_name, result_mark
+from cms.cn_dates import cn_date
 from cms.docx_cjk import (
     DOCX_CONTENT_TYPE,
     add_page_number_footer,
@@ -21,7 +22,6 @@ from cms.docx_cjk import (
     set_document_defaults,
     setup_a4,
 )
-from cms.templatetags.cn_dates import cn_date
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋"

@@ -92,7 +92,7 @@ def can_assign(user, round):
 
 
 def _window_error(round, today):
-    from cms.templatetags.cn_dates import cn_date
+    from cms.cn_dates import cn_date
 
     if round.status != ROUND_OPEN:
         return _("评审轮次当前状态为“%(status)s”，不能评分。") % {

@@ -12,6 +12,7 @@ import markdown
 from django.utils.translation import gettext as _
 
 from cms.cjk_text import display_width, join_broken_lines
+from cms.cn_numerals import CHINESE_DIGITS
 from cms.docx_reader import DocxUnreadable, read_paragraphs
 from cms.upload_checks import DocumentRejected
 from cms.upload_docx import check_docx
@@ -23,7 +24,7 @@ LIST_ITEM = "list_item"  # an item of a Markdown list; `marker` is "1." or "-"
 
 # A section heading `一、当月总体进展情况` or a numbered item `1.战略咨询` / `2. 产学融合`; the
 # look-ahead keeps decimals such as `4.0 学习工厂` out.
-SECTION_HEADING = re.compile(r"^([一二三四五六七八九十]+)\s*[、.．]\s*(\S.*)$")
+SECTION_HEADING = re.compile(rf"^([{CHINESE_DIGITS[1:]}十]+)\s*[、.．]\s*(\S.*)$")
 NUMBERED_ITEM = re.compile(r"^(\d{1,2})\s*[.．、](?!\d)\s*(\S.*)$")
 
 # Where a sentence, and so possibly a paragraph, ends.

@@ -19,7 +19,9 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from cms.cjk_text import char_count
+from cms.cn_numerals import number_value
 from cms.models import NewsIndexPage, NewsPage, Workstream
+from cms.periods import Period, add_months, last_of_month
 from cms.sanitise import validate_markdown
 from cms.upload_checks import HEAD_BYTES, OLE2, TEXT, ZIP, check_upload, container_of, megabytes
 from reports.import_blocks import (
@@ -43,13 +45,11 @@ from reports.models import (
     ProgressEntry,
     ReportIndexPage,
 )
-from reports.periods import Period, add_months, last_of_month
 
 PROGRESS = "progress"
 PRESS = "press"
 PLAN = "plan"
 UNKNOWN = "unknown"
-CHINESE_NUMERALS = {numeral: n for n, numeral in enumerate("一二三四五六七八九十", start=1)}
 
 DOCX_SUFFIXES = {".docx", ".docm", ".doc", ".dotx"}
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
@@ -168,7 +168,7 @@ def parse_report(blocks) -> ParsedReport:
     for block in blocks:
         kind = _section_kind(block, sections[-1].number + 1 if sections else 1)
         if kind is not None:
-            number = CHINESE_NUMERALS.get(SECTION_HEADING.match(block.text).group(1), 0)
+            number = number_value(SECTION_HEADING.match(block.text).group(1)) or 0
             sections.append(Section(kind, block.text, number))
             if kind == UNKNOWN:
                 warnings.append(
@@ -208,7 +208,7 @@ def _section_kind(block, expected_number):
         return PLAN
     if "进展" in rest:
         return PROGRESS
-    if CHINESE_NUMERALS.get(match.group(1)) == expected_number:
+    if number_value(match.group(1)) == expected_number:
         return UNKNOWN
     return None
 

@@ -28,8 +28,8 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from cms.linked_entries import Origin
+from cms.periods import add_months, first_of_month, last_of_month
 from reports.models import MonthlyReportPage, PlanEntry, ProgressEntry
-from reports.periods import add_months, first_of_month, last_of_month
 
 logger = logging.getLogger(__name__)
 

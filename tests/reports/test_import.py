@@ -16,6 +16,7 @@ from wagtail.models import Page
 
 from campaigns.file_checks import SlotRules, check_file
 from cms.models import NewsIndexPage, NewsPage, Workstream
+from cms.periods import Period
 from cms.upload_docx import OLE2_MAGIC
 from reports.import_blocks import (
     CAPTION,
@@ -36,7 +37,6 @@ from reports.importer import (
     parse_report,
 )
 from reports.models import MonthlyReportPage, ProgressEntry
-from reports.periods import Period
 from tests import hostile_docx
 from tests.reports.factories import MonthlyReportPageFactory
 
