@@ -38,6 +38,7 @@ from campaigns.notice import (
     final_round,
     listed_entry,
 )
+from cms.docx_cjk import DOCX_CONTENT_TYPE
 from cms.locks import locked
 from cms.upload_checks import (
     DOCX,
@@ -57,7 +58,7 @@ ATTACHMENT_CONTENT_TYPES = {
     ".pdf": "application/pdf",
     ".png": "image/png",
     ".jpg": "image/jpeg",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".docx": DOCX_CONTENT_TYPE,
 }
 
 

@@ -14,7 +14,6 @@ from campaigns.models.review import FIRST, ROUND_CONFIRMED
 from campaigns.scoring import display, expert_name, result_mark
 from cms.cn_dates import cn_date
 from cms.docx_cjk import (
-    DOCX_CONTENT_TYPE,
     add_page_number_footer,
     add_text_paragraph,
     set_cell_text,
@@ -28,7 +27,7 @@ BODY_FONT = "仿宋"
 TABLE_FONT = "宋体"
 HEADER_FONT = "黑体"
 
-__all__ = ["DOCX_CONTENT_TYPE", "result_sheet_docx", "result_sheet_title"]
+__all__ = ["result_sheet_docx", "result_sheet_title"]
 
 
 def result_sheet_title(round):
