@@ -22,20 +22,20 @@ from reports.import_blocks import (
     CAPTION,
     HEADING,
     PARAGRAPH,
+    ReportImportError,
     decode_text,
     read_markdown,
     read_text,
 )
-from reports.importer import (
+from reports.import_structure import (
     PLAN,
     PRESS,
     PROGRESS,
-    ReportImportError,
-    import_report,
     news_date,
     parse_period,
     parse_report,
 )
+from reports.importer import import_report
 from reports.models import MonthlyReportPage, ProgressEntry
 from tests import hostile_docx
 from tests.reports.factories import MonthlyReportPageFactory
