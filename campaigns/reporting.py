@@ -18,7 +18,7 @@ from campaigns.models.review import FIRST, ROUND_CONFIRMED
 from cms.cn_dates import cn_date, cn_date_range, cn_month
 from cms.linked_entries import LinkedEntry, Origin
 from cms.linked_entries import sentence as _sentence
-from cms.periods import day_bounds
+from cms.periods import Period, day_bounds, first_of_month
 
 
 def entries_for(period):
@@ -59,7 +59,7 @@ def _month_of(value, zone):
     if isinstance(value, datetime.datetime):
         value = timezone.localtime(value, zone) if timezone.is_aware(value) else value
         value = value.date()
-    return value.replace(day=1)
+    return first_of_month(value)
 
 
 def figure_entries(period, urls=None):
@@ -92,7 +92,7 @@ def figure_entries(period, urls=None):
     campaigns = CampaignPage.objects.select_related("workstream").in_bulk(
         {campaign_id for campaign_id, _month in figures}
     )
-    single_month = (period.start.year, period.start.month) == (period.end.year, period.end.month)
+    single_month = Period.of(period.start, period.end).single_month
     entries = []
     for (campaign_id, month), (received_count, passed_count) in sorted(figures.items()):
         campaign = campaigns[campaign_id]
