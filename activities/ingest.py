@@ -48,6 +48,7 @@ from activities.ingest_health import why_skipped as _why_skipped
 from activities.models import Feed, FeedEntry, SocietyActivitiesPage
 from activities.models import feeds as feed_models
 from activities.parse import ParseError, parse
+from cms.locks import locked
 
 logger = logging.getLogger(__name__)
 
@@ -129,7 +130,7 @@ def _store(feed, society_page, item, today, warnings):
             return None
         # Two feeds of one society may be ingested at once: lock the parent so that the tree
         # paths of the new children are computed one worker at a time (PostgreSQL).
-        parent = SocietyActivitiesPage.objects.select_for_update().get(pk=society_page.pk)
+        parent = locked(SocietyActivitiesPage.objects.filter(pk=society_page.pk)).get()
         page = draft(item, today, warnings)
         page.slug = slug_for(parent, item, page.start_date, page.title)
         parent.add_child(instance=page)

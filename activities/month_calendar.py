@@ -1,4 +1,5 @@
-"""Dates as the site shows them, and the public month calendar of activities.
+"""The public month calendar of activities (months themselves are `cms.periods`', their names
+`cms.cn_dates`').
 
 Nothing here queries the database: the caller passes the month's activities in (one query), and
 the grid places each one on every day it covers."""
@@ -7,10 +8,8 @@ import calendar
 import datetime
 from dataclasses import dataclass, field
 
-# `2021年7月9日至10日`: the one spelling of a date range across the apps.
-from cms.linked_entries import cn_date, cn_date_range
-
-__all__ = ["cn_date", "cn_date_range", "cn_month", "month_bounds", "month_grid", "shift_month"]
+from cms.cn_dates import cn_month
+from cms.periods import month_bounds, shift_month
 
 # Monday first, as Chinese calendars are printed.
 WEEKDAY_LABELS = ("一", "二", "三", "四", "五", "六", "日")
@@ -22,23 +21,15 @@ MIN_YEAR = 1900
 MAX_YEAR = 2100
 
 
-def cn_month(year, month):
-    return f"{year}年{month}月"
+def reachable(year, month):
+    """Whether a visitor can reach the calendar page of `year`-`month`."""
+    return MIN_YEAR <= year <= MAX_YEAR and 1 <= month <= 12
 
 
-def month_bounds(year, month):
-    """The first and last day of a month."""
-    last = calendar.monthrange(year, month)[1]
-    return datetime.date(year, month, 1), datetime.date(year, month, last)
-
-
-def shift_month(year, month, delta):
-    """(year, month) `delta` months away, or None outside [MIN_YEAR, MAX_YEAR]."""
-    index = year * 12 + (month - 1) + delta
-    new_year, new_month = divmod(index, 12)
-    if not MIN_YEAR <= new_year <= MAX_YEAR:
-        return None
-    return new_year, new_month + 1
+def neighbour_month(year, month, delta):
+    """The calendar page (year, month) `delta` months away, or None where there is none."""
+    shifted = shift_month(year, month, delta)
+    return shifted if reachable(*shifted) else None
 
 
 @dataclass

@@ -11,7 +11,8 @@ from django.db.models import Q
 
 from activities.models import ActivityPage
 from activities.models.pages import KIND_MEETING, KIND_VISIT
-from cms.linked_entries import LinkedEntry, Origin, cn_date_range, sentence
+from cms.cn_dates import cn_date_range
+from cms.linked_entries import LinkedEntry, Origin, sentence
 from cms.models import Workstream
 
 # An activity without a workstream is most often a meeting or forum between societies: the

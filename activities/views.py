@@ -14,9 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import KIND_CHOICES, ActivityPage
-from activities.month_calendar import MAX_YEAR, MIN_YEAR, month_bounds, month_grid, shift_month
+from activities.month_calendar import month_grid, neighbour_month, reachable
 from cms.filter_forms import FilterForm, ignored
 from cms.models import MemberSociety, Workstream
+from cms.periods import month_bounds
 
 ACTIVITIES_PER_PAGE = 20
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
@@ -57,7 +58,7 @@ class MonthField(forms.CharField):
         match = MONTH_RE.match(value)
         if match:
             year, month = int(match.group(1)), int(match.group(2))
-            if MIN_YEAR <= year <= MAX_YEAR and 1 <= month <= 12:
+            if reachable(year, month):
                 return year, month
         raise forms.ValidationError(
             self.error_messages["invalid"], code="invalid", params={"value": value[:20]}
@@ -166,13 +167,13 @@ def calendar_context(request, index, year=None, month=None):
     today = timezone.localdate()
     if year is None:
         year, month = today.year, today.month
-    if not (MIN_YEAR <= year <= MAX_YEAR and 1 <= month <= 12):
+    if not reachable(year, month):
         raise Http404
     first, last = month_bounds(year, month)
     activities = list(
         overlapping(public_activities(index), first, last).order_by("start_date", "pk")
     )
-    previous, following = shift_month(year, month, -1), shift_month(year, month, 1)
+    previous, following = neighbour_month(year, month, -1), neighbour_month(year, month, 1)
     return {
         "grid": month_grid(year, month, activities, today),
         "month_start": first,

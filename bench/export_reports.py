@@ -235,9 +235,9 @@ def build_year(rng):
 
     from cms.demo_data import load_core_demo
     from cms.models import Workstream
+    from cms.periods import Period
     from reports.demo import ensure_report_index
     from reports.models import MonthlyReportPage
-    from reports.periods import Period
 
     call_command("migrate", verbosity=0, interactive=False)
     context = load_core_demo()

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -33,6 +33,7 @@ from campaigns.models.nominations import (
     SUBMITTED,
     WITHDRAWN,
 )
+from cms import locks
 from cms.models import MemberSociety
 from cms.models.snippets import normalise_name
 from cms.upload_checks import megabytes
@@ -250,12 +251,7 @@ def recommender_of(nomination):
 def lock_campaign(campaign_id):
     """Serialise quota accounting per campaign: lock its row until the transaction ends
     (`SELECT … FOR UPDATE` on PostgreSQL; SQLite has one writer at a time anyway)."""
-    queryset = CampaignPage.objects.filter(pk=campaign_id)
-    if connection.features.has_select_for_update_of:
-        queryset = queryset.select_for_update(of=("self",))
-    else:
-        queryset = queryset.select_for_update()
-    list(queryset.values_list("pk", flat=True))
+    list(locks.locked(CampaignPage.objects.filter(pk=campaign_id)).values_list("pk", flat=True))
 
 
 def quota_limit(campaign_id, recommender_type, category):
@@ -486,11 +482,7 @@ def log_event(nomination, action, actor, from_status, reason=""):
 
 
 def locked(nomination_pk):
-    queryset = Nomination.objects.filter(pk=nomination_pk)
-    if connection.features.has_select_for_update_of:
-        queryset = queryset.select_for_update(of=("self",))
-    else:
-        queryset = queryset.select_for_update()
+    queryset = locks.locked(Nomination.objects.filter(pk=nomination_pk))
     return queryset.select_related("campaign", "recommender_society").get()
 
 

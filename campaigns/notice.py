@@ -35,8 +35,8 @@ from campaigns.models.review import (
 from campaigns.nominations import ActionRefused
 from campaigns.review import _lock
 from cms.accounts import is_email_verified
+from cms.cn_dates import cn_date
 from cms.roles import is_office, society_ids
-from cms.templatetags.cn_dates import cn_date
 
 # The nominations' log of an upheld objection.
 DISQUALIFY = "disqualify"

@@ -16,7 +16,7 @@ no row and no file.
 import uuid
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -38,6 +38,8 @@ from campaigns.notice import (
     final_round,
     listed_entry,
 )
+from cms.docx_cjk import DOCX_CONTENT_TYPE
+from cms.locks import locked
 from cms.upload_checks import (
     DOCX,
     JPEG,
@@ -56,7 +58,7 @@ ATTACHMENT_CONTENT_TYPES = {
     ".pdf": "application/pdf",
     ".png": "image/png",
     ".jpg": "image/jpeg",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".docx": DOCX_CONTENT_TYPE,
 }
 
 
@@ -189,10 +191,9 @@ def file_objection(notice, user, entry, reason, attachment=None, today=None):
 
 
 def _locked_entry(round_id, nomination_id):
+    # The entry, its nomination and its round (the row `campaigns.rounds` locks to close it).
     queryset = RoundEntry.objects.filter(round_id=round_id, nomination_id=nomination_id)
-    if connection.features.has_select_for_update:
-        queryset = queryset.select_for_update()
-    return queryset.select_related("nomination").first()
+    return locked(queryset, "nomination", "round").first()
 
 
 def next_ranked(round_id):
@@ -224,10 +225,7 @@ def decide_objection(objection, user, decision, reason, promote_next=False):
     changes). Raises `ActionRefused` or `InvalidObjection` and then changes nothing."""
     reason = (reason or "").strip()
     with transaction.atomic():
-        queryset = Objection.objects.filter(pk=objection.pk)
-        if connection.features.has_select_for_update:
-            queryset = queryset.select_for_update()
-        current = queryset.select_related("notice").get()
+        current = locked(Objection.objects.filter(pk=objection.pk), "notice").get()
         allowed, why = can_decide(user, current)
         if decision not in DECISIONS:
             if not allowed:

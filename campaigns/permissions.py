@@ -39,7 +39,7 @@ def visible_nominations(user, queryset=None):
 
 def call_is_open(campaign, today=None):
     """Whether the call takes submissions on `today` (Asia/Shanghai; the closing date counts)."""
-    from cms.templatetags.cn_dates import cn_date
+    from cms.cn_dates import cn_date
 
     today = today or timezone.localdate()
     opens, closes = campaign.call_window()
@@ -58,7 +58,7 @@ def correction_is_open(campaign, today=None):
     """Whether corrections requested in formal review may still be made: until the first round
     (初评) begins; without a first-round date, always."""
     from campaigns.models.milestones import FIRST_ROUND
-    from cms.templatetags.cn_dates import cn_date
+    from cms.cn_dates import cn_date
 
     today = today or timezone.localdate()
     first_round = campaign.milestones.filter(kind=FIRST_ROUND).order_by("date").first()

@@ -15,8 +15,10 @@ from django.utils import timezone
 from campaigns.models import CampaignPage, Milestone, Nomination, NominationEvent, ReviewRound
 from campaigns.models.nominations import PASSED
 from campaigns.models.review import FIRST, ROUND_CONFIRMED
-from cms.linked_entries import LinkedEntry, Origin, cn_date, cn_date_range
+from cms.cn_dates import cn_date, cn_date_range, cn_month
+from cms.linked_entries import LinkedEntry, Origin
 from cms.linked_entries import sentence as _sentence
+from cms.periods import Period, day_bounds, first_of_month
 
 
 def entries_for(period):
@@ -53,28 +55,19 @@ def milestone_text(milestone):
 # Figures --------------------------------------------------------------------------------------
 
 
-def _month_bounds(period_start, period_end):
-    """Aware datetimes [start, end) in the site's time zone (Asia/Shanghai) for whole days."""
-    zone = timezone.get_default_timezone()
-    start = datetime.datetime.combine(period_start, datetime.time.min, tzinfo=zone)
-    end = datetime.datetime.combine(
-        period_end + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
-    )
-    return start, end, zone
-
-
 def _month_of(value, zone):
     if isinstance(value, datetime.datetime):
         value = timezone.localtime(value, zone) if timezone.is_aware(value) else value
         value = value.date()
-    return value.replace(day=1)
+    return first_of_month(value)
 
 
 def figure_entries(period, urls=None):
     """For each campaign and each month of the period in which nominations arrived (or passed
     the formal review): "本月共收到申报材料 N 份，通过形式审查 M 份"."""
     urls = urls or _CampaignUrls()
-    start, end, zone = _month_bounds(period.start, period.end)
+    start, end = day_bounds(period.start, period.end)
+    zone = timezone.get_default_timezone()
     received = (
         Nomination.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
         .annotate(month=TruncMonth("submitted_at", tzinfo=zone))
@@ -99,7 +92,7 @@ def figure_entries(period, urls=None):
     campaigns = CampaignPage.objects.select_related("workstream").in_bulk(
         {campaign_id for campaign_id, _month in figures}
     )
-    single_month = (period.start.year, period.start.month) == (period.end.year, period.end.month)
+    single_month = Period.of(period.start, period.end).single_month
     entries = []
     for (campaign_id, month), (received_count, passed_count) in sorted(figures.items()):
         campaign = campaigns[campaign_id]
@@ -117,7 +110,7 @@ def figure_entries(period, urls=None):
 
 
 def figure_text(campaign, month, received, passed, single_month=True):
-    when = "本月" if single_month else f"{month.year}年{month.month}月"
+    when = "本月" if single_month else cn_month(month.year, month.month)
     if received:
         figures = f"{when}共收到申报材料 {received} 份，通过形式审查 {passed} 份。"
     else:
@@ -133,7 +126,8 @@ def stage_entries(period, urls=None):
     终评，前 5 项推荐参加…", the final round "完成终评，评出 10 项…", dated the day it was confirmed
     (Asia/Shanghai)."""
     urls = urls or _CampaignUrls()
-    start, end, zone = _month_bounds(period.start, period.end)
+    start, end = day_bounds(period.start, period.end)
+    zone = timezone.get_default_timezone()
     rounds = (
         ReviewRound.objects.filter(
             status=ROUND_CONFIRMED, confirmed_at__gte=start, confirmed_at__lt=end

@@ -12,8 +12,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from campaigns.models import RoundEntry
 from campaigns.models.review import FIRST, ROUND_CONFIRMED
 from campaigns.scoring import display, expert_name, result_mark
+from cms.cn_dates import cn_date
 from cms.docx_cjk import (
-    DOCX_CONTENT_TYPE,
     add_page_number_footer,
     add_text_paragraph,
     set_cell_text,
@@ -21,14 +21,13 @@ from cms.docx_cjk import (
     set_document_defaults,
     setup_a4,
 )
-from cms.templatetags.cn_dates import cn_date
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋"
 TABLE_FONT = "宋体"
 HEADER_FONT = "黑体"
 
-__all__ = ["DOCX_CONTENT_TYPE", "result_sheet_docx", "result_sheet_title"]
+__all__ = ["result_sheet_docx", "result_sheet_title"]
 
 
 def result_sheet_title(round):

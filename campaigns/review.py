@@ -11,7 +11,6 @@ refused; the life cycles call them before every change:
 """
 
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +25,7 @@ from campaigns.models.review import (
     SHEET_SUBMITTED,
 )
 from campaigns.nominations import ActionRefused
+from cms.locks import locked
 from cms.roles import is_office
 
 # Rounds in which assigned experts see their nominations and files.
@@ -92,7 +92,7 @@ def can_assign(user, round):
 
 
 def _window_error(round, today):
-    from cms.templatetags.cn_dates import cn_date
+    from cms.cn_dates import cn_date
 
     if round.status != ROUND_OPEN:
         return _("评审轮次当前状态为“%(status)s”，不能评分。") % {
@@ -203,9 +203,4 @@ def can_amend(user, sheet):
 
 
 def _lock(model, pk):
-    queryset = model.objects.filter(pk=pk)
-    if connection.features.has_select_for_update_of:
-        queryset = queryset.select_for_update(of=("self",))
-    else:
-        queryset = queryset.select_for_update()
-    return queryset.get()
+    return locked(model.objects.filter(pk=pk)).get()

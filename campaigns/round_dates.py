@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from campaigns.models import ReviewRound
 from campaigns.models.review import FINAL, FIRST
-from cms.templatetags.cn_dates import cn_date
+from cms.cn_dates import cn_date
 
 DAY = datetime.timedelta(days=1)
 

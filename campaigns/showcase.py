@@ -251,7 +251,7 @@ def showcase_index_for(campaign):
 def can_create_china_items(user, campaign):
     """(allowed, reason): only the office, and only once the final round's result is confirmed
     by the panel chair and any public notice has ended."""
-    from cms.templatetags.cn_dates import cn_date
+    from cms.cn_dates import cn_date
 
     if not getattr(user, "is_authenticated", False):
         return False, _("请先登录。")

@@ -280,11 +280,3 @@ def create_backup(path, using=DEFAULT_DB_ALIAS, progress=None):
             os.unlink(partial)
         raise
     return manifest
-
-
-def cn_datetime(value):
-    """`2021年7月9日 19:58` in the site's time zone."""
-    if isinstance(value, str):
-        value = datetime.datetime.fromisoformat(value)
-    value = timezone.localtime(value)
-    return f"{value.year}年{value.month}月{value.day}日 {value:%H:%M}"

@@ -13,6 +13,8 @@ _VALUES = {
     "两": 2,
 }
 _UNIT_VALUES = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
+# Every character `number_value` reads, for the patterns that find numbers in text.
+NUMERAL_CHARACTERS = "".join(_VALUES) + "".join(_UNIT_VALUES)
 
 
 def chinese_numeral(value, legal=False):

@@ -18,20 +18,22 @@ honesty, which this module relies on. Every failure to read is a `DocxUnreadable
 """
 
 import io
-import posixpath
 import zipfile
 import zlib
 from dataclasses import dataclass, field
-from urllib.parse import unquote
 
 from lxml import etree
 
 from cms.docx_numbering import Numbering
 from cms.docx_xml import (
     MC,
+    REL_NS,
+    RELATIONSHIP_ROOTS,
     DocxUnreadable,
     flag_is_on,
     parse_part,
+    rels_part,
+    resolve_target,
     unreadable,
     w_attribute,
     w_child,
@@ -42,11 +44,6 @@ from cms.docx_xml import (
 
 __all__ = ["DocxUnreadable", "WordParagraph", "read_paragraphs"]
 
-REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-RELATIONSHIP_ROOTS = (
-    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/",
-    "http://purl.oclc.org/ooxml/officeDocument/relationships/",  # Strict
-)
 DEFAULT_MAIN = "word/document.xml"
 
 W_P = w_tags("p")
@@ -147,8 +144,7 @@ class _Package:
     def related(self, source, kind):
         """The part that `source` ("" for the package) names by a relationship of `kind`
         ("officeDocument", "styles", "numbering"), or None."""
-        folder, base = posixpath.split(source)
-        rels_name = posixpath.join(folder, "_rels", base + ".rels")
+        rels_name = rels_part(source)
         if rels_name.lower() not in self.names:
             return None
         root = parse_part(self.read(rels_name))
@@ -158,17 +154,10 @@ class _Package:
                 continue
             if relationship.get("TargetMode") == "External":
                 continue
-            name = _resolve(folder, relationship.get("Target", ""))
+            name = resolve_target(source, relationship.get("Target", ""))
             if name and name.lower() in self.names:
                 return name
         return None
-
-
-def _resolve(folder, target):
-    target = unquote(target.split("#", 1)[0])
-    path = target if target.startswith("/") else posixpath.join("/", folder, target)
-    path = posixpath.normpath(path).lstrip("/")
-    return path if path and not path.startswith("..") else None
 
 
 # --- paragraphs -------------------------------------------------------------------------------

@@ -1,5 +1,10 @@
 """WordprocessingML element helpers shared by the Word reader and its numbering: every name in
-both the transitional namespace Word writes by default and the one of "Strict Open XML"."""
+both the transitional namespace Word writes by default and the one of "Strict Open XML"; and the
+package's relationships (Open Packaging Conventions), which the reader follows and the upload
+checks (`cms.upload_docx`) inspect."""
+
+import posixpath
+from urllib.parse import unquote
 
 from django.utils.translation import gettext as _
 from lxml import etree
@@ -9,6 +14,12 @@ W_NAMESPACES = (
     "http://purl.oclc.org/ooxml/wordprocessingml/main",  # "Strict Open XML" documents
 )
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+# A relationship's type is one of these followed by its kind ("officeDocument", "styles", …).
+RELATIONSHIP_ROOTS = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/",
+    "http://purl.oclc.org/ooxml/officeDocument/relationships/",  # Strict
+)
 
 
 class DocxUnreadable(ValueError):
@@ -90,3 +101,33 @@ def parse_part(content):
 
 def unreadable():
     return DocxUnreadable(_("无法读取 Word 文档的内容（文件已损坏）"))
+
+
+# --- relationships ----------------------------------------------------------------------------
+
+
+def rels_part(source):
+    """The relationship part of `source` ("" for the package): `word/document.xml` →
+    `word/_rels/document.xml.rels`, "" → `_rels/.rels`."""
+    folder, base = posixpath.split(source)
+    return posixpath.join(folder, "_rels", base + ".rels")
+
+
+def rels_source(name):
+    """The part a relationship part belongs to: `word/_rels/document.xml.rels` →
+    `word/document.xml`; `_rels/.rels` → "" (the package)."""
+    folder, base = posixpath.split(name)
+    return posixpath.join(posixpath.dirname(folder), base.removesuffix(".rels"))
+
+
+def resolve_target(source, target):
+    """The part name that a relationship of `source` ("" for the package) targets: relative to
+    the source's folder or absolute from the package's root, without a fragment, percent-escapes
+    decoded; None when it leads nowhere inside the package."""
+    target = unquote(target.split("#", 1)[0])
+    if target.startswith("/"):
+        path = target
+    else:
+        path = posixpath.join("/", posixpath.dirname(source), target)
+    path = posixpath.normpath(path).lstrip("/")
+    return path if path and not path.startswith("..") else None

@@ -39,22 +39,6 @@ class LinkedEntry:
         return self.workstream.pk
 
 
-def cn_date(day):
-    """`2021年7月9日` (a date, not a datetime: callers convert to Asia/Shanghai first)."""
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def cn_date_range(start, end):
-    """`2021年12月7日至10日`, `2021年11月28日至12月3日`, `2021年12月30日至2022年1月2日`."""
-    if not end or end == start:
-        return cn_date(start)
-    if end.year != start.year:
-        return f"{cn_date(start)}至{cn_date(end)}"
-    if end.month != start.month:
-        return f"{cn_date(start)}至{end.month}月{end.day}日"
-    return f"{cn_date(start)}至{end.day}日"
-
-
 def sentence(text):
     """`text` ending as a sentence does, with a full stop added if it has none."""
     text = text.strip()

@@ -23,12 +23,12 @@ member in chunks and never trusts a declared size):
 
 import posixpath
 from dataclasses import dataclass
-from urllib.parse import unquote
 
 import olefile
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from cms.docx_xml import REL_NS, RELATIONSHIP_ROOTS, rels_source, resolve_target
 from cms.upload_checks import (
     DOCX,
     OLE2,
@@ -57,11 +57,7 @@ MAX_XML_PART_BYTES = 32 * 1024 * 1024
 CONTENT_TYPES = "[Content_Types].xml"
 PACKAGE_RELS = "_rels/.rels"
 CT_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
-REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-OFFICE_DOCUMENT_RELS = (
-    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument",
-    "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument",  # Strict
-)
+OFFICE_DOCUMENT_RELS = tuple(root + "officeDocument" for root in RELATIONSHIP_ROOTS)
 # Lower-cased: MIME types and relationship types are compared without regard to case.
 VBA_CONTENT_TYPES = ("application/vnd.ms-office.vbaproject", "application/vnd.ms-word.vbadata+xml")
 VBA_REL_SUFFIXES = ("/vbaproject", "/wordvbadata")
@@ -288,7 +284,7 @@ class _Package:
             if name.lower() == CONTENT_TYPES.lower():
                 continue
             if name.lower().endswith(".rels"):
-                self._scan_xml(member, self._relationship_of(_rels_source(name)))
+                self._scan_xml(member, self._relationship_of(rels_source(name.lower())))
             elif self._is_xml(name):
                 self._scan_xml(member, None)
             elif self._leading_bytes(member).startswith(OLE2_MAGIC):
@@ -378,7 +374,8 @@ class _Package:
                 return
             target = None
             if attributes.get("TargetMode", "Internal") != "External":
-                target = _resolve(source, attributes.get("Target", ""))
+                target = resolve_target(source, attributes.get("Target", ""))
+                target = target and target.lower()
             self.relationships.append((source, attributes.get("Type", ""), target))
 
         return relationship
@@ -407,22 +404,3 @@ def _is_xml_name(name):
 def _is_macro_type(content_type):
     content_type = content_type.lower()
     return "macroenabled" in content_type or content_type.startswith(VBA_CONTENT_TYPES)
-
-
-def _rels_source(name):
-    """The part a relationship part belongs to: `word/_rels/document.xml.rels` →
-    `word/document.xml`; `_rels/.rels` → "" (the package)."""
-    folder, base = posixpath.split(name.lower())
-    return posixpath.join(posixpath.dirname(folder), base.removesuffix(".rels"))
-
-
-def _resolve(source, target):
-    """The lower-cased part name a relationship of `source` targets, or None outside the
-    package."""
-    target = unquote(target.split("#", 1)[0])
-    if target.startswith("/"):
-        path = target
-    else:
-        path = posixpath.join("/", posixpath.dirname(source), target)
-    path = posixpath.normpath(path).lstrip("/")
-    return path.lower() if path and not path.startswith("..") else None

@@ -7,8 +7,8 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from cms import caching
+from cms.cn_dates import cn_date
 from cms.models import MemberSociety, Workstream
-from cms.templatetags.cn_dates import cn_date
 
 
 class MemberSocietyViewSet(SnippetViewSet):

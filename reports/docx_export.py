@@ -11,7 +11,7 @@ import logging
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm
 from lxml import html as lxml_html
 from wagtail.rich_text import expand_db_html
 
@@ -20,9 +20,8 @@ from cms.docx_cjk import (
     add_text_paragraph,
     set_document_defaults,
     set_first_line_indent,
-    set_rpr_fonts,
     setup_a4,
-    size_pt,
+    style_paragraph_style,
     style_run,
 )
 from cms.models import FederationSettings
@@ -34,7 +33,6 @@ HEADING_FONT = "黑体"
 ITEM_FONT = "楷体"
 TITLE_FONT = "宋体"
 CAPTION_FONT = "楷体"
-DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 SECTION_TITLES = ("一、当月总体进展情况", "二、重点推进情况（新闻稿）", "三、下月工作计划")
 BLOCK_TAGS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "td", "th"}
 PICTURE_WIDTH = Cm(14)
@@ -55,27 +53,13 @@ def layout_for(site):
     return ReportLayout(settings)
 
 
-def _style_paragraph_style(document, name, font, size, bold):
-    style = document.styles[name]
-    style.font.name = "Times New Roman"
-    style.font.size = Pt(size_pt(size))
-    style.font.bold = bold
-    style.font.italic = False
-    style.font.color.rgb = RGBColor(0, 0, 0)
-    set_rpr_fonts(style.element.get_or_add_rPr(), font)
-    style.paragraph_format.space_before = Pt(6)
-    style.paragraph_format.space_after = Pt(0)
-    style.paragraph_format.line_spacing = 1.5
-    return style
-
-
 def new_document(layout):
     document = Document()
     setup_a4(document)
     set_document_defaults(document, layout.body_font, layout.body_size)
-    _style_paragraph_style(document, "Heading 1", HEADING_FONT, "三号", bold=False)
-    _style_paragraph_style(document, "Heading 2", ITEM_FONT, "三号", bold=True)
-    caption = _style_paragraph_style(document, "Caption", CAPTION_FONT, "四号", bold=False)
+    style_paragraph_style(document, "Heading 1", HEADING_FONT, "三号", space_before=6)
+    style_paragraph_style(document, "Heading 2", ITEM_FONT, "三号", bold=True, space_before=6)
+    caption = style_paragraph_style(document, "Caption", CAPTION_FONT, "四号", space_before=6)
     caption.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
     add_page_number_footer(document)
     core = document.core_properties

@@ -1,19 +1,32 @@
 """Readers that turn a legacy report (plain text, Markdown or .docx) into one list of blocks.
 
-A block is a heading, a paragraph or a photo caption, in reading order. The readers know nothing
-about the report's structure; `reports.importer` parses the blocks.
+A block is a heading, a paragraph or a photo caption, in reading order; `read_blocks` chooses the
+reader by the file's content and name. The readers know nothing about the report's structure;
+`reports.import_structure` finds it in the blocks.
 """
 
 import itertools
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import markdown
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from cms.cjk_text import display_width, join_broken_lines
+from cms.cn_numerals import CHINESE_DIGITS
 from cms.docx_reader import DocxUnreadable, read_paragraphs
-from cms.upload_checks import DocumentRejected
+from cms.upload_checks import (
+    HEAD_BYTES,
+    OLE2,
+    TEXT,
+    ZIP,
+    DocumentRejected,
+    check_upload,
+    container_of,
+    megabytes,
+)
 from cms.upload_docx import check_docx
 
 PARAGRAPH = "paragraph"
@@ -23,7 +36,7 @@ LIST_ITEM = "list_item"  # an item of a Markdown list; `marker` is "1." or "-"
 
 # A section heading `一、当月总体进展情况` or a numbered item `1.战略咨询` / `2. 产学融合`; the
 # look-ahead keeps decimals such as `4.0 学习工厂` out.
-SECTION_HEADING = re.compile(r"^([一二三四五六七八九十]+)\s*[、.．]\s*(\S.*)$")
+SECTION_HEADING = re.compile(rf"^([{CHINESE_DIGITS[1:]}十]+)\s*[、.．]\s*(\S.*)$")
 NUMBERED_ITEM = re.compile(r"^(\d{1,2})\s*[.．、](?!\d)\s*(\S.*)$")
 
 # Where a sentence, and so possibly a paragraph, ends.
@@ -32,6 +45,10 @@ TERMINAL_PUNCTUATION = "。！？；：”’）」』!?;:…"
 SENTENCE_PUNCTUATION = "。！？；，、：,;:!?"
 # No printed page holds a wider line (in Chinese characters); wider lines were typed unwrapped.
 MAX_PRINTED_LINE_WIDTH = 60
+
+
+class ReportImportError(Exception):
+    """The report cannot be imported; the message says why, in Chinese."""
 
 
 class UnreadableText(ValueError):
@@ -63,6 +80,39 @@ def is_heading_line(text):
     return looks_like_heading(text) and bool(
         SECTION_HEADING.match(text) or NUMBERED_ITEM.match(text)
     )
+
+
+# Choosing the reader --------------------------------------------------------------------------
+
+DOCX_SUFFIXES = {".docx", ".docm", ".doc", ".dotx"}
+MARKDOWN_SUFFIXES = {".md", ".markdown"}
+
+
+def read_blocks(data, filename):
+    """The blocks of the file, read according to its content and, failing that, its name."""
+    if not data.strip():
+        raise ReportImportError(_("%(name)s 是空文件。") % {"name": filename})
+    limit = settings.LIANHE_DOCX_MAX_UPLOAD_BYTES
+    if len(data) > limit:
+        raise ReportImportError(
+            _("%(name)s 过大：不能超过 %(limit)s MB。")
+            % {"name": filename, "limit": megabytes(limit)}
+        )
+    suffix = Path(filename).suffix.lower()
+    label = _("文件“%(name)s”") % {"name": filename}
+    if suffix in DOCX_SUFFIXES or container_of(data[:HEAD_BYTES]) in (ZIP, OLE2):
+        return read_docx(data, label=label)
+    check_upload(data, TEXT, label)  # a program or another binary file, named .txt or .md
+    try:
+        text = decode_text(data)
+    except UnreadableText as exc:
+        raise ReportImportError(
+            _("%(name)s 的文字编码无法识别：请保存为 UTF-8 或 GB18030 编码的文本。")
+            % {"name": filename}
+        ) from exc
+    if suffix in MARKDOWN_SUFFIXES:
+        return read_markdown(text)
+    return read_text(text)
 
 
 # Plain text -----------------------------------------------------------------------------------

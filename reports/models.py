@@ -14,9 +14,9 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from cms.linked_entries import Origin
+from cms.periods import Period
 from cms.sanitise import render_markdown, validate_markdown
 from cms.search_text import SegmentedSearchMixin
-from reports.periods import Period
 from reports.review_word import WordDraftPanel, word_draft_url
 
 REPORT_TITLE = "进展情况月报"
@@ -78,7 +78,7 @@ class ActivitySuggestionsPanel(Panel):
 
         def groups(self, page):
             from activities.reporting import pages_and_entries
-            from cms.linked_entries import cn_date_range
+            from cms.cn_dates import cn_date_range
 
             included = {e.origin_key for e in page.progress_entries.all() if e.is_linked}
             period = page.period

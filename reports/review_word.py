@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from wagtail.admin.panels import Panel
 from wagtail.models import Site, TaskState
 
-from reports.docx_export import DOCX_CONTENT_TYPE, export_report
+from cms.docx_cjk import DOCX_CONTENT_TYPE
+from reports.docx_export import export_report
 
 LATEST = "latest"
 LIVE = "live"

@@ -28,8 +28,9 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from cms.linked_entries import Origin
+from cms.locks import locked
+from cms.periods import add_months, first_of_month, last_of_month
 from reports.models import MonthlyReportPage, PlanEntry, ProgressEntry
-from reports.periods import add_months, first_of_month, last_of_month
 
 logger = logging.getLogger(__name__)
 
@@ -210,7 +211,7 @@ def _live_state(report):
 def sync_report(report, user=None):
     """Bring one report's linked entries up to date (see the module docstring)."""
     with transaction.atomic():
-        report = MonthlyReportPage.objects.select_for_update().filter(pk=report.pk).first()
+        report = locked(MonthlyReportPage.objects.filter(pk=report.pk)).first()
         if report is None:  # deleted meanwhile
             return None
         latest = report.get_latest_revision_as_object()
@@ -290,7 +291,7 @@ def discard_source_changes(report, user=None):
     again, the sources as they are now are remembered as dismissed (a later sync with the same
     sources writes nothing; a different change makes a new draft) and the flag clears."""
     with transaction.atomic():
-        page = MonthlyReportPage.objects.select_for_update().get(pk=report.pk)
+        page = locked(MonthlyReportPage.objects.filter(pk=report.pk)).get()
         if not page.has_been_published:
             raise ValueError("Only a published report has approved content to go back to.")
         # The database row holds what was last published.

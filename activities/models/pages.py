@@ -15,8 +15,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from activities.month_calendar import cn_date_range
 from cms.blocks import BodyBlock
+from cms.cn_dates import cn_date_range
 from cms.lead_text import LeadMixin
 from cms.models.pages import today_in_shanghai
 from cms.search_text import SegmentedSearchMixin

@@ -17,9 +17,10 @@ from campaigns.forms import NominationForm
 from campaigns.models import Nomination
 from campaigns.views.nomination_form import file_url, form_context, nomination_url
 from cms.accounts import is_email_verified
+from cms.docx_cjk import DOCX_CONTENT_TYPE
 
 CONTENT_TYPES = {
-    "word": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "word": DOCX_CONTENT_TYPE,
     "pdf": "application/pdf",
 }
 

@@ -28,8 +28,9 @@ from campaigns import scoring
 from campaigns import tally as service
 from campaigns.models import ReviewRound
 from campaigns.models.review import ROUND_CONFIRMED
-from campaigns.result_sheet import DOCX_CONTENT_TYPE, result_sheet_docx
+from campaigns.result_sheet import result_sheet_docx
 from campaigns.rounds import RoundRefused, close_round, confirm_round
+from cms.docx_cjk import DOCX_CONTENT_TYPE
 from cms.roles import is_office
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

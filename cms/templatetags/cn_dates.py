@@ -1,5 +1,9 @@
+"""Template filters over `cms.cn_dates` (and `cms.cn_numerals`): `{{ page.date|cn_date }}`."""
+
 from django import template
-from django.utils import timezone
+
+from cms import cn_dates
+from cms.cn_numerals import chinese_numeral
 
 register = template.Library()
 
@@ -7,23 +11,13 @@ register = template.Library()
 @register.filter
 def cn_date(value):
     """`2021年7月9日`; datetimes are shown in the site's time zone (Asia/Shanghai)."""
-    if not value:
-        return ""
-    if hasattr(value, "hour"):
-        value = timezone.localtime(value) if timezone.is_aware(value) else value
-    return f"{value.year}年{value.month}月{value.day}日"
+    return cn_dates.cn_date(value)
 
 
 @register.filter
 def cn_numeral(value):
-    """1 → 一, … for section numbers."""
-    numerals = "零一二三四五六七八九十"
+    """1 → 一, 12 → 十二, … for section numbers; anything but a whole number as it is."""
     try:
-        number = int(value)
+        return chinese_numeral(int(value))
     except (TypeError, ValueError):
         return value
-    if 0 <= number <= 10:
-        return numerals[number]
-    if number < 20:
-        return "十" + numerals[number - 10]
-    return str(number)

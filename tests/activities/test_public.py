@@ -11,10 +11,11 @@ from django.utils import timezone
 from lxml import html as lxml_html
 from wagtail.models import PageViewRestriction
 
-from activities.month_calendar import month_bounds, month_grid, shift_month
+from activities.month_calendar import month_grid
 from activities.views import ACTIVITIES_PER_PAGE
-from cms.linked_entries import cn_date_range
+from cms.cn_dates import cn_date_range
 from cms.models import Workstream
+from cms.periods import month_bounds, shift_month
 from cms.syndication import FEED_LENGTH
 from tests.activities.factories import ActivityPageFactory, add_activities
 

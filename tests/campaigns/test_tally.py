@@ -44,11 +44,11 @@ from campaigns.models.review import (
 )
 from campaigns.reporting import entries_for
 from campaigns.result_sheet import result_sheet_docx, result_sheet_title
+from cms.cn_dates import cn_date
 from cms.models import MemberSociety
+from cms.periods import Period
 from cms.roles import Role, group_for
-from cms.templatetags.cn_dates import cn_date
 from reports.models import MonthlyReportPage
-from reports.periods import Period
 from tests.campaigns.factories import published_campaign
 from tests.campaigns.nomination_helpers import prepare_site
 

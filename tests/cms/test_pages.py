@@ -3,8 +3,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from cms.cn_dates import cn_date
 from cms.models import HomePage, NewsIndexPage, NewsPage, StandardPage
-from cms.templatetags.cn_dates import cn_date
 from tests.cms.factories import NewsPageFactory, StandardPageFactory, news_body
 from tests.reports.factories import MonthlyReportPageFactory
 

@@ -3,8 +3,8 @@ import datetime
 import factory
 import wagtail_factories
 
+from cms.periods import add_months
 from reports.models import MonthlyReportPage, PlanEntry, ProgressEntry, ReportIndexPage
-from reports.periods import add_months
 from tests.cms.bulk_pages import add_children
 
 

@@ -17,8 +17,8 @@ from activities.models import ActivityPage
 from activities.reporting import entries_for
 from cms.linked_entries import LinkedEntry
 from cms.models import Workstream
+from cms.periods import Period
 from reports.models import MonthlyReportPage, ProgressEntry
-from reports.periods import Period
 from reports.sync import discard_source_changes
 from tests.activities.factories import ActivityPageFactory
 from tests.reports.test_sync import form_data

@@ -19,8 +19,9 @@ from PIL import Image as PILImage
 from wagtail.images.models import Image
 from wagtail.models import PageViewRestriction, Site
 
+from cms.docx_cjk import DOCX_CONTENT_TYPE
 from cms.models import FederationSettings, Workstream
-from reports.docx_export import DOCX_CONTENT_TYPE, export_report
+from reports.docx_export import export_report
 from reports.models import PlanEntry, PressRelease, ProgressEntry
 from tests.cms.factories import NewsPageFactory, news_body
 from tests.reports.factories import MonthlyReportPageFactory, add_entries

@@ -16,27 +16,27 @@ from wagtail.models import Page
 
 from campaigns.file_checks import SlotRules, check_file
 from cms.models import NewsIndexPage, NewsPage, Workstream
+from cms.periods import Period
 from cms.upload_docx import OLE2_MAGIC
 from reports.import_blocks import (
     CAPTION,
     HEADING,
     PARAGRAPH,
+    ReportImportError,
     decode_text,
     read_markdown,
     read_text,
 )
-from reports.importer import (
+from reports.import_structure import (
     PLAN,
     PRESS,
     PROGRESS,
-    ReportImportError,
-    import_report,
     news_date,
     parse_period,
     parse_report,
 )
+from reports.importer import import_report
 from reports.models import MonthlyReportPage, ProgressEntry
-from reports.periods import Period
 from tests import hostile_docx
 from tests.reports.factories import MonthlyReportPageFactory
 

@@ -3,8 +3,8 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
+from cms.periods import Period
 from reports.models import MonthlyReportPage
-from reports.periods import Period
 from tests.reports.factories import MonthlyReportPageFactory
 
 D = datetime.date

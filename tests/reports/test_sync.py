@@ -22,9 +22,9 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data
 from campaigns.models import Milestone, NominationEvent
 from campaigns.models.nominations import ENDORSED, PASSED, SUBMITTED
 from campaigns.reporting import entries_for
+from cms.periods import Period
 from reports.docx_export import export_report
 from reports.models import MonthlyReportPage, PlanEntry, ProgressEntry
-from reports.periods import Period
 from reports.views import compare_url
 from tests.campaigns.factories import (
     CampaignIndexPageFactory,

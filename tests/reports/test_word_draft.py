@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from docx import Document
 
-from reports.docx_export import DOCX_CONTENT_TYPE
+from cms.docx_cjk import DOCX_CONTENT_TYPE
 from reports.models import MonthlyReportPage
 from tests.reports.test_admin import add_url, report_form
 from tests.reports.test_sync import form_data

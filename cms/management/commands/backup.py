@@ -3,7 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from cms.backup import BackupError, cn_datetime, create_backup
+from cms.backup import BackupError, create_backup
+from cms.cn_dates import cn_datetime
 
 
 def size_text(size):

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from cms.backup import BackupError, cn_datetime
+from cms.backup import BackupError
+from cms.cn_dates import cn_datetime
 from cms.restore import restore_backup
 
 
