@@ -5,6 +5,8 @@ reasons, the mean and standard deviation, exports as .xlsx and .csv, closing the
 .docx result sheet. On the site: the panel chair's page to confirm the result (experts have no
 admin access). Every view checks its permission on the server; the work is in `campaigns.tally`
 (the ranking), `campaigns.scoring` (the figures) and `campaigns.rounds` (closing, confirming).
+The admin URLs and the menu item are registered by `campaigns.wagtail_hooks` (through
+`campaigns.admin.ranking`).
 """
 
 import csv
@@ -15,14 +17,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import include, path, reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 from openpyxl.styles import Font
-from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 
 from campaigns import scoring
 from campaigns import tally as service
@@ -285,24 +284,3 @@ site_urlpatterns = [
         "review/rounds/<int:pk>/result.docx", login_required(result_docx), name="round_result_docx"
     ),
 ]
-
-
-def register_admin_urls():
-    return [path("rankings/", include((admin_urlpatterns, "campaign_ranking")))]
-
-
-class _OfficeMenuItem(MenuItem):
-    def is_shown(self, request):
-        return is_office(request.user)
-
-
-@hooks.register("register_admin_urls")
-def register_ranking_urls():
-    return register_admin_urls()
-
-
-@hooks.register("register_admin_menu_item")
-def register_ranking_menu_item():
-    return _OfficeMenuItem(
-        _lazy("评审结果"), reverse("campaign_ranking:index"), icon_name="table", order=252
-    )

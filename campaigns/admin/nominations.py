@@ -12,9 +12,11 @@ from django.utils.translation import gettext_lazy
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.models import IndexView, InspectView
+from wagtail.admin.viewsets.model import ModelViewSet
 
 from campaigns import nominations as service
 from campaigns import permissions
+from campaigns.admin.listing import ListingOnlyViewSetMixin
 from campaigns.forms import DecisionForm
 from campaigns.models import Nomination
 from campaigns.views.nominations import file_url
@@ -172,3 +174,34 @@ class NominationReviewView(InspectView):
                 ),
             }
         return context
+
+
+class NominationViewSet(ListingOnlyViewSetMixin, ModelViewSet):
+    extra_views = (("review/<int:pk>/", "inspect_view", "inspect"),)
+    """Listing and review only: nominations are created and edited by applicants on the site, and
+    their status changes only through the review page."""
+
+    model = Nomination
+    icon = "doc-full"
+    menu_label = gettext_lazy("申报")
+    add_to_admin_menu = False
+    index_view_class = NominationIndexView
+    inspect_view_class = NominationReviewView
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    list_display = [
+        "project_name",
+        "campaign",
+        "category",
+        RecommenderColumn("recommender", label=gettext_lazy("推荐单位")),
+        "applicant_organisation",
+        "status",
+        "submitted_at",
+    ]
+    filterset_class = NominationFilterSet
+    search_fields = ["project_name", "applicant_organisation", "recommender_name"]
+    ordering = ["-submitted_at", "-pk"]
+
+    @property
+    def permission_policy(self):
+        return NominationPermissionPolicy(self.model)

@@ -364,8 +364,3 @@ class JustificationRuleViewSet(ModelViewSet):
 
     def get_form_class(self, for_update=False):
         return JustificationRuleForm
-
-
-def review_viewsets():
-    """The items this module adds to the 征集活动 menu group."""
-    return (ReviewRoundViewSet, PanelMemberViewSet, JustificationRuleViewSet)

@@ -11,15 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from wagtail import hooks
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.models import CreateView, IndexView, InspectView
-from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from campaigns import notice as service
 from campaigns import objections
-from campaigns.admin_viewsets import ListingOnlyViewSetMixin
+from campaigns.admin.listing import ListingOnlyViewSetMixin
 from campaigns.models import CampaignPage, Objection, PublicNotice
 from campaigns.models.review import OBJECTION_DISMISSED, OBJECTION_UPHELD
 from campaigns.nominations import ActionRefused
@@ -130,7 +128,7 @@ class NoticeViewSet(ListingOnlyViewSetMixin, ModelViewSet):
 # --- objections -------------------------------------------------------------------------------
 
 
-class DecisionForm(forms.Form):
+class ObjectionDecisionForm(forms.Form):
     decision = forms.ChoiceField(
         label=gettext_lazy("处理结果"),
         choices=[
@@ -178,7 +176,7 @@ class ObjectionDecisionView(InspectView):
         return []
 
     def post(self, request, *args, **kwargs):
-        form = DecisionForm(request.POST)
+        form = ObjectionDecisionForm(request.POST)
         if form.is_valid():
             try:
                 objections.decide_objection(
@@ -203,7 +201,7 @@ class ObjectionDecisionView(InspectView):
         campaign = objection.notice.campaign
         context["objection"] = objection
         context["can_decide"] = service.can_decide(self.request.user, objection)[0]
-        context["form"] = kwargs.get("form") or DecisionForm()
+        context["form"] = kwargs.get("form") or ObjectionDecisionForm()
         context["notice_url"] = notice_url(campaign, self.request)
         context["period"] = service.period_text(objection.notice)
         if objection.attachment:
@@ -233,15 +231,3 @@ class ObjectionViewSet(ListingOnlyViewSetMixin, ModelViewSet):
     @property
     def permission_policy(self):
         return OfficePermissionPolicy(self.model, actions=OFFICE_ACTIONS)
-
-
-class NoticeViewSetGroup(ViewSetGroup):
-    menu_label = gettext_lazy("公示与异议")
-    menu_icon = "info-circle"
-    menu_order = 260
-    items = (NoticeViewSet, ObjectionViewSet)
-
-
-@hooks.register("register_admin_viewset")
-def register_notice_viewsets():
-    return NoticeViewSetGroup()

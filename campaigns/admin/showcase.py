@@ -3,8 +3,8 @@ result would create (or why it cannot yet), POST creates the year's China items 
 `campaigns.showcase.create_china_items`. Only the office; everyone else gets 403 and nothing
 changes.
 
-This module also registers its admin URL and the button on the campaign page's header (imported
-from `campaigns.wagtail_hooks`)."""
+Its admin URL (`urlpatterns`) and the button on the campaign page's header
+(`publish_showcase_button`) are registered by `campaigns.wagtail_hooks`."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -13,7 +13,6 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from wagtail import hooks
 from wagtail.admin.widgets import Button
 
 from campaigns import showcase as service
@@ -69,18 +68,15 @@ def publish_showcase_view(request, campaign_id):
     )
 
 
-@hooks.register("register_admin_urls")
-def register_publish_showcase_url():
-    return [
-        path(
-            "campaigns/<int:campaign_id>/publish-showcase/",
-            publish_showcase_view,
-            name=URL_NAME,
-        )
-    ]
+urlpatterns = [
+    path(
+        "campaigns/<int:campaign_id>/publish-showcase/",
+        publish_showcase_view,
+        name=URL_NAME,
+    )
+]
 
 
-@hooks.register("register_page_header_buttons")
 def publish_showcase_button(page, user, view_name, next_url=None):
     if page.specific_class is CampaignPage and is_office(user):
         yield Button(
