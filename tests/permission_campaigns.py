@@ -13,7 +13,7 @@ from PIL import Image as PILImage
 from campaigns import nominations as service
 from campaigns import notice as notice_service
 from campaigns import rounds, scoring, sheets
-from campaigns.demo_review import DEMO_EXPERT_ORGANISATION
+from campaigns.demo.review import DEMO_EXPERT_ORGANISATION
 from campaigns.models import (
     JustificationRule,
     Milestone,

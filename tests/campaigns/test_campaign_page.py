@@ -30,7 +30,7 @@ from campaigns.models.milestones import (
 )
 from campaigns.models.pages import KIND_FEDERATION, KIND_GOVERNMENT
 from campaigns.timeline import CURRENT, FUTURE, PAST, CallStatus, call_state, timeline_for
-from cms.demo_data import ensure_societies
+from cms.demo import ensure_societies
 from tests.campaigns.factories import add_campaigns
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,8 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
-from campaigns import demo_review, review, rounds, scoring, sheets
+from campaigns import review, rounds, scoring, sheets
+from campaigns.demo import review as demo_review
 from campaigns.models import (
     Assignment,
     Criterion,

@@ -263,7 +263,7 @@ def test_office_listing_queries(campaign, users, count, drafts, django_assert_ma
 def test_the_demo_holds_an_open_round_with_the_expert_on_its_panel(db):
     from django.contrib.auth import get_user_model
 
-    from campaigns.demo_review import DEMO_EXPERT_ORGANISATION, NOMINATIONS
+    from campaigns.demo.review import DEMO_EXPERT_ORGANISATION, NOMINATIONS
 
     call_command("load_demo")
     call_command("load_demo")  # safe to run twice: one round, the same nominations

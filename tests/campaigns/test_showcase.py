@@ -12,7 +12,7 @@ from django.utils import timezone
 from lxml import html as lxml_html
 
 from campaigns import showcase as service
-from campaigns.demo_showcase import ensure_index
+from campaigns.demo.showcase import ensure_index
 from campaigns.models import (
     AchievementPage,
     Nomination,
@@ -314,7 +314,7 @@ def test_load_demo_builds_the_showcase_with_the_verified_items(client):
     assert "双十科技进展" in text_of(client.get("/"))  # in the menu
 
     # Loading again adds nothing.
-    from campaigns.demo_showcase import load
+    from campaigns.demo.showcase import load
 
     counts = (ShowcaseYearPage.objects.count(), AchievementPage.objects.count())
     load({"home": index.get_parent().specific}, _NullOut())

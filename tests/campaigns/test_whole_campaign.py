@@ -34,7 +34,7 @@ from django.utils import timezone
 from lxml import html as lxml_html
 
 from campaigns.demo import build_campaign, demo_open_campaign
-from campaigns.demo_showcase import ensure_index
+from campaigns.demo.showcase import ensure_index
 from campaigns.models import (
     AchievementPage,
     Nomination,

@@ -99,8 +99,8 @@ def _applicant():
 def _uploads(campaign, category, project_name):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from campaigns import demo_files
     from campaigns import nominations as service
+    from campaigns.demo import files as demo_files
 
     builders = {
         "word": (".docx", lambda slot: demo_files.recommendation_form(

@@ -352,7 +352,7 @@ def demo_open_campaign(today):
 
 
 def ensure_campaign_index(home):
-    from cms.demo_data import ensure_child
+    from cms.demo import ensure_child
 
     return ensure_child(
         home,
@@ -443,8 +443,8 @@ def ensure_demo_nomination(campaign):
     from django.contrib.auth import get_user_model
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from campaigns import demo_files
     from campaigns import nominations as service
+    from campaigns.demo import files as demo_files
 
     if Nomination.objects.filter(campaign=campaign, project_name=DEMO_NOMINATION).exists():
         return None
@@ -487,7 +487,7 @@ def ensure_demo_nomination(campaign):
 def load(context, stdout):
     index = ensure_campaign_index(context["home"])
     grant_permissions(context["groups"])
-    from campaigns.demo_review import ensure_demo_expert
+    from campaigns.demo.review import ensure_demo_expert
 
     ensure_demo_expert()
     specs = [*CAMPAIGNS, demo_open_campaign(timezone.localdate())]
@@ -502,7 +502,7 @@ def load(context, stdout):
             stdout.write(
                 f"演示申报：{nomination.project_name}（{nomination.get_status_display()}）"
             )
-    from campaigns.demo_review import ensure_review_demo
+    from campaigns.demo.review import ensure_review_demo
 
     round = ensure_review_demo(index)
     if round is not None:
@@ -510,6 +510,6 @@ def load(context, stdout):
             f"评审演示：{round}（{round.get_status_display()}），评审专家 expert 在 /review/ 评分"
         )
     context["campaign_index"] = index
-    from campaigns.demo_showcase import load as load_showcase
+    from campaigns.demo.showcase import load as load_showcase
 
     load_showcase(context, stdout)
