@@ -6,7 +6,7 @@ expert is excluded from, in this or any round of the campaign, is not on the lis
 from dataclasses import dataclass
 
 from campaigns.models import Assignment, ScoreSheet
-from campaigns.models.review import SHEET_SUBMITTED
+from campaigns.models.review import SheetStatus
 
 
 @dataclass(frozen=True)
@@ -17,7 +17,7 @@ class Item:
 
     @property
     def submitted(self):
-        return self.sheet is not None and self.sheet.status == SHEET_SUBMITTED
+        return self.sheet is not None and self.sheet.status == SheetStatus.SUBMITTED
 
 
 @dataclass(frozen=True)

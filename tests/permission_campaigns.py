@@ -26,7 +26,7 @@ from campaigns.models import (
 )
 from campaigns.models.milestones import CALL_OPENS, FIRST_ROUND, SUBMISSIONS_CLOSE
 from campaigns.models.nominations import PASSED
-from campaigns.models.review import FINAL, FIRST, ROUND_CONFIRMED, SCOPE_TOTAL
+from campaigns.models.review import RoundKind, RoundStatus, RuleScope
 from cms.accounts import mark_email_verified
 from cms.models import MemberSociety
 from cms.roles import Role, group_for
@@ -156,7 +156,7 @@ def _round(campaign, kind, experts, chair, **fields):
     )
     for expert in experts:
         PanelMember.objects.create(round=round_, expert=expert, is_chair=expert == chair)
-    JustificationRule.objects.create(round=round_, scope=SCOPE_TOTAL, above=99, below=50)
+    JustificationRule.objects.create(round=round_, scope=RuleScope.TOTAL, above=99, below=50)
     return round_
 
 
@@ -195,7 +195,7 @@ def review(world, index):
     for nomination in (one, two):
         _attach(nomination, "文件1", f"评审材料{nomination.pk}.docx", docx_form(1200))
         _attach(nomination, "文件3", f"评审承诺书{nomination.pk}.pdf", pdf())
-    open_round = _round(campaign, FIRST, [expert_a, expert_b], expert_a)
+    open_round = _round(campaign, RoundKind.FIRST, [expert_a, expert_b], expert_a)
     rounds.open_round(open_round, editor)
     _scores(open_round, one, expert_a, "甲专家矩阵评语·未公开", submit=False)
     _scores(open_round, one, expert_b, "乙专家矩阵评语·未公开", submit=True)
@@ -203,7 +203,7 @@ def review(world, index):
     # only panel and rule that may still change.
     draft_round = _round(
         campaign,
-        FINAL,
+        RoundKind.FINAL,
         [expert_a],
         expert_a,
         opens_on=timezone.localdate() + 20 * DAY,
@@ -218,7 +218,7 @@ def review(world, index):
 
     closed_call = _closed_call(index, "matrix-closed-call", "矩阵结束征集")
     three = _nomination(closed_call, owner, "结束矩阵项目三", "某工厂（矩阵）", "王五", caa, PASSED)
-    closed_round = _round(closed_call, FIRST, [expert_a, expert_b], expert_a)
+    closed_round = _round(closed_call, RoundKind.FIRST, [expert_a, expert_b], expert_a)
     rounds.open_round(closed_round, editor)
     for expert in (expert_a, expert_b):
         _scores(closed_round, three, expert, "", submit=True)
@@ -229,13 +229,13 @@ def review(world, index):
     notice_call = _closed_call(index, "matrix-notice-call", "矩阵公示征集")
     four = _nomination(notice_call, owner, "公示矩阵项目四", "某集团（矩阵）", "赵六", caa, PASSED)
     chair = make_user("matrix-chair", group_for(Role.EXPERT))
-    first = _round(notice_call, FIRST, [], None, status=ROUND_CONFIRMED)
+    first = _round(notice_call, RoundKind.FIRST, [], None, status=RoundStatus.CONFIRMED)
     final = _round(
         notice_call,
-        FINAL,
+        RoundKind.FINAL,
         [],
         None,
-        status=ROUND_CONFIRMED,
+        status=RoundStatus.CONFIRMED,
         confirmed_by=chair,
         confirmed_at=timezone.now(),
     )

@@ -19,7 +19,7 @@ from campaigns import notice as service
 from campaigns import objections
 from campaigns.admin.listing import ListingOnlyViewSetMixin
 from campaigns.models import CampaignPage, Objection, PublicNotice
-from campaigns.models.review import OBJECTION_DISMISSED, OBJECTION_UPHELD
+from campaigns.models.review import ObjectionStatus
 from campaigns.nominations import ActionRefused
 from campaigns.views.notice import attachment_url, notice_url
 from cms.roles import OfficePermissionPolicy, is_office
@@ -132,8 +132,8 @@ class ObjectionDecisionForm(forms.Form):
     decision = forms.ChoiceField(
         label=gettext_lazy("处理结果"),
         choices=[
-            (OBJECTION_UPHELD, gettext_lazy("异议成立")),
-            (OBJECTION_DISMISSED, gettext_lazy("异议不成立")),
+            (ObjectionStatus.UPHELD, gettext_lazy("异议成立")),
+            (ObjectionStatus.DISMISSED, gettext_lazy("异议不成立")),
         ],
         widget=forms.RadioSelect,
         error_messages={

@@ -18,7 +18,7 @@ from campaigns.models.milestones import (
     FORMAL_REVIEW,
     SUBMISSIONS_CLOSE,
 )
-from campaigns.models.review import FIRST, MEAN, SCOPE_TOTAL
+from campaigns.models.review import Aggregation, RoundKind, RuleScope
 from cms.models import AccountProfile, MemberSociety
 
 DAY = datetime.timedelta(days=1)
@@ -176,20 +176,20 @@ def ensure_review_demo(index, today=None):
     for offset, (name, organisation, recommender) in enumerate(NOMINATIONS):
         if not Nomination.objects.filter(campaign=campaign, project_name=name).exists():
             _nominate(campaign, name, organisation, recommender, users, opens + (30 + offset) * DAY)
-    round = ReviewRound.objects.filter(campaign=campaign, kind=FIRST).first()
+    round = ReviewRound.objects.filter(campaign=campaign, kind=RoundKind.FIRST).first()
     if round is None:
         first_round = campaign.milestones.filter(kind=FIRST_ROUND).first()
         round = ReviewRound.objects.create(
             campaign=campaign,
-            kind=FIRST,
+            kind=RoundKind.FIRST,
             opens_on=first_round.date,
             closes_on=first_round.end_date,
-            aggregation=MEAN,
+            aggregation=Aggregation.MEAN,
             advance_count=campaign.finalists_count,
             forward_count=campaign.world_forward_count,
         )
         PanelMember.objects.create(round=round, expert=users["expert"], is_chair=True)
-        JustificationRule.objects.create(round=round, scope=SCOPE_TOTAL, above=99, below=50)
+        JustificationRule.objects.create(round=round, scope=RuleScope.TOTAL, above=99, below=50)
     if round.status == "draft":
         rounds.open_round(round, users["editor"], today=today)
     return round

@@ -26,7 +26,7 @@ from openpyxl.styles import Font
 from campaigns import scoring
 from campaigns import tally as service
 from campaigns.models import ReviewRound
-from campaigns.models.review import ROUND_CONFIRMED
+from campaigns.models.review import RoundStatus
 from campaigns.result_sheet import DOCX_CONTENT_TYPE, result_sheet_docx
 from campaigns.rounds import RoundRefused, close_round, confirm_round
 from cms.roles import is_office
@@ -135,9 +135,9 @@ def _ranking_context(request, round, rows=None, refusal=None):
         "confirmed_by_name": confirmed_by_name(round),
         "rows": [{"row": row, "mark": mark_of(round, row)} for row in rows],
         "criteria": [c.name for c in scoring.criteria_of(round)],
-        "missing": service.missing_sheets(round) if round.status != ROUND_CONFIRMED else [],
+        "missing": service.missing_sheets(round) if round.status != RoundStatus.CONFIRMED else [],
         "can_close": service.can_close(request.user, round)[0],
-        "verified": service.verify_result(round) if round.status == ROUND_CONFIRMED else None,
+        "verified": service.verify_result(round) if round.status == RoundStatus.CONFIRMED else None,
         "refusal": refusal,
         "has_rows": bool(rows),
     }

@@ -19,7 +19,7 @@ from campaigns import previews, review_queue, scoring
 from campaigns import review as service
 from campaigns.models import Assignment, Nomination, PanelMember, ReviewRound, ScoreSheet
 from campaigns.models.pages import SLOT_PDF, SLOT_VIDEO, SLOT_WORD
-from campaigns.models.review import SCOPE_TOTAL, SHEET_SUBMITTED
+from campaigns.models.review import RuleScope, SheetStatus
 from campaigns.rounds import check_conflict, declare_conflict
 from campaigns.sheets import check_sheet, save_sheet
 from campaigns.views.nominations import file_url
@@ -142,7 +142,9 @@ def _criteria_rows(criteria, sheet, data=None):
 def _rule_texts(rules):
     texts = []
     for rule in rules:
-        where = _("总分") if rule.scope == SCOPE_TOTAL else (rule.criterion_name or _("每项指标"))
+        where = (
+            _("总分") if rule.scope == RuleScope.TOTAL else (rule.criterion_name or _("每项指标"))
+        )
         parts = []
         if rule.above is not None:
             parts.append(_("高于 %(n)s 分") % {"n": scoring.format_number(rule.above)})
@@ -213,7 +215,7 @@ def _sheet_page(request, round, nomination, errors=(), data=None, status=200):
         "formula": {**scoring.score_formula(round, rules), "messages": _script_messages()},
         "rules": _rule_texts(rules),
         "sheet": sheet,
-        "submitted": bool(sheet and sheet.status == SHEET_SUBMITTED),
+        "submitted": bool(sheet and sheet.status == SheetStatus.SUBMITTED),
         "can_score": can_score,
         "not_scoring": not_scoring,
         "can_declare": service.can_declare_conflict(request.user, assignment)[0],

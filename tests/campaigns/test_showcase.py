@@ -23,7 +23,7 @@ from campaigns.models import (
     ShowcaseYearPage,
 )
 from campaigns.models.nominations import PASSED
-from campaigns.models.review import FINAL, FIRST, ROUND_CLOSED, ROUND_CONFIRMED
+from campaigns.models.review import RoundKind, RoundStatus
 from campaigns.models.showcase import CHINA, WORLD
 from campaigns.nominations import ActionRefused
 from cms.models import MemberSociety
@@ -396,11 +396,11 @@ def campaign(federation):
     return open_campaign(prepare_site(federation), slug="result-call")
 
 
-def final_round(campaign, status=ROUND_CONFIRMED):
+def final_round(campaign, status=RoundStatus.CONFIRMED):
     today = timezone.localdate()
     return ReviewRound.objects.create(
         campaign=campaign,
-        kind=FINAL,
+        kind=RoundKind.FINAL,
         opens_on=today,
         closes_on=today,
         advance_count=3,
@@ -504,14 +504,16 @@ def test_create_china_items_refuses_without_a_confirmed_result(campaign, users, 
     if case == "only_first_round":
         ReviewRound.objects.create(
             campaign=campaign,
-            kind=FIRST,
+            kind=RoundKind.FIRST,
             opens_on=today,
             closes_on=today,
             advance_count=15,
-            status=ROUND_CONFIRMED,
+            status=RoundStatus.CONFIRMED,
         )
     if case in ("not_confirmed", "notice_open", "all_disqualified"):
-        round_ = final_round(campaign, ROUND_CLOSED if case == "not_confirmed" else ROUND_CONFIRMED)
+        round_ = final_round(
+            campaign, RoundStatus.CLOSED if case == "not_confirmed" else RoundStatus.CONFIRMED
+        )
         RoundEntry.objects.create(
             round=round_,
             nomination=nomination(campaign, users, "某项目", societies["CMES"]),
@@ -583,7 +585,7 @@ def test_admin_action_permission_matrix(campaign, users, result, username, allow
 
 
 def test_admin_action_explains_a_refusal_and_changes_nothing(campaign, users, index):
-    final_round(campaign, ROUND_CLOSED)
+    final_round(campaign, RoundStatus.CLOSED)
     client = Client()
     client.force_login(users["editor"])
     text = text_of(client.get(action_url(campaign)))

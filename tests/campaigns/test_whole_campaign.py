@@ -53,13 +53,7 @@ from campaigns.models.milestones import (
     SUBMISSIONS_CLOSE,
 )
 from campaigns.models.nominations import PASSED, REJECTED
-from campaigns.models.review import (
-    FINAL,
-    FIRST,
-    OBJECTION_UPHELD,
-    ROUND_CONFIRMED,
-    SCOPE_TOTAL,
-)
+from campaigns.models.review import ObjectionStatus, RoundKind, RoundStatus, RuleScope
 from campaigns.models.showcase import CHINA
 from campaigns.tally import verify_result
 from cms.models import MemberSociety
@@ -282,7 +276,7 @@ def test_a_whole_campaign_from_the_call_to_the_showcase(federation, users, synce
         experts = [chair, second, third]
         first = ReviewRound.objects.create(
             campaign=campaign,
-            kind=FIRST,
+            kind=RoundKind.FIRST,
             opens_on=first_opens,
             closes_on=first_confirmed,
             advance_count=3,
@@ -362,7 +356,7 @@ def test_a_whole_campaign_from_the_call_to_the_showcase(federation, users, synce
         response = chair_client.post(reverse("round_confirm", args=[first.pk]))
         assert response.status_code == 302
         first.refresh_from_db()
-        assert first.status == ROUND_CONFIRMED and verify_result(first)
+        assert first.status == RoundStatus.CONFIRMED and verify_result(first)
         assert "评审组长 expert_chair 已于" in page_text(
             chair_client.get(reverse("round_confirm", args=[first.pk]))
         )
@@ -371,7 +365,7 @@ def test_a_whole_campaign_from_the_call_to_the_showcase(federation, users, synce
     with on(final_opens), synced():
         final = ReviewRound.objects.create(
             campaign=campaign,
-            kind=FINAL,
+            kind=RoundKind.FINAL,
             opens_on=final_opens,
             closes_on=final_confirmed,
             advance_count=2,
@@ -379,7 +373,7 @@ def test_a_whole_campaign_from_the_call_to_the_showcase(federation, users, synce
         )
         for expert in experts:
             PanelMember.objects.create(round=final, expert=expert, is_chair=expert == chair)
-        final.rules.create(scope=SCOPE_TOTAL, above=99, below=50)
+        final.rules.create(scope=RuleScope.TOTAL, above=99, below=50)
         office = login(office_user)
         response = office.post(reverse("reviewround:inspect", args=[final.pk]), {"action": "open"})
         assert response.status_code == 302
@@ -421,7 +415,7 @@ def test_a_whole_campaign_from_the_call_to_the_showcase(federation, users, synce
         response = login(chair).post(reverse("round_confirm", args=[final.pk]))
         assert response.status_code == 302
         final.refresh_from_db()
-        assert final.status == ROUND_CONFIRMED and verify_result(final)
+        assert final.status == RoundStatus.CONFIRMED and verify_result(final)
 
     # --- the public notice --------------------------------------------------------------------
     notice_url = f"{campaign.url}notice/"
@@ -453,7 +447,7 @@ def test_a_whole_campaign_from_the_call_to_the_showcase(federation, users, synce
         response = office.post(
             reverse("objection:inspect", args=[objection.pk]),
             {
-                "decision": OBJECTION_UPHELD,
+                "decision": ObjectionStatus.UPHELD,
                 "reason": "经核实，应用数据不实。",
                 "promote_next": "on",
             },
