@@ -10,7 +10,6 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image as PILImage
 
-from campaigns import nominations as service
 from campaigns import notice as notice_service
 from campaigns import rounds, scoring, sheets
 from campaigns.demo.review import DEMO_EXPERT_ORGANISATION
@@ -27,6 +26,7 @@ from campaigns.models import (
 from campaigns.models.milestones import CALL_OPENS, FIRST_ROUND, SUBMISSIONS_CLOSE
 from campaigns.models.nominations import PASSED
 from campaigns.models.review import RoundKind, RoundStatus, RuleScope
+from campaigns.nominations import CREATE, DRAFT, SOCIETY_RECOMMENDER, SUBMITTED, log_event
 from cms.accounts import mark_email_verified
 from cms.models import MemberSociety
 from cms.roles import Role, group_for
@@ -74,14 +74,14 @@ def _nomination(campaign, applicant, name, organisation, contact, society, statu
         applicant=applicant,
         project_name=name,
         category=campaign.categories.first().name,
-        recommender_type=service.SOCIETY_RECOMMENDER,
+        recommender_type=SOCIETY_RECOMMENDER,
         recommender_society=society,
         applicant_organisation=organisation,
         contact_person=contact,
         phone="010-68799025",
         email=f"{applicant.username}@matrix.example.org",
         status=status,
-        submitted_at=None if status == service.DRAFT else timezone.now(),
+        submitted_at=None if status == DRAFT else timezone.now(),
         **fields,
     )
 
@@ -99,7 +99,7 @@ def applications(world, index, cmes, cis):
         "甲方矩阵装备有限公司",
         "甲方联系人矩阵",
         cmes,
-        service.SUBMITTED,
+        SUBMITTED,
     )
     _attach(a, "文件1", "甲方推荐表矩阵.docx", word)
     _attach(a, "文件3", "甲方承诺书矩阵.pdf", pdf())
@@ -110,7 +110,7 @@ def applications(world, index, cmes, cis):
         "乙方矩阵科技股份公司",
         "乙方联系人矩阵",
         cis,
-        service.SUBMITTED,
+        SUBMITTED,
     )
     _attach(b, "文件1", "乙方推荐表矩阵.docx", word)
     _attach(b, "文件3", "乙方承诺书矩阵.pdf", pdf())
@@ -121,11 +121,11 @@ def applications(world, index, cmes, cis):
         "甲方矩阵装备有限公司",
         "甲方联系人矩阵",
         cmes,
-        service.DRAFT,
+        DRAFT,
     )
     _attach(draft, "文件2", "甲方草稿视频矩阵.mp4", mp4(60))
     for nomination, actor in ((a, "appA"), (b, "appB"), (draft, "appA")):
-        service.log_event(nomination, service.CREATE, world.users[actor], "")
+        log_event(nomination, CREATE, world.users[actor], "")
     world["nomination_a"], world["nomination_b"], world["draft_a"] = a, b, draft
     world["slot_word"] = campaign.document_slots.get(code="文件1")
 

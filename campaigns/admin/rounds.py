@@ -17,7 +17,6 @@ from wagtail.admin.views.generic.models import DeleteView, EditView, IndexView, 
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton, ListingButton
 
-from campaigns import review as service
 from campaigns import rounds, scoring
 from campaigns.models import (
     Assignment,
@@ -27,6 +26,7 @@ from campaigns.models import (
     ReviewRound,
 )
 from campaigns.models.review import RoundStatus
+from campaigns.review import ReviewRefused, can_assign, can_open_round
 from campaigns.round_dates import round_date_errors
 from cms.roles import OfficePermissionPolicy, Role, users_with_role
 
@@ -147,7 +147,7 @@ class ReviewRoundInspectView(InspectView):
                     else:
                         messages.success(request, _("已分配：%s") % assignment)
                     return redirect(request.path)
-        except service.ReviewRefused as refusal:
+        except ReviewRefused as refusal:
             messages.error(request, refusal.reason)
         context = self.get_context_data(assign_form=assign_form)
         return self.render_to_response(context, status=400)
@@ -160,10 +160,8 @@ class ReviewRoundInspectView(InspectView):
         context["rules"] = round.rules.all()
         context["entries"] = round.entries.select_related("nomination")
         context["criteria"] = scoring.criteria_of(round) if round.criteria else []
-        context["can_open"], context["not_opening"] = service.can_open_round(
-            self.request.user, round
-        )
-        context["can_assign"] = service.can_assign(self.request.user, round)[0]
+        context["can_open"], context["not_opening"] = can_open_round(self.request.user, round)
+        context["can_assign"] = can_assign(self.request.user, round)[0]
         if context["can_assign"]:
             context["assign_form"] = kwargs.get("assign_form") or AssignForm(round)
         context["excluded"] = Assignment.objects.filter(round=round, excluded=True).select_related(
@@ -191,7 +189,7 @@ class ReviewRoundOpenView(InspectView):
         round = self.object
         try:
             rounds.open_round(round, request.user)
-        except service.ReviewRefused as refusal:
+        except ReviewRefused as refusal:
             messages.error(request, refusal.reason)
             return self.render_to_response(self.get_context_data(), status=400)
         messages.success(
@@ -205,9 +203,7 @@ class ReviewRoundOpenView(InspectView):
         context = super().get_context_data(**kwargs)
         round = self.object
         context["round"] = round
-        context["can_open"], context["not_opening"] = service.can_open_round(
-            self.request.user, round
-        )
+        context["can_open"], context["not_opening"] = can_open_round(self.request.user, round)
         context["eligible_count"] = rounds.eligible_nominations(round).count()
         context["panel_count"] = round.panel.count()
         context["criteria"] = list(round.campaign.criteria.all())

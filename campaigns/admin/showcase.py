@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.widgets import Button
 
-from campaigns import showcase as service
 from campaigns.models import CampaignPage
 from campaigns.nominations import ActionRefused
+from campaigns.showcase import can_create_china_items, create_china_items, preview_china_items
 from cms.roles import is_office
 
 URL_NAME = "campaigns_publish_showcase"
@@ -31,7 +31,7 @@ def publish_showcase_view(request, campaign_id):
     status = 200
     if request.method == "POST":
         try:
-            result = service.create_china_items(campaign, request.user)
+            result = create_china_items(campaign, request.user)
         except ActionRefused as refusal:
             messages.error(request, refusal.reason)
             status = 400
@@ -49,7 +49,7 @@ def publish_showcase_view(request, campaign_id):
                 },
             )
             return redirect("wagtailadmin_explore", result.year_page.pk)
-    allowed, reason = service.can_create_china_items(request.user, campaign)
+    allowed, reason = can_create_china_items(request.user, campaign)
     title = str(ACTION_LABEL)
     return TemplateResponse(
         request,
@@ -58,7 +58,7 @@ def publish_showcase_view(request, campaign_id):
             "campaign": campaign,
             "allowed": allowed,
             "reason": reason,
-            "rows": service.preview_china_items(campaign),
+            "rows": preview_china_items(campaign),
             "header_title": title,
             "page_title": title,
             "page_subtitle": campaign.title,

@@ -24,11 +24,20 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from campaigns import scoring
-from campaigns import tally as service
 from campaigns.models import ReviewRound
 from campaigns.models.review import RoundStatus
 from campaigns.result_sheet import DOCX_CONTENT_TYPE, result_sheet_docx
 from campaigns.rounds import RoundRefused, close_round, confirm_round
+from campaigns.tally import (
+    can_close,
+    can_confirm,
+    chair_may_see_result,
+    excluded_nominations,
+    is_chair,
+    missing_sheets,
+    tally,
+    verify_result,
+)
 from cms.roles import is_office
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -129,15 +138,15 @@ def confirmed_by_name(round):
 
 
 def _ranking_context(request, round, rows=None, refusal=None):
-    rows = rows if rows is not None else service.tally(round)
+    rows = rows if rows is not None else tally(round)
     return {
         "round": round,
         "confirmed_by_name": confirmed_by_name(round),
         "rows": [{"row": row, "mark": mark_of(round, row)} for row in rows],
         "criteria": [c.name for c in scoring.criteria_of(round)],
-        "missing": service.missing_sheets(round) if round.status != RoundStatus.CONFIRMED else [],
-        "can_close": service.can_close(request.user, round)[0],
-        "verified": service.verify_result(round) if round.status == RoundStatus.CONFIRMED else None,
+        "missing": missing_sheets(round) if round.status != RoundStatus.CONFIRMED else [],
+        "can_close": can_close(request.user, round)[0],
+        "verified": verify_result(round) if round.status == RoundStatus.CONFIRMED else None,
         "refusal": refusal,
         "has_rows": bool(rows),
     }
@@ -169,7 +178,7 @@ def close_view(request, pk):
 def ranking_xlsx(request, pk):
     _office_only(request)
     round = _round(pk)
-    headers, lines = export_table(round, service.tally(round))
+    headers, lines = export_table(round, tally(round))
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("排名")
@@ -189,7 +198,7 @@ def ranking_xlsx(request, pk):
 def ranking_csv(request, pk):
     _office_only(request)
     round = _round(pk)
-    headers, lines = export_table(round, service.tally(round))
+    headers, lines = export_table(round, tally(round))
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(headers)
@@ -207,12 +216,12 @@ def result_docx(request, pk):
     # copy leaves out the nominations the chair is excluded from.
     hidden = frozenset()
     if not is_office(request.user):
-        if not service.is_chair(request.user, round):
+        if not is_chair(request.user, round):
             raise PermissionDenied(_("只有联合体秘书处和评审组长可以下载结果表。"))
-        allowed, reason = service.chair_may_see_result(round)
+        allowed, reason = chair_may_see_result(round)
         if not allowed:
             raise PermissionDenied(reason)
-        hidden = service.excluded_nominations(request.user, round)
+        hidden = excluded_nominations(request.user, round)
     response = HttpResponse(result_sheet_docx(round, hidden=hidden), content_type=DOCX_CONTENT_TYPE)
     response["Content-Disposition"] = _filename(round, "结果表.docx")
     return response
@@ -234,7 +243,7 @@ admin_urlpatterns = [
 @login_required
 def confirm_view(request, pk):
     round = _round(pk)
-    if not (service.is_chair(request.user, round) or is_office(request.user)):
+    if not (is_chair(request.user, round) or is_office(request.user)):
         return render(
             request,
             "campaigns/ranking/refused.html",
@@ -242,7 +251,7 @@ def confirm_view(request, pk):
             status=403,
         )
     office = is_office(request.user)
-    if not office and not service.chair_may_see_result(round)[0]:
+    if not office and not chair_may_see_result(round)[0]:
         # The chair's page exists only once the office has closed the round: before that, not
         # even its existence tells the chair anything.
         raise Http404
@@ -257,9 +266,9 @@ def confirm_view(request, pk):
             return redirect("round_confirm", pk=round.pk)
     # The office sees every row at any time (as in the admin). The chair sees nothing before the
     # office closes the round, and never a nomination the chair is excluded from.
-    visible = office or service.chair_may_see_result(round)[0]
-    hidden = frozenset() if office else service.excluded_nominations(request.user, round)
-    rows = service.tally(round) if visible else []
+    visible = office or chair_may_see_result(round)[0]
+    hidden = frozenset() if office else excluded_nominations(request.user, round)
+    rows = tally(round) if visible else []
     context = {
         "round": round,
         "rows": [
@@ -269,7 +278,7 @@ def confirm_view(request, pk):
         ],
         "hidden_count": sum(1 for row in rows if row.nomination_id in hidden),
         "confirmed_by_name": confirmed_by_name(round),
-        "can_confirm": service.can_confirm(request.user, round)[0],
+        "can_confirm": can_confirm(request.user, round)[0],
         "refusal": refusal,
         "docx_url": reverse("round_result_docx", args=[round.pk]),
     }

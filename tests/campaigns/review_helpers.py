@@ -11,7 +11,6 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns import nominations as service
 from campaigns.demo import CRITERIA_2021
 from campaigns.models import (
     Assignment,
@@ -26,6 +25,7 @@ from campaigns.models import (
 )
 from campaigns.models.nominations import PASSED
 from campaigns.models.review import RoundKind, RuleScope
+from campaigns.nominations import ENDORSE, PASS, SOCIETY_RECOMMENDER, perform
 from cms.accounts import mark_email_verified
 from cms.models import AccountProfile
 from cms.roles import Role, group_for
@@ -84,7 +84,7 @@ def passed(campaign, applicant, name, organisation="某某智能装备有限公�
         applicant=applicant,
         project_name=name,
         category=campaign.categories.first().name,
-        recommender_type=service.SOCIETY_RECOMMENDER,
+        recommender_type=SOCIETY_RECOMMENDER,
         recommender_society=society,
         applicant_organisation=organisation,
         contact_person="张三",
@@ -98,8 +98,8 @@ def passed_with_files(campaign, applicant, society_user, office, name, society):
     """A nomination made through the services with real files, endorsed and passed."""
     mark_email_verified(applicant)
     nomination = make_nomination(campaign, applicant, society, name)
-    service.perform(nomination, service.ENDORSE, society_user)
-    return service.perform(nomination, service.PASS, office, "材料齐全，通过形式审查。")
+    perform(nomination, ENDORSE, society_user)
+    return perform(nomination, PASS, office, "材料齐全，通过形式审查。")
 
 
 def make_round(campaign, kind=RoundKind.FIRST, experts=(), chair=None, opens_on=None,

@@ -18,7 +18,6 @@ from django.utils import timezone
 from PIL import Image as PILImage
 from pypdf import PdfReader
 
-from campaigns import notice as service
 from campaigns import objections
 from campaigns.models import (
     Nomination,
@@ -32,6 +31,7 @@ from campaigns.models import (
 from campaigns.models.nominations import PASSED
 from campaigns.models.review import ObjectionStatus, RoundKind, RoundStatus
 from campaigns.nominations import SOCIETY_RECOMMENDER, ActionRefused
+from campaigns.notice import close_due_notices, period_text, start_notice
 from cms.accounts import mark_email_verified
 from cms.models import MemberSociety
 from cms.storage import private_storage
@@ -125,7 +125,7 @@ def round_(campaign, cmes, users):
 
 @pytest.fixture
 def notice(campaign, round_, users):
-    return service.start_notice(campaign, users["editor"], timezone.localdate() - DAY)
+    return start_notice(campaign, users["editor"], timezone.localdate() - DAY)
 
 
 def entry(round_, rank):
@@ -184,26 +184,26 @@ def shanghai(year, month, day, hour=0, minute=0):
 def test_start_refused_until_the_final_round_is_confirmed(campaign, cmes, users):
     office = users["editor"]
     with pytest.raises(ActionRefused, match="终评结果尚未经评审组长确认"):
-        service.start_notice(campaign, office)
+        start_notice(campaign, office)
     round_ = final_round(campaign, cmes, users["applicant"], status=RoundStatus.CLOSED)
     with pytest.raises(ActionRefused, match="终评结果尚未经评审组长确认"):
-        service.start_notice(campaign, office)
+        start_notice(campaign, office)
     assert not PublicNotice.objects.exists()
 
     round_.status = RoundStatus.CONFIRMED
     round_.save()
     for someone in ("society", "expert", "applicant"):
         with pytest.raises(ActionRefused, match="只有联合体秘书处可以发布公示"):
-            service.start_notice(campaign, users[someone])
+            start_notice(campaign, users[someone])
     assert not PublicNotice.objects.exists()
 
-    notice = service.start_notice(campaign, office, datetime.date(2024, 11, 1))
+    notice = start_notice(campaign, office, datetime.date(2024, 11, 1))
     assert (notice.starts_on, notice.ends_on) == (
         datetime.date(2024, 11, 1),
         datetime.date(2024, 11, 7),
     )
     with pytest.raises(ActionRefused, match="已经发布过公示"):
-        service.start_notice(campaign, office)
+        start_notice(campaign, office)
     assert PublicNotice.objects.count() == 1
 
 
@@ -211,11 +211,11 @@ def test_period_is_seven_days_in_shanghai_dates(campaign, round_, users):
     # 17:30 UTC on 31 October is already 1 November in Shanghai.
     moment = datetime.datetime(2024, 10, 31, 17, 30, tzinfo=datetime.UTC)
     with mock.patch("django.utils.timezone.now", return_value=moment):
-        notice = service.start_notice(campaign, users["editor"])
+        notice = start_notice(campaign, users["editor"])
     assert notice.starts_on == datetime.date(2024, 11, 1)
     assert notice.ends_on == datetime.date(2024, 11, 7)
     assert (notice.ends_on - notice.starts_on).days + 1 == campaign.notice_days == 7
-    assert service.period_text(notice) == "公示期：2024年11月1日至2024年11月7日"
+    assert period_text(notice) == "公示期：2024年11月1日至2024年11月7日"
 
 
 def test_start_through_the_admin(campaign, round_, users):
@@ -239,7 +239,7 @@ def test_start_through_the_admin(campaign, round_, users):
 
 def test_notice_page_lists_the_selected_items(campaign, round_, notice, cmes):
     text = page_text(Client().get(notice_url(campaign)))
-    period = service.period_text(notice)
+    period = period_text(notice)
     assert period in text and "年" in period and "至" in period
     for rank in range(1, 11):
         assert f"智能制造项目{rank:02d}" in text
@@ -255,7 +255,7 @@ def test_notice_page_lists_the_selected_items(campaign, round_, notice, cmes):
 
 def test_notice_page_before_it_starts_and_without_notice(campaign, round_, users):
     assert Client().get(notice_url(campaign)).status_code == 404
-    service.start_notice(campaign, users["editor"], timezone.localdate() + 2 * DAY)
+    start_notice(campaign, users["editor"], timezone.localdate() + 2 * DAY)
     response = Client().get(notice_url(campaign))
     assert response.status_code == 200
     text = page_text(response)
@@ -265,7 +265,7 @@ def test_notice_page_before_it_starts_and_without_notice(campaign, round_, users
 def test_notice_page_after_the_period_keeps_the_list_without_objection_links(
     campaign, round_, users
 ):
-    service.start_notice(campaign, users["editor"], timezone.localdate() - 10 * DAY)
+    start_notice(campaign, users["editor"], timezone.localdate() - 10 * DAY)
     text = page_text(Client().get(notice_url(campaign)))
     assert "智能制造项目01" in text and "公示已于" in text and "提出异议" not in text
 
@@ -320,7 +320,7 @@ def test_objection_refused_for_anonymous_and_unverified(campaign, round_, notice
 
 
 def test_objection_after_the_period_is_refused_and_nothing_stored(campaign, round_, users):
-    notice = service.start_notice(campaign, users["editor"], datetime.date(2024, 11, 1))
+    notice = start_notice(campaign, users["editor"], datetime.date(2024, 11, 1))
     target = entry(round_, 1)
     before = state(round_)
     for moment in (shanghai(2024, 11, 8, 0, 1), shanghai(2024, 11, 20, 12)):
@@ -578,7 +578,7 @@ def test_decided_objection_cannot_be_decided_again(campaign, round_, notice, use
 
 def test_promotion_without_anyone_left_is_refused(campaign, cmes, users):
     round_ = final_round(campaign, cmes, users["applicant"], items=3, selected=3)
-    notice = service.start_notice(campaign, users["editor"])
+    notice = start_notice(campaign, users["editor"])
     objection = file(notice, round_, users["society"], rank=1)
     before = state(round_)
     with pytest.raises(objections.InvalidObjection, match="没有可递补的项目"):
@@ -590,7 +590,7 @@ def test_promotion_without_anyone_left_is_refused(campaign, cmes, users):
 
 def test_the_notice_and_its_objections_are_logged(campaign, cmes, users):
     round_ = final_round(campaign, cmes, users["applicant"])
-    notice = service.start_notice(campaign, users["editor"], timezone.localdate() - DAY)
+    notice = start_notice(campaign, users["editor"], timezone.localdate() - DAY)
     upheld = file(notice, round_, users["society"], rank=2)
     dismissed = file(notice, round_, users["society"], rank=3)
     before = ReviewEvent.objects.count()
@@ -603,9 +603,9 @@ def test_the_notice_and_its_objections_are_logged(campaign, cmes, users):
         upheld, users["editor"], ObjectionStatus.UPHELD, "经核实不实。", True
     )
     objections.decide_objection(dismissed, users["editor"], ObjectionStatus.DISMISSED, "缺乏依据。")
-    assert service.close_due_notices(notice.ends_on) == 0  # its last day
-    assert service.close_due_notices(notice.ends_on + DAY) == 1
-    assert service.close_due_notices(notice.ends_on + 2 * DAY) == 0
+    assert close_due_notices(notice.ends_on) == 0  # its last day
+    assert close_due_notices(notice.ends_on + DAY) == 1
+    assert close_due_notices(notice.ends_on + 2 * DAY) == 0
 
     def log(subject, pk):
         return list(
@@ -655,7 +655,7 @@ def test_attachment_only_for_the_office_and_the_filer(campaign, round_, notice, 
 
 
 def test_run_periodic_jobs_closes_the_notice_the_day_after_it_ends(campaign, round_, users):
-    notice = service.start_notice(campaign, users["editor"], datetime.date(2024, 11, 1))
+    notice = start_notice(campaign, users["editor"], datetime.date(2024, 11, 1))
     # The last day, to its last minute (15:59 UTC): still open.
     with mock.patch("django.utils.timezone.now", return_value=shanghai(2024, 11, 7, 23, 59)):
         call_command("run_periodic_jobs", "--only", "close_notices", stdout=io.StringIO())
@@ -669,7 +669,7 @@ def test_run_periodic_jobs_closes_the_notice_the_day_after_it_ends(campaign, rou
     assert notice.closed_at == moment
     # Idempotent: a later run leaves the closing time alone.
     with mock.patch("django.utils.timezone.now", return_value=shanghai(2024, 11, 9)):
-        assert service.close_due_notices() == 0
+        assert close_due_notices() == 0
     notice.refresh_from_db()
     assert notice.closed_at == moment
 
@@ -746,7 +746,7 @@ def test_notice_page_queries_do_not_grow(
     campaign, cmes, users, items, django_assert_max_num_queries
 ):
     round_ = final_round(campaign, cmes, users["applicant"], items=items + 2, selected=items)
-    notice = service.start_notice(campaign, users["editor"])
+    notice = start_notice(campaign, users["editor"])
     objection = file(notice, round_, users["society"], rank=1)
     objections.decide_objection(objection, users["editor"], ObjectionStatus.UPHELD, "不实。", True)
     client = login(users["society"])

@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils import timezone
 from lxml import html as lxml_html
 
-from campaigns import showcase as service
 from campaigns.demo.showcase import ensure_index
 from campaigns.models import (
     AchievementPage,
@@ -26,6 +25,7 @@ from campaigns.models.nominations import PASSED
 from campaigns.models.review import RoundKind, RoundStatus
 from campaigns.models.showcase import CHINA, WORLD
 from campaigns.nominations import ActionRefused
+from campaigns.showcase import create_china_items
 from cms.models import MemberSociety
 from tests.campaigns.factories import add_achievements
 from tests.campaigns.nomination_helpers import open_campaign, prepare_site
@@ -449,7 +449,7 @@ def snapshot():
 
 
 def test_create_china_items_makes_drafts_in_rank_order(campaign, users, result, index, societies):
-    outcome = service.create_china_items(campaign, users["editor"])
+    outcome = create_china_items(campaign, users["editor"])
     year_page = outcome.year_page
     assert outcome.year_page_created and year_page.year == campaign.year
     assert not year_page.live and year_page.campaign_id == campaign.pk
@@ -474,16 +474,16 @@ def test_create_china_items_makes_drafts_in_rank_order(campaign, users, result, 
 
 
 def test_create_china_items_is_idempotent(campaign, users, result):
-    service.create_china_items(campaign, users["editor"])
+    create_china_items(campaign, users["editor"])
     before = snapshot()
-    again = service.create_china_items(campaign, users["secretary"])
+    again = create_china_items(campaign, users["secretary"])
     assert not again.year_page_created and again.created == [] and len(again.existing) == 3
     assert snapshot() == before
 
 
 def test_create_china_items_uses_an_existing_year_page(campaign, users, result, index):
     year_page = add_year(index, campaign.year)
-    outcome = service.create_china_items(campaign, users["editor"])
+    outcome = create_china_items(campaign, users["editor"])
     assert outcome.year_page.pk == year_page.pk and not outcome.year_page_created
     assert AchievementPage.objects.child_of(year_page).count() == 3
 
@@ -526,7 +526,7 @@ def test_create_china_items_refuses_without_a_confirmed_result(campaign, users, 
                                     ends_on=today + datetime.timedelta(days=6))  # fmt: skip
     before = snapshot()
     with pytest.raises(ActionRefused) as refusal:
-        service.create_china_items(campaign, users["editor"])
+        create_china_items(campaign, users["editor"])
     assert message in refusal.value.reason
     assert snapshot() == before
 
@@ -535,7 +535,7 @@ def test_create_china_items_refuses_without_a_confirmed_result(campaign, users, 
 def test_create_china_items_is_for_the_office_only(campaign, users, result, username):
     before = snapshot()
     with pytest.raises(ActionRefused) as refusal:
-        service.create_china_items(campaign, users[username])
+        create_china_items(campaign, users[username])
     assert "只有联合体秘书处" in refusal.value.reason
     assert snapshot() == before
 
