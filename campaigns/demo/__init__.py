@@ -443,8 +443,15 @@ def ensure_demo_nomination(campaign):
     from django.contrib.auth import get_user_model
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from campaigns import nominations as service
     from campaigns.demo import files as demo_files
+    from campaigns.nominations import (
+        ENDORSE,
+        SOCIETY_RECOMMENDER,
+        Recommender,
+        check_upload,
+        perform,
+        save_nomination,
+    )
 
     if Nomination.objects.filter(campaign=campaign, project_name=DEMO_NOMINATION).exists():
         return None
@@ -463,8 +470,8 @@ def ensure_demo_nomination(campaign):
     for slot in campaign.slots_for(category):
         extension, build = files[slot.kind]
         upload = SimpleUploadedFile(f"{slot.code}（演示）{extension}", build(slot))
-        uploads.append((slot, upload, service.check_upload(slot, upload)))
-    nomination = service.save_nomination(
+        uploads.append((slot, upload, check_upload(slot, upload)))
+    nomination = save_nomination(
         campaign,
         users["applicant"],
         {
@@ -475,13 +482,11 @@ def ensure_demo_nomination(campaign):
             "phone": "010-00000000",
             "email": "applicant@imac.example.org",
         },
-        service.Recommender(service.SOCIETY_RECOMMENDER, society=society),
+        Recommender(SOCIETY_RECOMMENDER, society=society),
         uploads,
         submit=True,
     )
-    return service.perform(
-        nomination, service.ENDORSE, users["society"], "【演示】同意推荐，材料齐全。"
-    )
+    return perform(nomination, ENDORSE, users["society"], "【演示】同意推荐，材料齐全。")
 
 
 def load(context, stdout):

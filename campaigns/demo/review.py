@@ -99,8 +99,8 @@ def _applicant():
 def _uploads(campaign, category, project_name):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from campaigns import nominations as service
     from campaigns.demo import files as demo_files
+    from campaigns.nominations import check_upload
 
     builders = {
         "word": (".docx", lambda slot: demo_files.recommendation_form(
@@ -115,24 +115,32 @@ def _uploads(campaign, category, project_name):
             continue
         extension, build = builders[slot.kind]
         upload = SimpleUploadedFile(f"{slot.code}（演示）{extension}", build(slot))
-        uploads.append((slot, upload, service.check_upload(slot, upload)))
+        uploads.append((slot, upload, check_upload(slot, upload)))
     return uploads
 
 
 def _nominate(campaign, project_name, organisation, recommender, users, submitted_on):
     """One nomination through the services: applied and submitted while the call was open,
     recommended, then passed in formal review."""
-    from campaigns import nominations as service
+    from campaigns.nominations import (
+        ENDORSE,
+        EXPERT_RECOMMENDER,
+        PASS,
+        SOCIETY_RECOMMENDER,
+        Recommender,
+        perform,
+        save_nomination,
+    )
 
     if recommender.isascii():
         society = MemberSociety.objects.get(abbreviation=recommender)
-        choice = service.Recommender(service.SOCIETY_RECOMMENDER, society=society)
+        choice = Recommender(SOCIETY_RECOMMENDER, society=society)
         endorser = users["society"]
     else:
-        choice = service.Recommender(service.EXPERT_RECOMMENDER, name=recommender)
+        choice = Recommender(EXPERT_RECOMMENDER, name=recommender)
         endorser = users["editor"]  # an expert's letter reaches the office
     category = campaign.categories.first().name
-    nomination = service.save_nomination(
+    nomination = save_nomination(
         campaign,
         users["applicants"],
         {
@@ -148,10 +156,8 @@ def _nominate(campaign, project_name, organisation, recommender, users, submitte
         submit=True,
         today=submitted_on,
     )
-    service.perform(nomination, service.ENDORSE, endorser, "【演示】同意推荐。")
-    nomination = service.perform(
-        nomination, service.PASS, users["editor"], "【演示】材料齐全，通过形式审查。"
-    )
+    perform(nomination, ENDORSE, endorser, "【演示】同意推荐。")
+    nomination = perform(nomination, PASS, users["editor"], "【演示】材料齐全，通过形式审查。")
     # The record shows the call's dates, not the day the demo was loaded.
     moment = timezone.make_aware(datetime.datetime.combine(submitted_on, datetime.time(10)))
     Nomination.objects.filter(pk=nomination.pk).update(submitted_at=moment)
