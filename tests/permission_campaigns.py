@@ -10,7 +10,6 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image as PILImage
 
-from campaigns import notice as notice_service
 from campaigns import rounds, scoring, sheets
 from campaigns.demo.review import DEMO_EXPERT_ORGANISATION
 from campaigns.models import (
@@ -27,6 +26,7 @@ from campaigns.models.milestones import CALL_OPENS, FIRST_ROUND, SUBMISSIONS_CLO
 from campaigns.models.nominations import PASSED
 from campaigns.models.review import RoundKind, RoundStatus, RuleScope
 from campaigns.nominations import CREATE, DRAFT, SOCIETY_RECOMMENDER, SUBMITTED, log_event
+from campaigns.notice import start_notice
 from cms.accounts import mark_email_verified
 from cms.models import MemberSociety
 from cms.roles import Role, group_for
@@ -243,7 +243,7 @@ def review(world, index):
         RoundEntry.objects.create(round=round_, nomination=four, rank=1, score=90, advanced=True)
     chair.delete()  # the chair's account is gone: confirmed_by is now empty
     final.refresh_from_db()
-    notice = notice_service.start_notice(notice_call, editor, timezone.localdate() - DAY)
+    notice = start_notice(notice_call, editor, timezone.localdate() - DAY)
     objection = Objection.objects.create(
         notice=notice,
         nomination=four,
