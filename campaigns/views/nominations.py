@@ -35,10 +35,12 @@ CONTENT_TYPES = {
 def refused(request, page, reason, status=403):
     context = {
         "page": page,
+        "title": page.title,
         "reason": reason,
+        "links_template": "campaigns/includes/refused_links.html",
         "verify": request.user.is_authenticated and not is_email_verified(request.user),
     }
-    return render(request, "campaigns/refused.html", context, status=status)
+    return render(request, "components/refused.html", context, status=status)
 
 
 def _own_nomination(request, page, pk):

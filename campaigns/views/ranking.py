@@ -246,8 +246,13 @@ def confirm_view(request, pk):
     if not (is_chair(request.user, round) or is_office(request.user)):
         return render(
             request,
-            "campaigns/ranking/refused.html",
-            {"reason": _("只有本轮评审组长可以确认评审结果。"), "round": round},
+            "components/refused.html",
+            {
+                "title": _("无权访问"),
+                "heading": f"{round.campaign.title} · {round.get_kind_display()}",
+                "reason": _("只有本轮评审组长可以确认评审结果。"),
+                "round": round,
+            },
             status=403,
         )
     office = is_office(request.user)

@@ -34,7 +34,8 @@ from campaigns.views.nominations import file_url
 
 
 def _refused(request, reason, status=403):
-    return render(request, "campaigns/review/refused.html", {"reason": reason}, status=status)
+    context = {"title": _("评审"), "reason": reason}
+    return render(request, "components/refused.html", context, status=status)
 
 
 def _not_expert(request):
