@@ -22,7 +22,7 @@ from campaigns.models import (
     ReviewRound,
     RoundEntry,
 )
-from campaigns.models.milestones import CALL_OPENS, FIRST_ROUND, SUBMISSIONS_CLOSE
+from campaigns.models.milestones import MilestoneKind
 from campaigns.models.nominations import PASSED
 from campaigns.models.review import RoundKind, RoundStatus, RuleScope
 from campaigns.nominations import CREATE, DRAFT, SOCIETY_RECOMMENDER, SUBMITTED, log_event
@@ -136,9 +136,9 @@ def _closed_call(index, slug, title):
         index,
         slug=slug,
         milestones=[
-            (CALL_OPENS, today - 90 * DAY, None, f"{title}申报通道开通"),
-            (SUBMISSIONS_CLOSE, today - 30 * DAY, None, f"{title}申报截止"),
-            (FIRST_ROUND, today - 10 * DAY, today + 10 * DAY, f"{title}初评"),
+            (MilestoneKind.CALL_OPENS, today - 90 * DAY, None, f"{title}申报通道开通"),
+            (MilestoneKind.SUBMISSIONS_CLOSE, today - 30 * DAY, None, f"{title}申报截止"),
+            (MilestoneKind.FIRST_ROUND, today - 10 * DAY, today + 10 * DAY, f"{title}初评"),
         ],
     )
     return campaign

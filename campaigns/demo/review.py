@@ -11,13 +11,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from campaigns.models import CampaignPage, JustificationRule, Nomination, PanelMember, ReviewRound
-from campaigns.models.milestones import (
-    CALL_OPENS,
-    FINAL_ROUND,
-    FIRST_ROUND,
-    FORMAL_REVIEW,
-    SUBMISSIONS_CLOSE,
-)
+from campaigns.models.milestones import MilestoneKind
 from campaigns.models.review import Aggregation, RoundKind, RuleScope
 from cms.models import AccountProfile, MemberSociety
 
@@ -70,12 +64,12 @@ def review_campaign_spec(today):
         ),
         slots=federation_slots(year, SECTIONS_2024, False),
         milestones=[
-            (CALL_OPENS, today - 100 * DAY, None, f"【演示】“{name}”申报通道开通"),
-            (SUBMISSIONS_CLOSE, today - 40 * DAY, None, f"【演示】“{name}”申报截止"),
-            (FORMAL_REVIEW, today - 30 * DAY, None, f"【演示】“{name}”形式审查"),
-            (FIRST_ROUND, today - 7 * DAY, today - 7 * DAY + ROUND_DAYS * DAY,
+            (MilestoneKind.CALL_OPENS, today - 100 * DAY, None, f"【演示】“{name}”申报通道开通"),
+            (MilestoneKind.SUBMISSIONS_CLOSE, today - 40 * DAY, None, f"【演示】“{name}”申报截止"),
+            (MilestoneKind.FORMAL_REVIEW, today - 30 * DAY, None, f"【演示】“{name}”形式审查"),
+            (MilestoneKind.FIRST_ROUND, today - 7 * DAY, today - 7 * DAY + ROUND_DAYS * DAY,
              f"【演示】“{name}”第一轮遴选（初评，线上评审）"),
-            (FINAL_ROUND, today + 40 * DAY, None, f"【演示】“{name}”第二轮遴选（终评）"),
+            (MilestoneKind.FINAL_ROUND, today + 40 * DAY, None, f"【演示】“{name}”第二轮遴选（终评）"),
         ],
     )  # fmt: skip
     return spec
@@ -184,7 +178,7 @@ def ensure_review_demo(index, today=None):
             _nominate(campaign, name, organisation, recommender, users, opens + (30 + offset) * DAY)
     round = ReviewRound.objects.filter(campaign=campaign, kind=RoundKind.FIRST).first()
     if round is None:
-        first_round = campaign.milestones.filter(kind=FIRST_ROUND).first()
+        first_round = campaign.milestones.filter(kind=MilestoneKind.FIRST_ROUND).first()
         round = ReviewRound.objects.create(
             campaign=campaign,
             kind=RoundKind.FIRST,

@@ -606,7 +606,7 @@ def test_after_the_deadline_nothing_can_be_submitted_or_changed(index, users, cm
 def test_the_closing_day_itself_is_open(index, users, cmes):
     from django.utils import timezone
 
-    from campaigns.models.milestones import CALL_OPENS, SUBMISSIONS_CLOSE
+    from campaigns.models.milestones import MilestoneKind
     from tests.campaigns.nomination_helpers import DAY
 
     today = timezone.localdate()
@@ -614,8 +614,8 @@ def test_the_closing_day_itself_is_open(index, users, cmes):
         index,
         slug="closes-today",
         milestones=[
-            (CALL_OPENS, today - 30 * DAY, None, "开通"),
-            (SUBMISSIONS_CLOSE, today, None, "截止"),
+            (MilestoneKind.CALL_OPENS, today - 30 * DAY, None, "开通"),
+            (MilestoneKind.SUBMISSIONS_CLOSE, today, None, "截止"),
         ],
     )
     nomination = make_nomination(campaign, users["applicant"], cmes, "最后一天提交的项目")
@@ -780,14 +780,14 @@ def test_corrections_are_possible_after_the_deadline_until_the_first_round(campa
     import datetime
 
     from campaigns.models import Milestone
-    from campaigns.models.milestones import FIRST_ROUND, SUBMISSIONS_CLOSE
+    from campaigns.models.milestones import MilestoneKind
 
     nomination = make_nomination(campaign, users["applicant"], cmes, "截止后补正的项目")
     endorsed(nomination, users["society"])
     perform(nomination, CORRECT, users["editor"], reason="承诺书未签字。")
 
-    close = campaign.milestones.get(kind=SUBMISSIONS_CLOSE).date
-    first_round = campaign.milestones.get(kind=FIRST_ROUND).date
+    close = campaign.milestones.get(kind=MilestoneKind.SUBMISSIONS_CLOSE).date
+    first_round = campaign.milestones.get(kind=MilestoneKind.FIRST_ROUND).date
     after_deadline = close + datetime.timedelta(days=1)
     assert after_deadline < first_round
     nomination.refresh_from_db()
@@ -805,7 +805,7 @@ def test_corrections_are_possible_after_the_deadline_until_the_first_round(campa
         users["applicant"], nomination, SUBMIT, today=first_round
     )
     assert not allowed
-    assert Milestone.objects.filter(campaign=campaign, kind=FIRST_ROUND).exists()
+    assert Milestone.objects.filter(campaign=campaign, kind=MilestoneKind.FIRST_ROUND).exists()
 
 
 # --- hostile files (issue 12) -----------------------------------------------------------------

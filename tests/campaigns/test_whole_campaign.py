@@ -45,13 +45,7 @@ from campaigns.models import (
     RoundEntry,
     ShowcaseYearPage,
 )
-from campaigns.models.milestones import (
-    CALL_OPENS,
-    FINAL_ROUND,
-    FIRST_ROUND,
-    PUBLIC_NOTICE,
-    SUBMISSIONS_CLOSE,
-)
+from campaigns.models.milestones import MilestoneKind
 from campaigns.models.nominations import PASSED, REJECTED
 from campaigns.models.review import ObjectionStatus, RoundKind, RoundStatus, RuleScope
 from campaigns.models.showcase import CHINA
@@ -196,11 +190,26 @@ def test_a_whole_campaign_from_the_call_to_the_showcase(federation, users, synce
         spec = demo_open_campaign(t0)
         year, title = spec["year"], spec["title"]
         milestones = [
-            (CALL_OPENS, t0 - 30 * DAY, None, f"“{year}中国智能制造科技进展”申报通道开通"),
-            (SUBMISSIONS_CLOSE, t0 + 60 * DAY, None, f"“{year}中国智能制造科技进展”申报截止"),
-            (FIRST_ROUND, first_confirmed, None, "第一轮遴选（初评）会议，选出 3 项进入终评"),
-            (FINAL_ROUND, final_confirmed, None, "第二轮遴选（终评）会议，评出 2 项"),
-            (PUBLIC_NOTICE, notice_starts, notice_ends, "入选结果公示"),
+            (
+                MilestoneKind.CALL_OPENS,
+                t0 - 30 * DAY,
+                None,
+                f"“{year}中国智能制造科技进展”申报通道开通",
+            ),
+            (
+                MilestoneKind.SUBMISSIONS_CLOSE,
+                t0 + 60 * DAY,
+                None,
+                f"“{year}中国智能制造科技进展”申报截止",
+            ),
+            (
+                MilestoneKind.FIRST_ROUND,
+                first_confirmed,
+                None,
+                "第一轮遴选（初评）会议，选出 3 项进入终评",
+            ),
+            (MilestoneKind.FINAL_ROUND, final_confirmed, None, "第二轮遴选（终评）会议，评出 2 项"),
+            (MilestoneKind.PUBLIC_NOTICE, notice_starts, notice_ends, "入选结果公示"),
         ]
         spec.update(milestones=milestones, quotas=[])
         campaign, created = build_campaign(index, spec)
