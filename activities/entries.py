@@ -128,7 +128,7 @@ def http_url(value):
 
 
 @dataclass
-class Item:
+class FeedItem:
     """What is kept of one parsed entry."""
 
     guid: str
@@ -213,7 +213,7 @@ def to_item(entry, today=None):
     content_hash = hashlib.sha256(f"{title}\n{text}".encode()).hexdigest()
     summary = plain_text(entry.get("summary") or "") or text
     published, date_problem = entry_date(entry, today)
-    return Item(
+    return FeedItem(
         guid=(entry.get("id") or "").strip()[:1000],
         link=(entry.get("link") or "").strip()[:1000],
         title=title,

@@ -227,7 +227,7 @@ def ingest_feed(feed, force=False, now=None):
 
 
 def _newest_items(entries, today, result):
-    """The entries as `Item`s, newest first, at most FEEDS_MAX_ENTRIES of them. An entry that
+    """The entries as `FeedItem`s, newest first, at most FEEDS_MAX_ENTRIES of them. An entry that
     cannot be read at all is skipped with a warning (and tried again at the next fetch)."""
     items = []
     for entry in entries:

@@ -184,7 +184,7 @@ def main():
         from django.core.management import call_command
         from django.db import connections
 
-        from cms.demo_data import load_core_demo
+        from cms.demo import load_core_demo
         from reports.demo import ensure_report_index
 
         call_command("migrate", verbosity=0, interactive=False)

@@ -233,7 +233,7 @@ def build_year(rng):
     from django.core.management import call_command
     from django.db import transaction
 
-    from cms.demo_data import load_core_demo
+    from cms.demo import load_core_demo
     from cms.models import Workstream
     from cms.periods import Period
     from reports.demo import ensure_report_index

@@ -379,7 +379,7 @@ def build_activities(rng):
 def build_showcase(rng, home):
     """SHOWCASE_YEARS, each list filled up to ITEMS_PER_LIST with invented items flagged as
     demo data (the pages badge them), after the demo's verified ones."""
-    from campaigns.demo_showcase import SYNTHETIC_SOURCE, ensure_index
+    from campaigns.demo.showcase import SYNTHETIC_SOURCE, ensure_index
     from campaigns.models import AchievementPage, ShowcaseYearPage
     from campaigns.models.showcase import CHINA, WORLD
     from cms.models import MemberSociety

@@ -12,10 +12,22 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from campaigns import nominations as service
 from campaigns import permissions
 from campaigns.models import Nomination
 from campaigns.models.nominations import DRAFT, QUOTA_STATES
+from campaigns.nominations import (
+    CREATE,
+    NONE,
+    ActionRefused,
+    InvalidNomination,
+    assign_fields,
+    lock_campaign,
+    locked,
+    log_event,
+    save_unique,
+    store_file,
+    update_fields,
+)
 
 
 @dataclass
@@ -41,7 +53,7 @@ def save_progress(campaign, user, data, recommender, uploads=(), nomination=None
                 nomination = _create(campaign, user, data, recommender, errors, today)
             else:
                 if nomination.status in QUOTA_STATES:
-                    service.lock_campaign(campaign.pk)  # always before the nomination's row
+                    lock_campaign(campaign.pk)  # always before the nomination's row
                 nomination = _update(nomination, user, data, recommender, errors, today)
             nomination.campaign = campaign
             applicable = {slot.pk for slot in campaign.slots_for(nomination.category)}
@@ -50,7 +62,7 @@ def save_progress(campaign, user, data, recommender, uploads=(), nomination=None
                 if slot.pk not in applicable:
                     errors.setdefault(f"file_{slot.pk}", []).append(_not_applicable(slot))
                     continue
-                stored_files.append(service.store_file(nomination, slot, upload, result))
+                stored_files.append(store_file(nomination, slot, upload, result))
                 stored.append(slot)
     except Exception:
         for file in stored_files:
@@ -62,27 +74,27 @@ def save_progress(campaign, user, data, recommender, uploads=(), nomination=None
 def _create(campaign, user, data, recommender, errors, today):
     allowed, why = permissions.can_apply(user, campaign, today)
     if not allowed:
-        raise service.ActionRefused(why)
+        raise ActionRefused(why)
     nomination = Nomination(campaign=campaign, applicant=user, status=DRAFT)
     name = data.get("project_name", "")
     if name and Nomination.objects.filter(campaign=campaign, project_name=name).exists():
         errors.setdefault("project_name", []).append(_duplicate(name))
         data = {key: value for key, value in data.items() if key != "project_name"}
-    service.assign_fields(nomination, data, recommender)
-    service.save_unique(nomination)
-    service.log_event(nomination, service.CREATE, user, service.NONE)
+    assign_fields(nomination, data, recommender)
+    save_unique(nomination)
+    log_event(nomination, CREATE, user, NONE)
     return nomination
 
 
 def _update(nomination, user, data, recommender, errors, today):
-    nomination = service.locked(nomination.pk)
+    nomination = locked(nomination.pk)
     allowed, why = permissions.can_edit(user, nomination, today)
     if not allowed:
-        raise service.ActionRefused(why)
+        raise ActionRefused(why)
     try:
         with transaction.atomic():
-            service.update_fields(nomination, data, recommender)
-    except service.InvalidNomination as error:
+            update_fields(nomination, data, recommender)
+    except InvalidNomination as error:
         for key, messages in error.message_dict.items():
             errors.setdefault(key, []).extend(messages)
         nomination.refresh_from_db()

@@ -6,10 +6,20 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from campaigns import nominations as service
 from campaigns.models import Nomination
 from campaigns.models.nominations import DRAFT
 from campaigns.models.pages import SLOT_PDF, SLOT_VIDEO, SLOT_WORD
+from campaigns.nominations import (
+    ACTION_LABELS,
+    NO_RECOMMENDER,
+    NOMINATION_FIELDS,
+    InvalidNomination,
+    category_error,
+    check_upload,
+    recommender_choice_of,
+    recommender_choices,
+    resolve_recommender,
+)
 from cms.upload_checks import megabytes
 
 SAVE = "save"
@@ -124,8 +134,8 @@ class NominationForm(forms.Form):
     def __init__(self, campaign, *args, nomination=None, **kwargs):
         if nomination is not None and "initial" not in kwargs:
             kwargs["initial"] = {
-                **{name: getattr(nomination, name) for name in service.NOMINATION_FIELDS},
-                "recommender": service.recommender_choice_of(nomination),
+                **{name: getattr(nomination, name) for name in NOMINATION_FIELDS},
+                "recommender": recommender_choice_of(nomination),
                 "recommender_name": nomination.recommender_name,
             }
         super().__init__(*args, **kwargs)
@@ -139,7 +149,7 @@ class NominationForm(forms.Form):
         self.fields["category"].widget.choices = [("", "—"), *((n, n) for n in categories)]
         self.fields["recommender"].widget.choices = [
             ("", "—"),
-            *service.recommender_choices(campaign),
+            *recommender_choices(campaign),
         ]
         if campaign.recommender_types.exists():
             name_field = self.fields["recommender_name"]
@@ -194,7 +204,7 @@ class NominationForm(forms.Form):
         category = self.cleaned_data["category"]
         if not category:
             return category  # a draft's, still to be chosen
-        if error := service.category_error(self.campaign, category):
+        if error := category_error(self.campaign, category):
             raise forms.ValidationError(error, code="invalid_category")
         return category
 
@@ -217,13 +227,13 @@ class NominationForm(forms.Form):
         cleaned = super().clean()
         if "recommender" in cleaned:
             try:
-                self.recommender = service.resolve_recommender(
+                self.recommender = resolve_recommender(
                     self.campaign,
                     cleaned["recommender"],
                     cleaned.get("recommender_name", ""),
                     draft=self.draft,
                 )
-            except service.InvalidNomination as error:
+            except InvalidNomination as error:
                 for field, messages in error.message_dict.items():
                     self.add_error(field, messages)
         # The files go with the category being saved: the one chosen, else the stored one.
@@ -238,7 +248,7 @@ class NominationForm(forms.Form):
             if error := self._slot_error(slot, category or ""):
                 self.add_error(field_name, error)
                 continue
-            result = service.check_upload(slot, upload)
+            result = check_upload(slot, upload)
             if result.ok:
                 self.uploads.append((slot, upload, result))
             else:
@@ -265,13 +275,13 @@ class NominationForm(forms.Form):
         """The nomination's fields that passed (after `is_valid()`): what a save keeps."""
         return {
             name: self.cleaned_data[name]
-            for name in service.NOMINATION_FIELDS
+            for name in NOMINATION_FIELDS
             if name in self.cleaned_data and name not in self.errors
         }
 
     def has_content(self):
         """Whether there is anything to keep: a field filled in, a recommender, a file."""
-        chosen = self.recommender not in (None, service.NO_RECOMMENDER)
+        chosen = self.recommender not in (None, NO_RECOMMENDER)
         return chosen or bool(self.uploads) or any(self.valid_data().values())
 
     @property
@@ -293,7 +303,7 @@ class DecisionForm(forms.Form):
 
     def __init__(self, actions, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [(a, service.ACTION_LABELS[a]) for a in actions]
+        self.fields["action"].choices = [(a, ACTION_LABELS[a]) for a in actions]
         self.fields["action"].error_messages["invalid_choice"] = _(
             "决定：“%(value)s”不是您现在可以做的决定。"
         )

@@ -6,7 +6,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from campaigns.models import CampaignIndexPage, CampaignPage, Milestone, ShowcaseYearPage
-from campaigns.models.milestones import CALL_OPENS, SUBMISSIONS_CLOSE
+from campaigns.models.milestones import MilestoneKind
 from cms.home_sections import HomeSection
 
 
@@ -18,9 +18,11 @@ def open_campaigns(site, today):
     """Live public campaigns whose call is open today, each with `next_milestone` (the first one
     not yet over, or None). Three queries however many campaigns and milestones there are."""
     # The same window as `CampaignPage.is_open`, tested in the database rather than per page.
-    opened = Milestone.objects.filter(campaign=OuterRef("pk"), kind=CALL_OPENS, date__lte=today)
+    opened = Milestone.objects.filter(
+        campaign=OuterRef("pk"), kind=MilestoneKind.CALL_OPENS, date__lte=today
+    )
     not_closed = Milestone.objects.annotate(last_day=Coalesce("end_date", "date")).filter(
-        campaign=OuterRef("pk"), kind=SUBMISSIONS_CLOSE, last_day__gte=today
+        campaign=OuterRef("pk"), kind=MilestoneKind.SUBMISSIONS_CLOSE, last_day__gte=today
     )
     upcoming = (
         Milestone.objects.annotate(last_day=Coalesce("end_date", "date"))

@@ -73,7 +73,7 @@ DELETE_LOG_ACTION = "campaigns.delete_draft"
 
 
 @dataclass(frozen=True)
-class Transition:
+class NominationTransition:
     to_status: str
     by: str
     reason_required: bool = False
@@ -84,25 +84,25 @@ class Transition:
 
 
 TRANSITIONS = {
-    (NONE, CREATE): Transition(DRAFT, APPLICANT, while_open=True),
-    (DRAFT, SUBMIT): Transition(SUBMITTED, APPLICANT, while_open=True),
-    (RETURNED, SUBMIT): Transition(SUBMITTED, APPLICANT, while_open=True),
+    (NONE, CREATE): NominationTransition(DRAFT, APPLICANT, while_open=True),
+    (DRAFT, SUBMIT): NominationTransition(SUBMITTED, APPLICANT, while_open=True),
+    (RETURNED, SUBMIT): NominationTransition(SUBMITTED, APPLICANT, while_open=True),
     # A nomination corrected after formal review goes back to formal review: the society's
     # recommendation stands.
-    (CORRECTION, SUBMIT): Transition(ENDORSED, APPLICANT, while_correctable=True),
-    (SUBMITTED, ENDORSE): Transition(ENDORSED, RECOMMENDER),
-    (SUBMITTED, RETURN): Transition(RETURNED, RECOMMENDER, reason_required=True),
-    (ENDORSED, PASS): Transition(PASSED, OFFICE, reason_required=True),
-    (ENDORSED, CORRECT): Transition(CORRECTION, OFFICE, reason_required=True),
-    (ENDORSED, REJECT): Transition(REJECTED, OFFICE, reason_required=True),
+    (CORRECTION, SUBMIT): NominationTransition(ENDORSED, APPLICANT, while_correctable=True),
+    (SUBMITTED, ENDORSE): NominationTransition(ENDORSED, RECOMMENDER),
+    (SUBMITTED, RETURN): NominationTransition(RETURNED, RECOMMENDER, reason_required=True),
+    (ENDORSED, PASS): NominationTransition(PASSED, OFFICE, reason_required=True),
+    (ENDORSED, CORRECT): NominationTransition(CORRECTION, OFFICE, reason_required=True),
+    (ENDORSED, REJECT): NominationTransition(REJECTED, OFFICE, reason_required=True),
     # A draft was never sent to anyone: its applicant deletes it (files and all) rather than
     # withdrawing it.
-    (DRAFT, DELETE): Transition(NONE, APPLICANT),
-    (SUBMITTED, WITHDRAW): Transition(WITHDRAWN, APPLICANT),
-    (RETURNED, WITHDRAW): Transition(WITHDRAWN, APPLICANT),
-    (ENDORSED, WITHDRAW): Transition(WITHDRAWN, APPLICANT),
-    (CORRECTION, WITHDRAW): Transition(WITHDRAWN, APPLICANT),
-    (PASSED, WITHDRAW): Transition(WITHDRAWN, APPLICANT),
+    (DRAFT, DELETE): NominationTransition(NONE, APPLICANT),
+    (SUBMITTED, WITHDRAW): NominationTransition(WITHDRAWN, APPLICANT),
+    (RETURNED, WITHDRAW): NominationTransition(WITHDRAWN, APPLICANT),
+    (ENDORSED, WITHDRAW): NominationTransition(WITHDRAWN, APPLICANT),
+    (CORRECTION, WITHDRAW): NominationTransition(WITHDRAWN, APPLICANT),
+    (PASSED, WITHDRAW): NominationTransition(WITHDRAWN, APPLICANT),
 }
 # The applicant may change the nomination's data and files in these states (until the deadline).
 EDITABLE_STATES = (DRAFT, RETURNED, CORRECTION)

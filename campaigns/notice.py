@@ -24,13 +24,11 @@ from django.utils.translation import gettext_lazy
 from campaigns.lifecycle import NONE, LifeCycle, Transition
 from campaigns.models import NominationEvent, PublicNotice, ReviewRound, RoundEntry
 from campaigns.models.review import (
-    FINAL,
-    NOTICE_CLOSED,
-    NOTICE_PUBLISHED,
-    NOTICE_STATUSES,
-    OBJECTION_PENDING,
-    ROUND_CONFIRMED,
-    SUBJECT_NOTICE,
+    EventSubject,
+    NoticeStatus,
+    ObjectionStatus,
+    RoundKind,
+    RoundStatus,
 )
 from campaigns.nominations import ActionRefused
 from campaigns.review import _lock
@@ -48,15 +46,17 @@ PROMOTE = "promote"
 START = "start"
 CLOSE = "close"
 NOTICE_TRANSITIONS = {
-    (NONE, START): Transition(NOTICE_PUBLISHED),
-    (NOTICE_PUBLISHED, CLOSE): Transition(NOTICE_CLOSED),  # the periodic job, nobody's hand
+    (NONE, START): Transition(NoticeStatus.PUBLISHED),
+    (NoticeStatus.PUBLISHED, CLOSE): Transition(
+        NoticeStatus.CLOSED
+    ),  # the periodic job, nobody's hand
 }
 NOTICES = LifeCycle(
-    subject=SUBJECT_NOTICE,
+    subject=EventSubject.NOTICE,
     name=gettext_lazy("公示"),
     transitions=NOTICE_TRANSITIONS,
     labels={START: gettext_lazy("发布"), CLOSE: gettext_lazy("结束")},
-    statuses=dict(NOTICE_STATUSES),
+    statuses=dict(NoticeStatus.choices),
     refused=ActionRefused,
 )
 
@@ -65,7 +65,7 @@ NOTICES = LifeCycle(
 
 
 def final_round(campaign):
-    return ReviewRound.objects.filter(campaign=campaign, kind=FINAL).first()
+    return ReviewRound.objects.filter(campaign=campaign, kind=RoundKind.FINAL).first()
 
 
 def period_text(notice):
@@ -117,7 +117,7 @@ def listed_entry(notice, entry_id):
         RoundEntry.objects.filter(
             pk=entry_id,
             round__campaign_id=notice.campaign_id,
-            round__kind=FINAL,
+            round__kind=RoundKind.FINAL,
             advanced=True,
             disqualified=False,
         )
@@ -135,7 +135,7 @@ def can_start_notice(user, campaign):
     if PublicNotice.objects.filter(campaign=campaign).exists():
         return False, _("“%(title)s”已经发布过公示，不能重复发布。") % {"title": campaign.title}
     round_ = final_round(campaign)
-    if round_ is None or round_.status != ROUND_CONFIRMED:
+    if round_ is None or round_.status != RoundStatus.CONFIRMED:
         return False, _("终评结果尚未经评审组长确认，不能发布公示。")
     return True, ""
 
@@ -167,7 +167,7 @@ def can_view_attachment(user, objection):
 def can_decide(user, objection):
     if not is_office(user):
         return False, _("只有联合体秘书处可以处理异议。")
-    if objection.status != OBJECTION_PENDING:
+    if objection.status != ObjectionStatus.PENDING:
         return False, _("该异议已处理（%(status)s），不能再次处理。") % {
             "status": objection.get_status_display()
         }

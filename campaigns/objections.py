@@ -23,12 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from campaigns.lifecycle import NONE, LifeCycle, Transition
 from campaigns.models import NominationEvent, Objection, RoundEntry
-from campaigns.models.review import (
-    OBJECTION_DISMISSED,
-    OBJECTION_PENDING,
-    OBJECTION_UPHELD,
-    SUBJECT_OBJECTION,
-)
+from campaigns.models.review import EventSubject, ObjectionStatus
 from campaigns.nominations import ActionRefused
 from campaigns.notice import (
     DISQUALIFY,
@@ -73,12 +68,12 @@ FILE = "file"
 UPHOLD = "uphold"
 DISMISS = "dismiss"
 OBJECTION_TRANSITIONS = {
-    (NONE, FILE): Transition(OBJECTION_PENDING, reason_required=True),
-    (OBJECTION_PENDING, UPHOLD): Transition(OBJECTION_UPHELD, reason_required=True),
-    (OBJECTION_PENDING, DISMISS): Transition(OBJECTION_DISMISSED, reason_required=True),
+    (NONE, FILE): Transition(ObjectionStatus.PENDING, reason_required=True),
+    (ObjectionStatus.PENDING, UPHOLD): Transition(ObjectionStatus.UPHELD, reason_required=True),
+    (ObjectionStatus.PENDING, DISMISS): Transition(ObjectionStatus.DISMISSED, reason_required=True),
 }
 # The office's decision as the form says it → the action.
-DECISIONS = {OBJECTION_UPHELD: UPHOLD, OBJECTION_DISMISSED: DISMISS}
+DECISIONS = {ObjectionStatus.UPHELD: UPHOLD, ObjectionStatus.DISMISSED: DISMISS}
 
 
 def _decision_reason_missing():
@@ -86,7 +81,7 @@ def _decision_reason_missing():
 
 
 OBJECTIONS = LifeCycle(
-    subject=SUBJECT_OBJECTION,
+    subject=EventSubject.OBJECTION,
     name=gettext_lazy("异议"),
     transitions=OBJECTION_TRANSITIONS,
     labels={
@@ -220,8 +215,8 @@ def _log(nomination, action, user, reason):
 
 
 def decide_objection(objection, user, decision, reason, promote_next=False):
-    """The office's decision on `objection`: `OBJECTION_UPHELD` (the item is disqualified and,
-    with `promote_next`, the next-ranked item moves up) or `OBJECTION_DISMISSED` (nothing else
+    """The office's decision on `objection`: `ObjectionStatus.UPHELD` (the item is disqualified and,
+    with `promote_next`, the next-ranked item moves up) or `ObjectionStatus.DISMISSED` (nothing else
     changes). Raises `ActionRefused` or `InvalidObjection` and then changes nothing."""
     reason = (reason or "").strip()
     with transaction.atomic():
@@ -235,14 +230,14 @@ def decide_objection(objection, user, decision, reason, promote_next=False):
             )
 
         def validate():
-            if decision == OBJECTION_DISMISSED and promote_next:
+            if decision == ObjectionStatus.DISMISSED and promote_next:
                 raise InvalidObjection(
                     {"promote_next": _("递补下一名：异议不成立时不能递补。")}, code="invalid"
                 )
 
         def change(transition):
             promoted = False
-            if decision == OBJECTION_UPHELD:
+            if decision == ObjectionStatus.UPHELD:
                 promoted = _disqualify(current, user, reason, promote_next)
             current.status = transition.to_status
             current.decided_by = user

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from campaigns.models import CampaignPage, Milestone, Nomination, NominationEvent, ReviewRound
 from campaigns.models.nominations import PASSED
-from campaigns.models.review import FIRST, ROUND_CONFIRMED
+from campaigns.models.review import RoundKind, RoundStatus
 from cms.cn_dates import cn_date, cn_date_range, cn_month
 from cms.linked_entries import LinkedEntry, Origin
 from cms.linked_entries import sentence as _sentence
@@ -130,7 +130,7 @@ def stage_entries(period, urls=None):
     zone = timezone.get_default_timezone()
     rounds = (
         ReviewRound.objects.filter(
-            status=ROUND_CONFIRMED, confirmed_at__gte=start, confirmed_at__lt=end
+            status=RoundStatus.CONFIRMED, confirmed_at__gte=start, confirmed_at__lt=end
         )
         .select_related("campaign", "campaign__workstream")
         .annotate(
@@ -157,7 +157,7 @@ def stage_text(round, day):
     “世界智能制造十大科技进展”评选。`"""
     title = round.campaign.title
     advanced = round.advanced_count
-    if round.kind == FIRST:
+    if round.kind == RoundKind.FIRST:
         text = f"“{title}”完成初评，{advanced} 项进入终评"
         if round.forwarded_count:
             text += f"，前 {round.forwarded_count} 项推荐参加“世界智能制造十大科技进展”评选"

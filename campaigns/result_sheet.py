@@ -10,7 +10,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from campaigns.models import RoundEntry
-from campaigns.models.review import FIRST, ROUND_CONFIRMED
+from campaigns.models.review import RoundKind, RoundStatus
 from campaigns.scoring import display, expert_name, result_mark
 from cms.cn_dates import cn_date
 from cms.docx_cjk import (
@@ -32,7 +32,7 @@ __all__ = ["result_sheet_docx", "result_sheet_title"]
 
 def result_sheet_title(round):
     """`“2024 中国智能制造科技进展”第一轮遴选结果表`."""
-    stage = _("第一轮遴选结果表") if round.kind == FIRST else _("第二轮遴选结果表")
+    stage = _("第一轮遴选结果表") if round.kind == RoundKind.FIRST else _("第二轮遴选结果表")
     return f"“{round.campaign.title}”{stage}"
 
 
@@ -107,7 +107,7 @@ def result_sheet_docx(round, hidden=frozenset()):
             space_before=6,
         )
     add_text_paragraph(document, "", BODY_FONT, "四号")
-    if round.status == ROUND_CONFIRMED and round.confirmed_by_id:
+    if round.status == RoundStatus.CONFIRMED and round.confirmed_by_id:
         confirmation = _("评审组长确认：%(name)s    确认日期：%(date)s") % {
             "name": expert_name(round.confirmed_by),
             "date": cn_date(round.confirmed_at),

@@ -15,21 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.models import Assignment, PanelMember, ReviewRound, ScoreSheet
-from campaigns.models.review import (
-    FINAL,
-    FIRST,
-    ROUND_CLOSED,
-    ROUND_CONFIRMED,
-    ROUND_DRAFT,
-    ROUND_OPEN,
-    SHEET_SUBMITTED,
-)
+from campaigns.models.review import RoundKind, RoundStatus, SheetStatus
 from campaigns.nominations import ActionRefused
 from cms.locks import locked
 from cms.roles import is_office
 
 # Rounds in which assigned experts see their nominations and files.
-VISIBLE_STATUSES = (ROUND_OPEN, ROUND_CLOSED)
+VISIBLE_STATUSES = (RoundStatus.OPEN, RoundStatus.CLOSED)
 
 
 class ReviewRefused(ActionRefused):
@@ -63,7 +55,7 @@ def can_open_round(user, round):
     allowed, reason = can_manage(user, round)
     if not allowed:
         return allowed, reason
-    if round.status != ROUND_DRAFT:
+    if round.status != RoundStatus.DRAFT:
         return False, _("评审轮次当前状态为“%(status)s”，不能再次开启。") % {
             "status": round.get_status_display()
         }
@@ -75,9 +67,11 @@ def can_open_round(user, round):
         }
     if round.opens_on > round.closes_on:
         return False, _("评分截止日期不能早于评分开始日期。")
-    if round.kind == FINAL:
-        first = ReviewRound.objects.filter(campaign_id=round.campaign_id, kind=FIRST).first()
-        if first is None or first.status != ROUND_CONFIRMED:
+    if round.kind == RoundKind.FINAL:
+        first = ReviewRound.objects.filter(
+            campaign_id=round.campaign_id, kind=RoundKind.FIRST
+        ).first()
+        if first is None or first.status != RoundStatus.CONFIRMED:
             return False, _("第一轮遴选（初评）的结果尚未经评审组长确认，不能开启终评。")
     return True, ""
 
@@ -86,7 +80,7 @@ def can_assign(user, round):
     allowed, reason = can_manage(user, round)
     if not allowed:
         return allowed, reason
-    if round.status != ROUND_OPEN:
+    if round.status != RoundStatus.OPEN:
         return False, _("只能在评分期间（评审轮次已开启）手动分配评审专家。")
     return True, ""
 
@@ -94,7 +88,7 @@ def can_assign(user, round):
 def _window_error(round, today):
     from cms.cn_dates import cn_date
 
-    if round.status != ROUND_OPEN:
+    if round.status != RoundStatus.OPEN:
         return _("评审轮次当前状态为“%(status)s”，不能评分。") % {
             "status": round.get_status_display()
         }
@@ -132,7 +126,7 @@ def can_score(user, sheet_or_assignment, today=None):
         }
     if error := _window_error(assignment.round, today):
         return False, error
-    if sheet is not None and sheet.status == SHEET_SUBMITTED:
+    if sheet is not None and sheet.status == SheetStatus.SUBMITTED:
         return False, _("评分表已于 %(time)s 提交并锁定，不能再修改。") % {
             "time": timezone.localtime(sheet.submitted_at).strftime("%Y-%m-%d %H:%M")
         }
@@ -174,7 +168,7 @@ def can_declare_conflict(user, assignment):
         return False, _("只能为本人声明回避。")
     if assignment.excluded:
         return False, _("您已回避该项目（%(reason)s）。") % {"reason": assignment.exclusion_reason}
-    if assignment.round.status != ROUND_OPEN:
+    if assignment.round.status != RoundStatus.OPEN:
         return False, _("评审轮次当前状态为“%(status)s”，不能声明回避。") % {
             "status": assignment.round.get_status_display()
         }
@@ -182,7 +176,7 @@ def can_declare_conflict(user, assignment):
         round_id=assignment.round_id,
         nomination_id=assignment.nomination_id,
         expert_id=assignment.expert_id,
-        status=SHEET_SUBMITTED,
+        status=SheetStatus.SUBMITTED,
     ).exists()
     if sheet:
         return False, _("评分表已提交，不能再声明回避；如有利益冲突，请联系评选办公室。")
@@ -192,9 +186,9 @@ def can_declare_conflict(user, assignment):
 def can_amend(user, sheet):
     if not is_office(user):
         return False, _("只有联合体评选办公室（秘书处）可以修改已提交的评分。")
-    if sheet.status != SHEET_SUBMITTED:
+    if sheet.status != SheetStatus.SUBMITTED:
         return False, _("评分表尚未提交，只能由专家本人填写。")
-    if sheet.round.status == ROUND_CONFIRMED:
+    if sheet.round.status == RoundStatus.CONFIRMED:
         return False, _("本轮结果已经评审组长确认，评分不能再修改。")
     return True, ""
 

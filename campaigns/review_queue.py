@@ -6,18 +6,18 @@ expert is excluded from, in this or any round of the campaign, is not on the lis
 from dataclasses import dataclass
 
 from campaigns.models import Assignment, ScoreSheet
-from campaigns.models.review import SHEET_SUBMITTED
+from campaigns.models.review import SheetStatus
 
 
 @dataclass(frozen=True)
-class Item:
+class QueueItem:
     round_id: int
     nomination: object
     sheet: object  # the expert's ScoreSheet (only status and submitted_at loaded), or None
 
     @property
     def submitted(self):
-        return self.sheet is not None and self.sheet.status == SHEET_SUBMITTED
+        return self.sheet is not None and self.sheet.status == SheetStatus.SUBMITTED
 
 
 @dataclass(frozen=True)
@@ -25,12 +25,13 @@ class Position:
     number: int  # 1-based
     total: int
     done: int
-    previous: Item | None
-    next: Item | None
+    previous: QueueItem | None
+    next: QueueItem | None
 
 
 def work_lists(user, round_ids):
-    """{round pk: [Item, …]} for the rounds in `round_ids`, in two queries whatever their size."""
+    """{round pk: [QueueItem, …]} for the rounds in `round_ids`, in two queries whatever their
+    size."""
     round_ids = list(round_ids)
     assignments = (
         Assignment.objects.filter(expert=user, round_id__in=round_ids, excluded=False)
@@ -53,7 +54,7 @@ def work_lists(user, round_ids):
     for assignment in assignments:
         key = (assignment.round_id, assignment.nomination_id)
         lists[assignment.round_id].append(
-            Item(assignment.round_id, assignment.nomination, sheets.get(key))
+            QueueItem(assignment.round_id, assignment.nomination, sheets.get(key))
         )
     return lists
 

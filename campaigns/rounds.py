@@ -20,17 +20,7 @@ from campaigns.conflicts import affiliations, conflict_reason, declared_before
 from campaigns.lifecycle import LifeCycle, Transition, events
 from campaigns.models import Assignment, Nomination, ReviewRound, RoundEntry
 from campaigns.models.nominations import PASSED
-from campaigns.models.review import (
-    AUTO,
-    FIRST,
-    MANUAL,
-    ROUND_CLOSED,
-    ROUND_CONFIRMED,
-    ROUND_DRAFT,
-    ROUND_OPEN,
-    ROUND_STATUSES,
-    SUBJECT_ROUND,
-)
+from campaigns.models.review import AssignmentSource, EventSubject, RoundKind, RoundStatus
 from campaigns.review import (
     InvalidSheet,
     ReviewRefused,
@@ -59,18 +49,18 @@ CLOSE = "close"
 CONFIRM = "confirm"
 
 TRANSITIONS = {
-    (ROUND_DRAFT, OPEN): Transition(ROUND_OPEN),
+    (RoundStatus.DRAFT, OPEN): Transition(RoundStatus.OPEN),
     # While experts score: the office assigns by hand, an expert declares a conflict of interest.
-    (ROUND_OPEN, ASSIGN): Transition(ROUND_OPEN),
-    (ROUND_OPEN, DECLARE_CONFLICT): Transition(ROUND_OPEN, reason_required=True),
-    (ROUND_OPEN, CLOSE): Transition(ROUND_CLOSED),
+    (RoundStatus.OPEN, ASSIGN): Transition(RoundStatus.OPEN),
+    (RoundStatus.OPEN, DECLARE_CONFLICT): Transition(RoundStatus.OPEN, reason_required=True),
+    (RoundStatus.OPEN, CLOSE): Transition(RoundStatus.CLOSED),
     # Closed again after the office amended a score: the result is written anew.
-    (ROUND_CLOSED, CLOSE): Transition(ROUND_CLOSED),
-    (ROUND_CLOSED, CONFIRM): Transition(ROUND_CONFIRMED),
+    (RoundStatus.CLOSED, CLOSE): Transition(RoundStatus.CLOSED),
+    (RoundStatus.CLOSED, CONFIRM): Transition(RoundStatus.CONFIRMED),
 }
 
 ROUNDS = LifeCycle(
-    subject=SUBJECT_ROUND,
+    subject=EventSubject.ROUND,
     name=gettext_lazy("评审轮次"),
     transitions=TRANSITIONS,
     labels={
@@ -80,7 +70,7 @@ ROUNDS = LifeCycle(
         CLOSE: gettext_lazy("结束"),
         CONFIRM: gettext_lazy("确认结果"),
     },
-    statuses=dict(ROUND_STATUSES),
+    statuses=dict(RoundStatus.choices),
     refused=RoundRefused,
     reason_errors={
         DECLARE_CONFLICT: lambda: InvalidSheet(
@@ -97,12 +87,12 @@ def eligible_nominations(round):
     """First round: every nomination of the campaign that passed formal review. Final round: the
     first round's entries that advanced (and were not disqualified)."""
     queryset = Nomination.objects.filter(campaign_id=round.campaign_id)
-    if round.kind == FIRST:
+    if round.kind == RoundKind.FIRST:
         queryset = queryset.filter(status=PASSED)
     else:
         queryset = queryset.filter(
             round_entries__round__campaign_id=round.campaign_id,
-            round_entries__round__kind=FIRST,
+            round_entries__round__kind=RoundKind.FIRST,
             round_entries__advanced=True,
             round_entries__disqualified=False,
         )
@@ -121,7 +111,7 @@ def open_round(round, user, today=None):
                 _("没有可参评的项目：%(which)s。")
                 % {
                     "which": _("尚无通过形式审查的申报")
-                    if current.kind == FIRST
+                    if current.kind == RoundKind.FIRST
                     else _("初评尚无晋级终评的项目")
                 }
             )
@@ -144,7 +134,7 @@ def open_round(round, user, today=None):
                         round=current,
                         nomination=nomination,
                         expert=expert,
-                        source=AUTO,
+                        source=AssignmentSource.AUTO,
                         excluded=bool(reason),
                         exclusion_reason=reason,
                     )
@@ -195,7 +185,7 @@ def assign(round, nomination, expert, user):
                 round=current,
                 nomination=nomination,
                 expert=expert,
-                source=MANUAL,
+                source=AssignmentSource.MANUAL,
                 excluded=bool(reason),
                 exclusion_reason=reason,
             )
@@ -323,4 +313,4 @@ def _perform(round, action, user, permission, change, reason="", nomination_id=N
 
 def round_events(round):
     """The round's log, oldest first: who opened, assigned, declared, closed and confirmed."""
-    return events(SUBJECT_ROUND, round.pk)
+    return events(EventSubject.ROUND, round.pk)

@@ -26,7 +26,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from campaigns.models import Assignment, ScoreSheet
-from campaigns.models.review import FIRST, SHEET_SUBMITTED, TRIMMED_MEAN
+from campaigns.models.review import Aggregation, RoundKind, SheetStatus
 
 ZERO = Decimal(0)
 DISPLAY = Decimal("0.01")
@@ -155,7 +155,7 @@ def counted_sheets(round):
         excluded=True,
     )
     return (
-        ScoreSheet.objects.filter(round=round, status=SHEET_SUBMITTED)
+        ScoreSheet.objects.filter(round=round, status=SheetStatus.SUBMITTED)
         .filter(~Exists(excluded))
         .select_related("expert")
         .prefetch_related("scores")
@@ -230,7 +230,7 @@ def aggregate(round, sheets, criteria):
     over the same sheets that make up the score."""
     counted = list(sheets)
     trimmed = fell_back = False
-    if round.aggregation == TRIMMED_MEAN:
+    if round.aggregation == Aggregation.TRIMMED_MEAN:
         if len(counted) >= 3:
             counted = sorted(counted, key=lambda sheet: (sheet.total, sheet.sheet_id))[1:-1]
             trimmed = True
@@ -256,13 +256,13 @@ def advances(round, rank):
 
 def forwards(round, rank):
     """Whether `rank` (first round only) is forwarded to the world top-ten selection."""
-    return round.kind == FIRST and rank is not None and rank <= round.forward_count
+    return round.kind == RoundKind.FIRST and rank is not None and rank <= round.forward_count
 
 
 def mark_text(round, advanced, forwarded):
     """The words for an entry's result: 进入终评 / 推荐参加世界智能制造十大科技进展评选 in the
     first round, 入选 in the final."""
-    if round.kind != FIRST:
+    if round.kind != RoundKind.FIRST:
         return _("入选") if advanced else ""
     marks = []
     if advanced:

@@ -17,13 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from campaigns.lifecycle import NONE, LifeCycle, Transition
 from campaigns.models import Assignment, JustificationRule, ReviewRound, Score, ScoreSheet
-from campaigns.models.review import (
-    SCOPE_CRITERION,
-    SCOPE_TOTAL,
-    SHEET_DRAFT,
-    SHEET_SUBMITTED,
-    SUBJECT_SHEET,
-)
+from campaigns.models.review import EventSubject, RuleScope, SheetStatus
 from campaigns.review import InvalidSheet, ReviewRefused, _lock, can_amend, can_score
 from campaigns.scoring import criteria_of, current_scores, format_number, weighted_total
 
@@ -32,16 +26,18 @@ SUBMIT = "submit"
 AMEND = "amend"
 
 TRANSITIONS = {
-    (NONE, SAVE): Transition(SHEET_DRAFT),
-    (SHEET_DRAFT, SAVE): Transition(SHEET_DRAFT, logged=False),  # a draft rewritten in place
-    (NONE, SUBMIT): Transition(SHEET_SUBMITTED),
-    (SHEET_DRAFT, SUBMIT): Transition(SHEET_SUBMITTED),
+    (NONE, SAVE): Transition(SheetStatus.DRAFT),
+    (SheetStatus.DRAFT, SAVE): Transition(
+        SheetStatus.DRAFT, logged=False
+    ),  # a draft rewritten in place
+    (NONE, SUBMIT): Transition(SheetStatus.SUBMITTED),
+    (SheetStatus.DRAFT, SUBMIT): Transition(SheetStatus.SUBMITTED),
     # The office's amendment of one score: a new version, the sheet stays submitted.
-    (SHEET_SUBMITTED, AMEND): Transition(SHEET_SUBMITTED, reason_required=True),
+    (SheetStatus.SUBMITTED, AMEND): Transition(SheetStatus.SUBMITTED, reason_required=True),
 }
 
 SHEETS = LifeCycle(
-    subject=SUBJECT_SHEET,
+    subject=EventSubject.SHEET,
     name=gettext_lazy("评分表"),
     transitions=TRANSITIONS,
     labels={
@@ -49,7 +45,10 @@ SHEETS = LifeCycle(
         SUBMIT: gettext_lazy("提交"),
         AMEND: gettext_lazy("修改评分"),
     },
-    statuses={SHEET_DRAFT: gettext_lazy("草稿"), SHEET_SUBMITTED: gettext_lazy("已提交")},
+    statuses={
+        SheetStatus.DRAFT: gettext_lazy("草稿"),
+        SheetStatus.SUBMITTED: gettext_lazy("已提交"),
+    },
     refused=ReviewRefused,
     reason_errors={
         AMEND: lambda: InvalidSheet(_("修改理由：修改评分必须填写理由。"), code="reason_required"),
@@ -102,7 +101,7 @@ def justification_errors(rules, criteria, values, reasons, total_reason):
     parsed scores (criterion name → Decimal), possibly not all of them."""
     errors = []
     for rule in rules:
-        if rule.scope == SCOPE_CRITERION:
+        if rule.scope == RuleScope.CRITERION:
             for criterion in criteria:
                 if rule.criterion_name and rule.criterion_name != criterion.name:
                     continue
@@ -111,7 +110,7 @@ def justification_errors(rules, criteria, values, reasons, total_reason):
                     continue
                 if side := _breach(rule, value):
                     errors.append(_breach_message(criterion.name, value, rule, side))
-        elif rule.scope == SCOPE_TOTAL:
+        elif rule.scope == RuleScope.TOTAL:
             # The total is only known once every criterion is scored.
             if len(values) < len(criteria) or (total_reason or "").strip():
                 continue

@@ -27,7 +27,7 @@ from campaigns.models import (
     ShowcaseIndexPage,
     ShowcaseYearPage,
 )
-from campaigns.models.review import FINAL, ROUND_CONFIRMED
+from campaigns.models.review import RoundKind, RoundStatus
 from campaigns.models.showcase import CHINA, LISTS, WORLD
 from campaigns.nominations import ActionRefused, lock_campaign
 from cms.filter_forms import FilterForm, ignored
@@ -228,7 +228,7 @@ def achievement_context(page):
 
 
 def final_round(campaign):
-    return ReviewRound.objects.filter(campaign=campaign, kind=FINAL).first()
+    return ReviewRound.objects.filter(campaign=campaign, kind=RoundKind.FINAL).first()
 
 
 def selected_entries(round_):
@@ -262,7 +262,7 @@ def can_create_china_items(user, campaign):
         return False, _("“%(campaign)s”还没有终评轮次，不能发布结果。") % {
             "campaign": campaign.title
         }
-    if round_.status != ROUND_CONFIRMED:
+    if round_.status != RoundStatus.CONFIRMED:
         return False, _(
             "终评结果尚未由评审组长确认（当前状态：%(status)s），确认后才能发布结果。"
         ) % {"status": round_.get_status_display()}

@@ -23,12 +23,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from campaigns.models import Assignment, PanelMember, RoundEntry, Score, ScoreSheet
-from campaigns.models.review import (
-    ROUND_CLOSED,
-    ROUND_CONFIRMED,
-    ROUND_OPEN,
-    SHEET_SUBMITTED,
-)
+from campaigns.models.review import RoundStatus, SheetStatus
 from campaigns.scoring import (
     ZERO,
     aggregate,
@@ -151,7 +146,7 @@ def excluded_nominations(user, round):
 def chair_may_see_result(round):
     """(allowed, reason): the chair sees the ranking only once the office has closed the round;
     while experts are still scoring, nothing of anyone's scores reaches the chair."""
-    if round.status in (ROUND_CLOSED, ROUND_CONFIRMED):
+    if round.status in (RoundStatus.CLOSED, RoundStatus.CONFIRMED):
         return True, ""
     return False, _("秘书处结束本轮评审后，评审组长才能查看评审结果。")
 
@@ -159,7 +154,7 @@ def chair_may_see_result(round):
 def can_change_scores(round):
     """(allowed, reason): whether the scores, sheets and result of `round` may still change. Once
     the chair has confirmed the result it is a record."""
-    if round.status == ROUND_CONFIRMED:
+    if round.status == RoundStatus.CONFIRMED:
         return False, _("本轮评审结果已由评审组长确认，不能再修改评分或结果。")
     return True, ""
 
@@ -170,7 +165,7 @@ def can_close(user, round):
     allowed, reason = can_change_scores(round)
     if not allowed:
         return allowed, reason
-    if round.status not in (ROUND_OPEN, ROUND_CLOSED):
+    if round.status not in (RoundStatus.OPEN, RoundStatus.CLOSED):
         return False, _("本轮评审当前状态为“%(status)s”，不能结束。") % {
             "status": round.get_status_display()
         }
@@ -182,9 +177,9 @@ def can_confirm(user, round):
         return False, _("请先登录。")
     if not is_chair(user, round):
         return False, _("只有本轮评审组长可以确认评审结果。")
-    if round.status == ROUND_CONFIRMED:
+    if round.status == RoundStatus.CONFIRMED:
         return False, _("本轮评审结果已经确认，不能重复确认。")
-    if round.status != ROUND_CLOSED:
+    if round.status != RoundStatus.CLOSED:
         return False, _("秘书处结束本轮评审后，评审组长才能确认结果。")
     return True, ""
 
@@ -204,7 +199,7 @@ class MissingSheet:
 def missing_sheets(round):
     """The expert × nomination pairs assigned (not excluded) whose sheet is not submitted."""
     submitted = set(
-        ScoreSheet.objects.filter(round=round, status=SHEET_SUBMITTED).values_list(
+        ScoreSheet.objects.filter(round=round, status=SheetStatus.SUBMITTED).values_list(
             "nomination_id", "expert_id"
         )
     )
@@ -283,6 +278,6 @@ def hash_rows(rows):
 def verify_result(round):
     """Whether the stored result sheet is intact and the database still says the same: the hash
     of the stored rows, and of the rows recomputed now, both equal the stored hash."""
-    if round.status != ROUND_CONFIRMED or not round.result_hash:
+    if round.status != RoundStatus.CONFIRMED or not round.result_hash:
         return False
     return hash_rows(round.result_rows) == round.result_hash == hash_rows(result_rows_of(round))

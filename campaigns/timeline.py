@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.models.milestones import CALL_OPENS, PUBLIC_NOTICE, SUBMISSIONS_CLOSE
+from campaigns.models.milestones import MilestoneKind
 
 PAST = "past"
 CURRENT = "current"
@@ -105,10 +105,15 @@ def call_state(campaign, today):
     milestone) covers today; finished after the last step, the notice's last day included;
     under review in between."""
     milestones = sorted_milestones(campaign)
-    opens = min((m.date for m in milestones if m.kind == CALL_OPENS), default=None)
-    closes = max((_last_day(m) for m in milestones if m.kind == SUBMISSIONS_CLOSE), default=None)
+    opens = min((m.date for m in milestones if m.kind == MilestoneKind.CALL_OPENS), default=None)
+    closes = max(
+        (_last_day(m) for m in milestones if m.kind == MilestoneKind.SUBMISSIONS_CLOSE),
+        default=None,
+    )
     notice = _notice_of(campaign)
-    notice_days = [(m.date, _last_day(m)) for m in milestones if m.kind == PUBLIC_NOTICE]
+    notice_days = [
+        (m.date, _last_day(m)) for m in milestones if m.kind == MilestoneKind.PUBLIC_NOTICE
+    ]
     if notice is not None and notice.closed_at is None:
         notice_days.append((notice.starts_on, notice.ends_on))
     last = max(

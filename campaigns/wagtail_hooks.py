@@ -1,75 +1,40 @@
+"""What campaigns registers with Wagtail and with cms: its admin (`campaigns.admin`: the viewsets,
+the review results' URLs and menu item, the showcase action), its home page sections, search
+groups and header link, and its log actions."""
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.viewsets.base import ViewSetGroup
-from wagtail.admin.viewsets.model import ModelViewSet
 
-from campaigns import admin_notice as _admin_notice  # noqa: F401 (registers the notice viewsets)
-from campaigns.admin_rounds import review_viewsets
-from campaigns.admin_viewsets import ListingOnlyViewSetMixin
-from campaigns.models import AchievementPage, CampaignPage, Milestone, Nomination
-from campaigns.views import ranking as _ranking  # noqa: F401 (registers its admin URLs and menu)
-from campaigns.views import showcase_admin as _showcase_admin  # noqa: F401 (its URL, button)
-from campaigns.views.admin import (
-    NominationFilterSet,
-    NominationIndexView,
-    NominationPermissionPolicy,
-    NominationReviewView,
-    RecommenderColumn,
-)
+from campaigns.admin import CampaignViewSetGroup, NoticeViewSetGroup, ranking, showcase
+from campaigns.models import AchievementPage, CampaignPage
 from cms.header_links import HEADER_LINKS_HOOK, HeaderLink
 from cms.search import SEARCH_GROUPS_HOOK, Group
 
 
-class MilestoneViewSet(ModelViewSet):
-    model = Milestone
-    icon = "date"
-    menu_label = _("里程碑")
-    add_to_admin_menu = False
-    list_display = ["title", "campaign", "kind", "date", "end_date", "workstream"]
-    list_filter = ["campaign", "kind"]
-    search_fields = ["title", "description"]
-    ordering = ["-date"]
-    form_fields = ["campaign", "kind", "date", "end_date", "title", "description", "workstream"]
-    copy_view_enabled = False
+# The admin, in the order it was always registered: the notices, the review results, the
+# showcase action, the campaigns' group.
+@hooks.register("register_admin_viewset")
+def register_notice_viewsets():
+    return NoticeViewSetGroup()
 
 
-class NominationViewSet(ListingOnlyViewSetMixin, ModelViewSet):
-    extra_views = (("review/<int:pk>/", "inspect_view", "inspect"),)
-    """Listing and review only: nominations are created and edited by applicants on the site, and
-    their status changes only through the review page."""
-
-    model = Nomination
-    icon = "doc-full"
-    menu_label = _("申报")
-    add_to_admin_menu = False
-    index_view_class = NominationIndexView
-    inspect_view_class = NominationReviewView
-    inspect_view_enabled = True
-    copy_view_enabled = False
-    list_display = [
-        "project_name",
-        "campaign",
-        "category",
-        RecommenderColumn("recommender", label=_("推荐单位")),
-        "applicant_organisation",
-        "status",
-        "submitted_at",
-    ]
-    filterset_class = NominationFilterSet
-    search_fields = ["project_name", "applicant_organisation", "recommender_name"]
-    ordering = ["-submitted_at", "-pk"]
-
-    @property
-    def permission_policy(self):
-        return NominationPermissionPolicy(self.model)
+@hooks.register("register_admin_urls")
+def register_ranking_urls():
+    return ranking.urlpatterns()
 
 
-class CampaignViewSetGroup(ViewSetGroup):
-    menu_label = _("征集活动")
-    menu_icon = "tasks"
-    menu_order = 250
-    items = (MilestoneViewSet, NominationViewSet, *review_viewsets())
+@hooks.register("register_admin_menu_item")
+def register_ranking_menu_item():
+    return ranking.menu_item()
+
+
+@hooks.register("register_admin_urls")
+def register_publish_showcase_url():
+    return showcase.urlpatterns
+
+
+hooks.register("register_page_header_buttons", showcase.publish_showcase_button)
 
 
 @hooks.register("register_admin_viewset")

@@ -12,9 +12,9 @@ from django.dispatch import receiver
 from django.utils import timezone
 from wagtail.signals import page_published
 
+from cms.periods import add_months, first_of_month
 from cms.signals import linked_entries_changed
 from reports.models import MonthlyReportPage
-from reports.periods import add_months, first_of_month
 
 
 @receiver(page_published, sender=MonthlyReportPage)

@@ -76,7 +76,7 @@ def report_index(home):
 
 @pytest.fixture
 def workstreams(db):
-    from cms.demo_data import ensure_workstreams
+    from cms.demo import ensure_workstreams
 
     return ensure_workstreams()
 
@@ -85,7 +85,7 @@ def workstreams(db):
 def federation(db):
     """The demo site as `load_demo` builds it before any app content: home, news and report
     indexes under the "秘书长审核" workflow, the groups and the demo accounts."""
-    from cms.demo_data import load_core_demo
+    from cms.demo import load_core_demo
     from reports.demo import ensure_report_index
 
     context = load_core_demo()

@@ -10,10 +10,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image as PILImage
 
-from campaigns import nominations as service
-from campaigns import notice as notice_service
 from campaigns import rounds, scoring, sheets
-from campaigns.demo_review import DEMO_EXPERT_ORGANISATION
+from campaigns.demo.review import DEMO_EXPERT_ORGANISATION
 from campaigns.models import (
     JustificationRule,
     Milestone,
@@ -24,9 +22,11 @@ from campaigns.models import (
     ReviewRound,
     RoundEntry,
 )
-from campaigns.models.milestones import CALL_OPENS, FIRST_ROUND, SUBMISSIONS_CLOSE
+from campaigns.models.milestones import MilestoneKind
 from campaigns.models.nominations import PASSED
-from campaigns.models.review import FINAL, FIRST, ROUND_CONFIRMED, SCOPE_TOTAL
+from campaigns.models.review import RoundKind, RoundStatus, RuleScope
+from campaigns.nominations import CREATE, DRAFT, SOCIETY_RECOMMENDER, SUBMITTED, log_event
+from campaigns.notice import start_notice
 from cms.accounts import mark_email_verified
 from cms.models import MemberSociety
 from cms.roles import Role, group_for
@@ -74,14 +74,14 @@ def _nomination(campaign, applicant, name, organisation, contact, society, statu
         applicant=applicant,
         project_name=name,
         category=campaign.categories.first().name,
-        recommender_type=service.SOCIETY_RECOMMENDER,
+        recommender_type=SOCIETY_RECOMMENDER,
         recommender_society=society,
         applicant_organisation=organisation,
         contact_person=contact,
         phone="010-68799025",
         email=f"{applicant.username}@matrix.example.org",
         status=status,
-        submitted_at=None if status == service.DRAFT else timezone.now(),
+        submitted_at=None if status == DRAFT else timezone.now(),
         **fields,
     )
 
@@ -99,7 +99,7 @@ def applications(world, index, cmes, cis):
         "甲方矩阵装备有限公司",
         "甲方联系人矩阵",
         cmes,
-        service.SUBMITTED,
+        SUBMITTED,
     )
     _attach(a, "文件1", "甲方推荐表矩阵.docx", word)
     _attach(a, "文件3", "甲方承诺书矩阵.pdf", pdf())
@@ -110,7 +110,7 @@ def applications(world, index, cmes, cis):
         "乙方矩阵科技股份公司",
         "乙方联系人矩阵",
         cis,
-        service.SUBMITTED,
+        SUBMITTED,
     )
     _attach(b, "文件1", "乙方推荐表矩阵.docx", word)
     _attach(b, "文件3", "乙方承诺书矩阵.pdf", pdf())
@@ -121,11 +121,11 @@ def applications(world, index, cmes, cis):
         "甲方矩阵装备有限公司",
         "甲方联系人矩阵",
         cmes,
-        service.DRAFT,
+        DRAFT,
     )
     _attach(draft, "文件2", "甲方草稿视频矩阵.mp4", mp4(60))
     for nomination, actor in ((a, "appA"), (b, "appB"), (draft, "appA")):
-        service.log_event(nomination, service.CREATE, world.users[actor], "")
+        log_event(nomination, CREATE, world.users[actor], "")
     world["nomination_a"], world["nomination_b"], world["draft_a"] = a, b, draft
     world["slot_word"] = campaign.document_slots.get(code="文件1")
 
@@ -136,9 +136,9 @@ def _closed_call(index, slug, title):
         index,
         slug=slug,
         milestones=[
-            (CALL_OPENS, today - 90 * DAY, None, f"{title}申报通道开通"),
-            (SUBMISSIONS_CLOSE, today - 30 * DAY, None, f"{title}申报截止"),
-            (FIRST_ROUND, today - 10 * DAY, today + 10 * DAY, f"{title}初评"),
+            (MilestoneKind.CALL_OPENS, today - 90 * DAY, None, f"{title}申报通道开通"),
+            (MilestoneKind.SUBMISSIONS_CLOSE, today - 30 * DAY, None, f"{title}申报截止"),
+            (MilestoneKind.FIRST_ROUND, today - 10 * DAY, today + 10 * DAY, f"{title}初评"),
         ],
     )
     return campaign
@@ -156,7 +156,7 @@ def _round(campaign, kind, experts, chair, **fields):
     )
     for expert in experts:
         PanelMember.objects.create(round=round_, expert=expert, is_chair=expert == chair)
-    JustificationRule.objects.create(round=round_, scope=SCOPE_TOTAL, above=99, below=50)
+    JustificationRule.objects.create(round=round_, scope=RuleScope.TOTAL, above=99, below=50)
     return round_
 
 
@@ -195,7 +195,7 @@ def review(world, index):
     for nomination in (one, two):
         _attach(nomination, "文件1", f"评审材料{nomination.pk}.docx", docx_form(1200))
         _attach(nomination, "文件3", f"评审承诺书{nomination.pk}.pdf", pdf())
-    open_round = _round(campaign, FIRST, [expert_a, expert_b], expert_a)
+    open_round = _round(campaign, RoundKind.FIRST, [expert_a, expert_b], expert_a)
     rounds.open_round(open_round, editor)
     _scores(open_round, one, expert_a, "甲专家矩阵评语·未公开", submit=False)
     _scores(open_round, one, expert_b, "乙专家矩阵评语·未公开", submit=True)
@@ -203,7 +203,7 @@ def review(world, index):
     # only panel and rule that may still change.
     draft_round = _round(
         campaign,
-        FINAL,
+        RoundKind.FINAL,
         [expert_a],
         expert_a,
         opens_on=timezone.localdate() + 20 * DAY,
@@ -218,7 +218,7 @@ def review(world, index):
 
     closed_call = _closed_call(index, "matrix-closed-call", "矩阵结束征集")
     three = _nomination(closed_call, owner, "结束矩阵项目三", "某工厂（矩阵）", "王五", caa, PASSED)
-    closed_round = _round(closed_call, FIRST, [expert_a, expert_b], expert_a)
+    closed_round = _round(closed_call, RoundKind.FIRST, [expert_a, expert_b], expert_a)
     rounds.open_round(closed_round, editor)
     for expert in (expert_a, expert_b):
         _scores(closed_round, three, expert, "", submit=True)
@@ -229,13 +229,13 @@ def review(world, index):
     notice_call = _closed_call(index, "matrix-notice-call", "矩阵公示征集")
     four = _nomination(notice_call, owner, "公示矩阵项目四", "某集团（矩阵）", "赵六", caa, PASSED)
     chair = make_user("matrix-chair", group_for(Role.EXPERT))
-    first = _round(notice_call, FIRST, [], None, status=ROUND_CONFIRMED)
+    first = _round(notice_call, RoundKind.FIRST, [], None, status=RoundStatus.CONFIRMED)
     final = _round(
         notice_call,
-        FINAL,
+        RoundKind.FINAL,
         [],
         None,
-        status=ROUND_CONFIRMED,
+        status=RoundStatus.CONFIRMED,
         confirmed_by=chair,
         confirmed_at=timezone.now(),
     )
@@ -243,7 +243,7 @@ def review(world, index):
         RoundEntry.objects.create(round=round_, nomination=four, rank=1, score=90, advanced=True)
     chair.delete()  # the chair's account is gone: confirmed_by is now empty
     final.refresh_from_db()
-    notice = notice_service.start_notice(notice_call, editor, timezone.localdate() - DAY)
+    notice = start_notice(notice_call, editor, timezone.localdate() - DAY)
     objection = Objection.objects.create(
         notice=notice,
         nomination=four,

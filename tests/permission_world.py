@@ -31,7 +31,7 @@ from wagtail.models import (
 )
 
 from activities.models import ActivityPage, Feed, SocietyActivitiesPage
-from campaigns.demo_review import ensure_demo_expert
+from campaigns.demo.review import ensure_demo_expert
 from campaigns.models import (
     ShowcaseIndexPage,
     ShowcaseYearPage,
@@ -278,7 +278,7 @@ def _federation():
     """What the `federation`, `activities_index` and `society_pages` fixtures of tests/conftest.py
     give, made once for the whole matrix."""
     from activities.areas import sync_all_society_areas
-    from cms.demo_data import load_core_demo
+    from cms.demo import load_core_demo
     from reports.demo import ensure_report_index
     from tests.activities.factories import ActivitiesIndexPageFactory
 

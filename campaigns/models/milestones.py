@@ -2,24 +2,16 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-CALL_OPENS = "call_opens"
-SUBMISSIONS_CLOSE = "submissions_close"
-FORMAL_REVIEW = "formal_review"
-FIRST_ROUND = "first_round"
-FINAL_ROUND = "final_round"
-PUBLIC_NOTICE = "public_notice"
-RELEASE = "release"
-OTHER = "other"
-MILESTONE_KINDS = [
-    (CALL_OPENS, _("征集开始")),
-    (SUBMISSIONS_CLOSE, _("申报截止")),
-    (FORMAL_REVIEW, _("形式审查")),
-    (FIRST_ROUND, _("第一轮遴选（初评）")),
-    (FINAL_ROUND, _("第二轮遴选（终评）")),
-    (PUBLIC_NOTICE, _("公示")),
-    (RELEASE, _("发布")),
-    (OTHER, _("其他")),
-]
+
+class MilestoneKind(models.TextChoices):
+    CALL_OPENS = "call_opens", _("征集开始")
+    SUBMISSIONS_CLOSE = "submissions_close", _("申报截止")
+    FORMAL_REVIEW = "formal_review", _("形式审查")
+    FIRST_ROUND = "first_round", _("第一轮遴选（初评）")
+    FINAL_ROUND = "final_round", _("第二轮遴选（终评）")
+    PUBLIC_NOTICE = "public_notice", _("公示")
+    RELEASE = "release", _("发布")
+    OTHER = "other", _("其他")
 
 
 class MilestoneQuerySet(models.QuerySet):
@@ -39,7 +31,9 @@ class Milestone(models.Model):
         on_delete=models.CASCADE,
         related_name="milestones",
     )
-    kind = models.CharField(_("类型"), max_length=30, choices=MILESTONE_KINDS, default=OTHER)
+    kind = models.CharField(
+        _("类型"), max_length=30, choices=MilestoneKind.choices, default=MilestoneKind.OTHER
+    )
     date = models.DateField(_("日期"))
     end_date = models.DateField(_("结束日期"), null=True, blank=True)
     title = models.CharField(_("标题"), max_length=200)

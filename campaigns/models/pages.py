@@ -168,10 +168,12 @@ class CampaignPage(SegmentedSearchMixin, RoutablePageMixin, Page):
 
     # The call window comes from the milestones, so there is one place for each date.
     def call_window(self):
-        from campaigns.models.milestones import CALL_OPENS, SUBMISSIONS_CLOSE
+        from campaigns.models.milestones import MilestoneKind
 
-        opens = self.milestones.filter(kind=CALL_OPENS).order_by("date").first()
-        closes = self.milestones.filter(kind=SUBMISSIONS_CLOSE).order_by("-date").first()
+        opens = self.milestones.filter(kind=MilestoneKind.CALL_OPENS).order_by("date").first()
+        closes = (
+            self.milestones.filter(kind=MilestoneKind.SUBMISSIONS_CLOSE).order_by("-date").first()
+        )
         return (
             opens.date if opens else None,
             (closes.end_date or closes.date) if closes else None,

@@ -8,24 +8,22 @@ from django.utils.translation import gettext_lazy as _
 
 from cms.storage import private_storage
 
-FIRST = "first"
-FINAL = "final"
-ROUND_KINDS = [(FIRST, _("第一轮遴选（初评）")), (FINAL, _("第二轮遴选（终评）"))]
 
-MEAN = "mean"
-TRIMMED_MEAN = "trimmed_mean"
-AGGREGATIONS = [(MEAN, _("平均分")), (TRIMMED_MEAN, _("去掉一个最高分和一个最低分后的平均分"))]
+class RoundKind(models.TextChoices):
+    FIRST = "first", _("第一轮遴选（初评）")
+    FINAL = "final", _("第二轮遴选（终评）")
 
-ROUND_DRAFT = "draft"
-ROUND_OPEN = "open"
-ROUND_CLOSED = "closed"
-ROUND_CONFIRMED = "confirmed"
-ROUND_STATUSES = [
-    (ROUND_DRAFT, _("准备中")),
-    (ROUND_OPEN, _("评分中")),
-    (ROUND_CLOSED, _("已结束，待组长确认")),
-    (ROUND_CONFIRMED, _("结果已确认")),
-]
+
+class Aggregation(models.TextChoices):
+    MEAN = "mean", _("平均分")
+    TRIMMED_MEAN = "trimmed_mean", _("去掉一个最高分和一个最低分后的平均分")
+
+
+class RoundStatus(models.TextChoices):
+    DRAFT = "draft", _("准备中")
+    OPEN = "open", _("评分中")
+    CLOSED = "closed", _("已结束，待组长确认")
+    CONFIRMED = "confirmed", _("结果已确认")
 
 
 class ReviewRound(models.Model):
@@ -35,17 +33,21 @@ class ReviewRound(models.Model):
         on_delete=models.PROTECT,
         related_name="review_rounds",
     )
-    kind = models.CharField(_("轮次"), max_length=10, choices=ROUND_KINDS)
+    kind = models.CharField(_("轮次"), max_length=10, choices=RoundKind.choices)
     opens_on = models.DateField(_("评分开始日期"))
     closes_on = models.DateField(_("评分截止日期"))
-    aggregation = models.CharField(_("汇总方式"), max_length=20, choices=AGGREGATIONS, default=MEAN)
+    aggregation = models.CharField(
+        _("汇总方式"), max_length=20, choices=Aggregation.choices, default=Aggregation.MEAN
+    )
     advance_count = models.PositiveIntegerField(
         _("晋级/入选数"), help_text=_("初评：进入终评的项数（15）；终评：入选项数（10）")
     )
     forward_count = models.PositiveIntegerField(
         _("推荐参加世界十大评选数"), default=0, help_text=_("初评前若干名（5）")
     )
-    status = models.CharField(_("状态"), max_length=20, choices=ROUND_STATUSES, default=ROUND_DRAFT)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=RoundStatus.choices, default=RoundStatus.DRAFT
+    )
     # Frozen when the round opens: [{"name", "explanation", "weight", "max_score"}, …].
     criteria = models.JSONField(_("评选标准（开启时冻结）"), default=list, blank=True)
     opened_at = models.DateTimeField(_("开启时间"), null=True, blank=True)
@@ -73,9 +75,9 @@ class ReviewRound(models.Model):
         return f"{self.campaign.title} · {self.get_kind_display()}"
 
 
-SCOPE_CRITERION = "criterion"
-SCOPE_TOTAL = "total"
-RULE_SCOPES = [(SCOPE_CRITERION, _("每项指标")), (SCOPE_TOTAL, _("总分"))]
+class RuleScope(models.TextChoices):
+    CRITERION = "criterion", _("每项指标")
+    TOTAL = "total", _("总分")
 
 
 class JustificationRule(models.Model):
@@ -85,7 +87,7 @@ class JustificationRule(models.Model):
     round = models.ForeignKey(
         ReviewRound, verbose_name=_("评审轮次"), on_delete=models.CASCADE, related_name="rules"
     )
-    scope = models.CharField(_("适用于"), max_length=20, choices=RULE_SCOPES)
+    scope = models.CharField(_("适用于"), max_length=20, choices=RuleScope.choices)
     criterion_name = models.CharField(
         _("指标"), max_length=100, blank=True, help_text=_("留空则适用于所有指标")
     )
@@ -151,8 +153,9 @@ class RoundEntry(models.Model):
         return f"{self.round} · {self.nomination}"
 
 
-AUTO = "auto"
-MANUAL = "manual"
+class AssignmentSource(models.TextChoices):
+    AUTO = "auto", _("自动")
+    MANUAL = "manual", _("手动")
 
 
 class Assignment(models.Model):
@@ -173,7 +176,7 @@ class Assignment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments"
     )
     source = models.CharField(
-        _("来源"), max_length=10, choices=[(AUTO, _("自动")), (MANUAL, _("手动"))], default=AUTO
+        _("来源"), max_length=10, choices=AssignmentSource.choices, default=AssignmentSource.AUTO
     )
     excluded = models.BooleanField(_("回避"), default=False)
     exclusion_reason = models.CharField(_("回避原因"), max_length=200, blank=True)
@@ -189,8 +192,9 @@ class Assignment(models.Model):
         return f"{self.expert} → {self.nomination}"
 
 
-SHEET_DRAFT = "draft"
-SHEET_SUBMITTED = "submitted"
+class SheetStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已提交")
 
 
 class ScoreSheet(models.Model):
@@ -206,8 +210,8 @@ class ScoreSheet(models.Model):
     status = models.CharField(
         _("状态"),
         max_length=20,
-        choices=[(SHEET_DRAFT, _("草稿")), (SHEET_SUBMITTED, _("已提交"))],
-        default=SHEET_DRAFT,
+        choices=SheetStatus.choices,
+        default=SheetStatus.DRAFT,
     )
     total_reason = models.TextField(_("总分理由"), blank=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
@@ -252,9 +256,9 @@ class Score(models.Model):
         return f"{self.criterion} = {self.value} (v{self.version})"
 
 
-NOTICE_PUBLISHED = "published"
-NOTICE_CLOSED = "closed"
-NOTICE_STATUSES = [(NOTICE_PUBLISHED, _("公示中")), (NOTICE_CLOSED, _("公示已结束"))]
+class NoticeStatus(models.TextChoices):
+    PUBLISHED = "published", _("公示中")
+    CLOSED = "closed", _("公示已结束")
 
 
 class PublicNotice(models.Model):
@@ -277,15 +281,16 @@ class PublicNotice(models.Model):
     @property
     def status(self):
         """Published until the periodic job closes it (the day after its last day)."""
-        return NOTICE_CLOSED if self.closed_at else NOTICE_PUBLISHED
+        return NoticeStatus.CLOSED if self.closed_at else NoticeStatus.PUBLISHED
 
     def get_status_display(self):
-        return dict(NOTICE_STATUSES)[self.status]
+        return dict(NoticeStatus.choices)[self.status]
 
 
-OBJECTION_PENDING = "pending"
-OBJECTION_UPHELD = "upheld"
-OBJECTION_DISMISSED = "dismissed"
+class ObjectionStatus(models.TextChoices):
+    PENDING = "pending", _("待处理")
+    UPHELD = "upheld", _("异议成立")
+    DISMISSED = "dismissed", _("异议不成立")
 
 
 def objection_upload_to(instance, filename):
@@ -308,12 +313,8 @@ class Objection(models.Model):
     status = models.CharField(
         _("处理结果"),
         max_length=20,
-        choices=[
-            (OBJECTION_PENDING, _("待处理")),
-            (OBJECTION_UPHELD, _("异议成立")),
-            (OBJECTION_DISMISSED, _("异议不成立")),
-        ],
-        default=OBJECTION_PENDING,
+        choices=ObjectionStatus.choices,
+        default=ObjectionStatus.PENDING,
     )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -331,16 +332,11 @@ class Objection(models.Model):
         return f"{self.nomination} · {self.get_status_display()}"
 
 
-SUBJECT_ROUND = "round"
-SUBJECT_SHEET = "sheet"
-SUBJECT_NOTICE = "notice"
-SUBJECT_OBJECTION = "objection"
-SUBJECTS = [
-    (SUBJECT_ROUND, _("评审轮次")),
-    (SUBJECT_SHEET, _("评分表")),
-    (SUBJECT_NOTICE, _("公示")),
-    (SUBJECT_OBJECTION, _("异议")),
-]
+class EventSubject(models.TextChoices):
+    ROUND = "round", _("评审轮次")
+    SHEET = "sheet", _("评分表")
+    NOTICE = "notice", _("公示")
+    OBJECTION = "objection", _("异议")
 
 
 class ReviewEvent(models.Model):
@@ -350,7 +346,7 @@ class ReviewEvent(models.Model):
     kinds of rows: `subject` says which, `subject_id` is the row's key; `nomination` is set when
     the action concerns one nomination. The events go with their campaign."""
 
-    subject = models.CharField(_("对象"), max_length=20, choices=SUBJECTS)
+    subject = models.CharField(_("对象"), max_length=20, choices=EventSubject.choices)
     subject_id = models.PositiveBigIntegerField(_("对象编号"))
     campaign = models.ForeignKey(
         "campaigns.CampaignPage", on_delete=models.CASCADE, related_name="review_events"

@@ -5,10 +5,10 @@ slot answers with the same pieces, rendered by the same templates."""
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from campaigns import nominations as service
 from campaigns import permissions
 from campaigns.forms import limit_text, max_upload_bytes
 from campaigns.models import Nomination
+from campaigns.nominations import DELETE, WITHDRAW, checklist
 
 SLOT_TEMPLATE = "campaigns/includes/slot_stored.html"
 CHECKLIST_TEMPLATE = "campaigns/includes/checklist.html"
@@ -66,7 +66,7 @@ def slot_rows(request, page, form, nomination):
 
 def checklist_for(page, nomination):
     """The checklist of `nomination`, or of an empty one before the first save."""
-    return service.checklist(nomination or Nomination(campaign=page))
+    return checklist(nomination or Nomination(campaign=page))
 
 
 def render_slot(request, row):
@@ -103,8 +103,7 @@ def form_context(request, page, form, nomination=None):
         "slots": slot_rows(request, page, form, nomination),
         "checklist": checklist_for(page, nomination),
         "events": nomination.events.select_related("actor") if nomination else [],
-        "can_withdraw": nomination is not None
-        and can(request.user, nomination, service.WITHDRAW)[0],
-        "can_delete": nomination is not None and can(request.user, nomination, service.DELETE)[0],
+        "can_withdraw": nomination is not None and can(request.user, nomination, WITHDRAW)[0],
+        "can_delete": nomination is not None and can(request.user, nomination, DELETE)[0],
         "script_messages": script_messages(),
     }

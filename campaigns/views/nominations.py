@@ -12,9 +12,17 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from campaigns import drafts, permissions
-from campaigns import nominations as service
 from campaigns.forms import NominationForm
 from campaigns.models import Nomination
+from campaigns.nominations import (
+    SUBMIT,
+    WITHDRAW,
+    ActionRefused,
+    InvalidNomination,
+    checklist,
+    download_name,
+    perform,
+)
 from campaigns.views.nomination_form import file_url, form_context, nomination_url
 from cms.accounts import is_email_verified
 from cms.docx_cjk import DOCX_CONTENT_TYPE
@@ -28,10 +36,12 @@ CONTENT_TYPES = {
 def refused(request, page, reason, status=403):
     context = {
         "page": page,
+        "title": page.title,
         "reason": reason,
+        "links_template": "campaigns/includes/refused_links.html",
         "verify": request.user.is_authenticated and not is_email_verified(request.user),
     }
-    return render(request, "campaigns/refused.html", context, status=status)
+    return render(request, "components/refused.html", context, status=status)
 
 
 def _own_nomination(request, page, pk):
@@ -79,7 +89,7 @@ def _save(request, page, form, nomination=None):
             form.uploads,
             nomination=nomination,
         )
-    except service.ActionRefused as refusal:
+    except ActionRefused as refusal:
         return refused(request, page, refusal.reason)
     nomination = progress.nomination
     for field, errors in progress.errors.items():
@@ -87,16 +97,16 @@ def _save(request, page, form, nomination=None):
     if form.errors:
         return _form_page(request, page, form, nomination)
     if form.wants_submit:
-        missing = service.checklist(nomination)
+        missing = checklist(nomination)
         for item in missing:
             form.add_error(item.key if item.key in form.fields else None, item.message)
         if missing:
             return _form_page(request, page, form, nomination)
         try:
-            service.perform(nomination, service.SUBMIT, request.user)
-        except service.ActionRefused as refusal:
+            perform(nomination, SUBMIT, request.user)
+        except ActionRefused as refusal:
             return refused(request, page, refusal.reason)
-        except service.InvalidNomination as error:
+        except InvalidNomination as error:
             form.add_error(None, error.messages)
             return _form_page(request, page, form, nomination)
         messages.success(request, _("申报已提交，等待推荐单位推荐。"))
@@ -137,7 +147,7 @@ def nomination_view(request, page, pk):
         "not_editable": reason,
         "events": nomination.events.select_related("actor"),
         "files": _files(request, page, nomination),
-        "can_withdraw": permissions.can_perform(request.user, nomination, service.WITHDRAW)[0],
+        "can_withdraw": permissions.can_perform(request.user, nomination, WITHDRAW)[0],
     }
     return render(request, "campaigns/nomination_detail.html", context)
 
@@ -150,8 +160,8 @@ def withdraw_view(request, page, pk):
         return redirect(nomination_url(nomination, request, page))
     try:
         reason = request.POST.get("reason", "")[:2000]
-        service.perform(nomination, service.WITHDRAW, request.user, reason)
-    except service.ActionRefused as refusal:
+        perform(nomination, WITHDRAW, request.user, reason)
+    except ActionRefused as refusal:
         return refused(request, page, refusal.reason)
     messages.success(request, _("申报已撤回，所占推荐名额已释放。"))
     return redirect(nomination_url(nomination, request, page))
@@ -190,7 +200,7 @@ def nomination_file_view(request, page, pk, code):
         response = FileResponse(
             handle,
             as_attachment=not (is_video or inline),  # a video plays in the page
-            filename=service.download_name(record, slot),
+            filename=download_name(record, slot),
             content_type=content_type,
         )
     elif ranged is _UNSATISFIABLE:

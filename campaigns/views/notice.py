@@ -11,10 +11,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from campaigns import notice as service
 from campaigns import objections
 from campaigns.models import Objection, PublicNotice
 from campaigns.nominations import ActionRefused
+from campaigns.notice import (
+    can_object,
+    can_view_attachment,
+    final_round,
+    listed_entry,
+    notice_entries,
+    notice_state,
+    period_text,
+)
 from campaigns.views.nominations import refused
 
 
@@ -58,11 +66,11 @@ def notice_view(request, page):
     notice = _notice_of(page)
     today = timezone.localdate()
     started = today >= notice.starts_on
-    is_open, state = service.notice_state(notice, today)
+    is_open, state = notice_state(notice, today)
     entries = []
     if started:
-        round_ = service.final_round(page)
-        entries = service.notice_entries(round_) if round_ else []
+        round_ = final_round(page)
+        entries = notice_entries(round_) if round_ else []
     for entry in entries:
         entry.objection_url = objection_url(page, entry.pk, request)
     own = []
@@ -78,7 +86,7 @@ def notice_view(request, page):
     context = {
         "page": page,
         "notice": notice,
-        "period": service.period_text(notice),
+        "period": period_text(notice),
         "started": started,
         "is_open": is_open,
         "state": state,
@@ -94,10 +102,10 @@ def objection_view(request, page, entry_id):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     notice = _notice_of(page)
-    allowed, reason = service.can_object(request.user, notice)
+    allowed, reason = can_object(request.user, notice)
     if not allowed:
         return refused(request, page, reason)
-    entry = service.listed_entry(notice, entry_id)
+    entry = listed_entry(notice, entry_id)
     if entry is None:
         raise Http404
     form = ObjectionForm(request.POST or None, request.FILES or None)
@@ -121,7 +129,7 @@ def objection_view(request, page, entry_id):
     context = {
         "page": page,
         "notice": notice,
-        "period": service.period_text(notice),
+        "period": period_text(notice),
         "entry": entry,
         "form": form,
     }
@@ -135,7 +143,7 @@ def objection_attachment_view(request, page, pk):
     objection = Objection.objects.filter(pk=pk, notice__campaign=page).first()
     if objection is None or not objection.attachment:
         raise Http404
-    if not service.can_view_attachment(request.user, objection)[0]:
+    if not can_view_attachment(request.user, objection)[0]:
         raise Http404
     extension = "." + objection.attachment.name.rsplit(".", 1)[-1].lower()
     response = FileResponse(

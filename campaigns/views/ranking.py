@@ -5,6 +5,8 @@ reasons, the mean and standard deviation, exports as .xlsx and .csv, closing the
 .docx result sheet. On the site: the panel chair's page to confirm the result (experts have no
 admin access). Every view checks its permission on the server; the work is in `campaigns.tally`
 (the ranking), `campaigns.scoring` (the figures) and `campaigns.rounds` (closing, confirming).
+The admin URLs and the menu item are registered by `campaigns.wagtail_hooks` (through
+`campaigns.admin.ranking`).
 """
 
 import csv
@@ -15,21 +17,27 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import include, path, reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 from openpyxl.styles import Font
-from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 
 from campaigns import scoring
-from campaigns import tally as service
 from campaigns.models import ReviewRound
-from campaigns.models.review import ROUND_CONFIRMED
+from campaigns.models.review import RoundStatus
 from campaigns.result_sheet import result_sheet_docx
 from campaigns.rounds import RoundRefused, close_round, confirm_round
+from campaigns.tally import (
+    can_close,
+    can_confirm,
+    chair_may_see_result,
+    excluded_nominations,
+    is_chair,
+    missing_sheets,
+    tally,
+    verify_result,
+)
 from cms.docx_cjk import DOCX_CONTENT_TYPE
 from cms.roles import is_office
 
@@ -131,15 +139,15 @@ def confirmed_by_name(round):
 
 
 def _ranking_context(request, round, rows=None, refusal=None):
-    rows = rows if rows is not None else service.tally(round)
+    rows = rows if rows is not None else tally(round)
     return {
         "round": round,
         "confirmed_by_name": confirmed_by_name(round),
         "rows": [{"row": row, "mark": mark_of(round, row)} for row in rows],
         "criteria": [c.name for c in scoring.criteria_of(round)],
-        "missing": service.missing_sheets(round) if round.status != ROUND_CONFIRMED else [],
-        "can_close": service.can_close(request.user, round)[0],
-        "verified": service.verify_result(round) if round.status == ROUND_CONFIRMED else None,
+        "missing": missing_sheets(round) if round.status != RoundStatus.CONFIRMED else [],
+        "can_close": can_close(request.user, round)[0],
+        "verified": verify_result(round) if round.status == RoundStatus.CONFIRMED else None,
         "refusal": refusal,
         "has_rows": bool(rows),
     }
@@ -171,7 +179,7 @@ def close_view(request, pk):
 def ranking_xlsx(request, pk):
     _office_only(request)
     round = _round(pk)
-    headers, lines = export_table(round, service.tally(round))
+    headers, lines = export_table(round, tally(round))
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("排名")
@@ -191,7 +199,7 @@ def ranking_xlsx(request, pk):
 def ranking_csv(request, pk):
     _office_only(request)
     round = _round(pk)
-    headers, lines = export_table(round, service.tally(round))
+    headers, lines = export_table(round, tally(round))
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(headers)
@@ -209,12 +217,12 @@ def result_docx(request, pk):
     # copy leaves out the nominations the chair is excluded from.
     hidden = frozenset()
     if not is_office(request.user):
-        if not service.is_chair(request.user, round):
+        if not is_chair(request.user, round):
             raise PermissionDenied(_("只有联合体秘书处和评审组长可以下载结果表。"))
-        allowed, reason = service.chair_may_see_result(round)
+        allowed, reason = chair_may_see_result(round)
         if not allowed:
             raise PermissionDenied(reason)
-        hidden = service.excluded_nominations(request.user, round)
+        hidden = excluded_nominations(request.user, round)
     response = HttpResponse(result_sheet_docx(round, hidden=hidden), content_type=DOCX_CONTENT_TYPE)
     response["Content-Disposition"] = _filename(round, "结果表.docx")
     return response
@@ -236,15 +244,20 @@ admin_urlpatterns = [
 @login_required
 def confirm_view(request, pk):
     round = _round(pk)
-    if not (service.is_chair(request.user, round) or is_office(request.user)):
+    if not (is_chair(request.user, round) or is_office(request.user)):
         return render(
             request,
-            "campaigns/ranking/refused.html",
-            {"reason": _("只有本轮评审组长可以确认评审结果。"), "round": round},
+            "components/refused.html",
+            {
+                "title": _("无权访问"),
+                "heading": f"{round.campaign.title} · {round.get_kind_display()}",
+                "reason": _("只有本轮评审组长可以确认评审结果。"),
+                "round": round,
+            },
             status=403,
         )
     office = is_office(request.user)
-    if not office and not service.chair_may_see_result(round)[0]:
+    if not office and not chair_may_see_result(round)[0]:
         # The chair's page exists only once the office has closed the round: before that, not
         # even its existence tells the chair anything.
         raise Http404
@@ -259,9 +272,9 @@ def confirm_view(request, pk):
             return redirect("round_confirm", pk=round.pk)
     # The office sees every row at any time (as in the admin). The chair sees nothing before the
     # office closes the round, and never a nomination the chair is excluded from.
-    visible = office or service.chair_may_see_result(round)[0]
-    hidden = frozenset() if office else service.excluded_nominations(request.user, round)
-    rows = service.tally(round) if visible else []
+    visible = office or chair_may_see_result(round)[0]
+    hidden = frozenset() if office else excluded_nominations(request.user, round)
+    rows = tally(round) if visible else []
     context = {
         "round": round,
         "rows": [
@@ -271,7 +284,7 @@ def confirm_view(request, pk):
         ],
         "hidden_count": sum(1 for row in rows if row.nomination_id in hidden),
         "confirmed_by_name": confirmed_by_name(round),
-        "can_confirm": service.can_confirm(request.user, round)[0],
+        "can_confirm": can_confirm(request.user, round)[0],
         "refusal": refusal,
         "docx_url": reverse("round_result_docx", args=[round.pk]),
     }
@@ -286,24 +299,3 @@ site_urlpatterns = [
         "review/rounds/<int:pk>/result.docx", login_required(result_docx), name="round_result_docx"
     ),
 ]
-
-
-def register_admin_urls():
-    return [path("rankings/", include((admin_urlpatterns, "campaign_ranking")))]
-
-
-class _OfficeMenuItem(MenuItem):
-    def is_shown(self, request):
-        return is_office(request.user)
-
-
-@hooks.register("register_admin_urls")
-def register_ranking_urls():
-    return register_admin_urls()
-
-
-@hooks.register("register_admin_menu_item")
-def register_ranking_menu_item():
-    return _OfficeMenuItem(
-        _lazy("评审结果"), reverse("campaign_ranking:index"), icon_name="table", order=252
-    )

@@ -16,17 +16,26 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from campaigns import previews, review_queue, scoring
-from campaigns import review as service
 from campaigns.models import Assignment, Nomination, PanelMember, ReviewRound, ScoreSheet
 from campaigns.models.pages import SLOT_PDF, SLOT_VIDEO, SLOT_WORD
-from campaigns.models.review import SCOPE_TOTAL, SHEET_SUBMITTED
+from campaigns.models.review import RuleScope, SheetStatus
+from campaigns.review import (
+    VISIBLE_STATUSES,
+    InvalidSheet,
+    ReviewRefused,
+    can_declare_conflict,
+    can_score,
+    can_see,
+    is_panel_member,
+)
 from campaigns.rounds import check_conflict, declare_conflict
 from campaigns.sheets import check_sheet, save_sheet
 from campaigns.views.nominations import file_url
 
 
 def _refused(request, reason, status=403):
-    return render(request, "campaigns/review/refused.html", {"reason": reason}, status=status)
+    context = {"title": _("评审"), "reason": reason}
+    return render(request, "components/refused.html", context, status=status)
 
 
 def _not_expert(request):
@@ -44,7 +53,7 @@ def review_home(request):
     if not memberships:
         return _not_expert(request)
     rounds = [m.round for m in memberships]
-    visible = [r.pk for r in rounds if r.status in service.VISIBLE_STATUSES]
+    visible = [r.pk for r in rounds if r.status in VISIBLE_STATUSES]
     lists = review_queue.work_lists(user, visible)
     by_round = {
         r.pk: [
@@ -75,7 +84,7 @@ def _visible(request, round_id, nomination_id):
     round = get_object_or_404(ReviewRound.objects.select_related("campaign"), pk=round_id)
     nomination = Nomination.objects.filter(pk=nomination_id, campaign_id=round.campaign_id)
     nomination = nomination.select_related("recommender_society").first()
-    if nomination is None or not service.can_see(request.user, round, nomination)[0]:
+    if nomination is None or not can_see(request.user, round, nomination)[0]:
         raise Http404
     nomination.campaign = round.campaign
     return round, nomination
@@ -142,7 +151,9 @@ def _criteria_rows(criteria, sheet, data=None):
 def _rule_texts(rules):
     texts = []
     for rule in rules:
-        where = _("总分") if rule.scope == SCOPE_TOTAL else (rule.criterion_name or _("每项指标"))
+        where = (
+            _("总分") if rule.scope == RuleScope.TOTAL else (rule.criterion_name or _("每项指标"))
+        )
         parts = []
         if rule.above is not None:
             parts.append(_("高于 %(n)s 分") % {"n": scoring.format_number(rule.above)})
@@ -199,7 +210,7 @@ def _sheet_page(request, round, nomination, errors=(), data=None, status=200):
     assignment.round = round
     criteria = scoring.criteria_of(round)
     rules = list(round.rules.all())
-    can_score, not_scoring = service.can_score(request.user, assignment)
+    may_score, not_scoring = can_score(request.user, assignment)
     total = scoring.sheet_total(sheet, criteria) if sheet else None
     context = {
         "round": round,
@@ -213,10 +224,10 @@ def _sheet_page(request, round, nomination, errors=(), data=None, status=200):
         "formula": {**scoring.score_formula(round, rules), "messages": _script_messages()},
         "rules": _rule_texts(rules),
         "sheet": sheet,
-        "submitted": bool(sheet and sheet.status == SHEET_SUBMITTED),
-        "can_score": can_score,
+        "submitted": bool(sheet and sheet.status == SheetStatus.SUBMITTED),
+        "can_score": may_score,
         "not_scoring": not_scoring,
-        "can_declare": service.can_declare_conflict(request.user, assignment)[0],
+        "can_declare": can_declare_conflict(request.user, assignment)[0],
         "errors": errors,
         "today": timezone.localdate(),
         "position": _neighbours(request, round, nomination),
@@ -260,7 +271,7 @@ def _confirm_page(request, round, nomination, criteria, parsed, post):
 
 @login_required
 def sheet_view(request, round_id, nomination_id):
-    if not service.is_panel_member(request.user):
+    if not is_panel_member(request.user):
         return _not_expert(request)
     round, nomination = _visible(request, round_id, nomination_id)
     if request.method != "POST":
@@ -276,9 +287,9 @@ def sheet_view(request, round_id, nomination_id):
             parsed = check_sheet(round, nomination, request.user, values, reasons, total_reason)
             return _confirm_page(request, round, nomination, criteria, parsed, post)
         save_sheet(round, nomination, request.user, values, reasons, total_reason, submit=submit)
-    except service.ReviewRefused as refusal:
+    except ReviewRefused as refusal:
         return _sheet_page(request, round, nomination, [refusal.reason], post, status=403)
-    except service.InvalidSheet as error:
+    except InvalidSheet as error:
         return _sheet_page(request, round, nomination, error.messages, post, status=400)
     if submit:
         messages.success(request, _("评分表已提交并锁定。"))
@@ -290,7 +301,7 @@ def sheet_view(request, round_id, nomination_id):
 @login_required
 @require_POST
 def conflict_view(request, round_id, nomination_id):
-    if not service.is_panel_member(request.user):
+    if not is_panel_member(request.user):
         return _not_expert(request)
     round, nomination = _visible(request, round_id, nomination_id)
     assignment = Assignment.objects.get(round=round, nomination=nomination, expert=request.user)
@@ -303,9 +314,9 @@ def conflict_view(request, round_id, nomination_id):
                        "reason": reason}  # fmt: skip
             return render(request, "campaigns/review/conflict_confirm.html", context)
         declare_conflict(assignment, request.user, reason)
-    except service.ReviewRefused as refusal:
+    except ReviewRefused as refusal:
         return _sheet_page(request, round, nomination, [refusal.reason], status=403)
-    except service.InvalidSheet as error:
+    except InvalidSheet as error:
         return _sheet_page(request, round, nomination, error.messages, status=400)
     messages.success(
         request,

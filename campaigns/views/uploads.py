@@ -10,8 +10,8 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 
 from campaigns import drafts, permissions
-from campaigns import nominations as service
 from campaigns.forms import NominationForm
+from campaigns.nominations import DELETE, ActionRefused, checklist, perform
 from campaigns.templatetags.nomination_tags import file_facts
 from campaigns.views.nomination_form import (
     nomination_url,
@@ -70,7 +70,7 @@ def upload_view(request, page, slot_id, pk=None):
         progress = drafts.save_progress(
             page, request.user, form.valid_data(), form.recommender, form.uploads, nomination
         )
-    except service.ActionRefused as refusal:
+    except ActionRefused as refusal:
         return _refusal(refusal.reason, 403, slot)
     nomination = progress.nomination
     if name in progress.errors:
@@ -86,7 +86,7 @@ def upload_view(request, page, slot_id, pk=None):
             % {"code": slot.code, "facts": file_facts(records[slot.code].facts)},
             "nomination_url": nomination_url(nomination, request, page),
             "slot_html": render_slot(request, row),
-            "checklist_html": render_checklist(request, service.checklist(nomination)),
+            "checklist_html": render_checklist(request, checklist(nomination)),
             "field_errors": field_errors,
         }
     )
@@ -97,14 +97,14 @@ def delete_view(request, page, pk):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     nomination = _own_nomination(request, page, pk)
-    allowed, reason = permissions.can_perform(request.user, nomination, service.DELETE)
+    allowed, reason = permissions.can_perform(request.user, nomination, DELETE)
     if not allowed:
         return refused(request, page, reason)
     if request.method == "POST":
         name = nomination.display_name
         try:
-            service.perform(nomination, service.DELETE, request.user)
-        except service.ActionRefused as refusal:
+            perform(nomination, DELETE, request.user)
+        except ActionRefused as refusal:
             return refused(request, page, refusal.reason)
         messages.success(
             request, _("草稿“%(name)s”已删除，已上传的文件一并删除。") % {"name": name}

@@ -14,7 +14,7 @@ SEED_REPORT = Path(__file__).with_name("report-2021-01-03.txt")
 
 
 def ensure_report_index(home, workflow):
-    from cms.demo_data import ensure_child
+    from cms.demo import ensure_child
 
     index = ensure_child(
         home,

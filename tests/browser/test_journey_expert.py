@@ -16,7 +16,7 @@ def test_expert_scores_with_the_live_total_moves_on_and_submits_with_confirmatio
     page, demo, login
 ):
     from campaigns.models import ScoreSheet
-    from campaigns.models.review import SHEET_DRAFT, SHEET_SUBMITTED
+    from campaigns.models.review import SheetStatus
 
     login("expert", path="/accounts/login/")
     page.goto("/review/")
@@ -88,7 +88,7 @@ def test_expert_scores_with_the_live_total_moves_on_and_submits_with_confirmatio
     assert page.get_by_role("button", name="提交", exact=True).count() == 0
 
     sheets = dict(ScoreSheet.objects.values_list("nomination__project_name", "status"))
-    assert sheets == {first_name: SHEET_DRAFT, second_name: SHEET_SUBMITTED}
+    assert sheets == {first_name: SheetStatus.DRAFT, second_name: SheetStatus.SUBMITTED}
     page.goto("/review/")
     expect(page.locator("main .review-progress")).to_have_text("1/4 已评")
 
@@ -100,7 +100,7 @@ def test_office_opens_a_round_from_the_listing(page, demo, login):
 
     from campaigns.models import CampaignPage, Nomination, PanelMember, ReviewRound
     from campaigns.models.nominations import PASSED
-    from campaigns.models.review import FIRST, ROUND_OPEN
+    from campaigns.models.review import RoundKind, RoundStatus
     from cms.models import MemberSociety
 
     users = get_user_model().objects.in_bulk(["applicant", "expert"], field_name="username")
@@ -120,7 +120,7 @@ def test_office_opens_a_round_from_the_listing(page, demo, login):
     )
     round = ReviewRound.objects.create(
         campaign=campaign,
-        kind=FIRST,
+        kind=RoundKind.FIRST,
         opens_on=datetime.date(2024, 9, 1),
         closes_on=datetime.date(2024, 10, 15),
         advance_count=15,
@@ -139,7 +139,7 @@ def test_office_opens_a_round_from_the_listing(page, demo, login):
     page.wait_for_url(f"**/admin/reviewround/inspect/{round.pk}/")
     expect(page.locator(".messages")).to_contain_text("已开启评审")
     round.refresh_from_db()
-    assert round.status == ROUND_OPEN
+    assert round.status == RoundStatus.OPEN
     assert round.assignments.get().nomination.project_name == "浏览器测试项目（演示）"
     page.goto("/admin/reviewround/")
     row = page.locator("tr", has_text="2024 中国智能制造科技进展")

@@ -22,7 +22,7 @@ from campaigns.demo import (
 )
 from campaigns.file_checks import docx_character_count
 from campaigns.models import Nomination, NominationEvent, NominationFile
-from campaigns.models.milestones import CALL_OPENS, SUBMISSIONS_CLOSE
+from campaigns.models.milestones import MilestoneKind
 from cms.cjk_text import count_form_characters
 
 DAY = datetime.timedelta(days=1)
@@ -187,8 +187,8 @@ def closed_campaign(index, slug="closed-call"):
         slug=slug,
         title=f"征集活动 {slug}",
         milestones=[
-            (CALL_OPENS, today - 60 * DAY, None, "申报通道开通"),
-            (SUBMISSIONS_CLOSE, today - DAY, None, "申报截止"),
+            (MilestoneKind.CALL_OPENS, today - 60 * DAY, None, "申报通道开通"),
+            (MilestoneKind.SUBMISSIONS_CLOSE, today - DAY, None, "申报截止"),
         ],
     )
     return build_campaign(index, spec)[0]
@@ -202,8 +202,8 @@ def government_campaign(index, slug="miit-call", quotas=None):
         slug=slug,
         title=f"试点示范 {slug}",
         milestones=[
-            (CALL_OPENS, today - 10 * DAY, None, "申报开始"),
-            (SUBMISSIONS_CLOSE, today + 10 * DAY, None, "申报截止"),
+            (MilestoneKind.CALL_OPENS, today - 10 * DAY, None, "申报开始"),
+            (MilestoneKind.SUBMISSIONS_CLOSE, today + 10 * DAY, None, "申报截止"),
         ],
     )
     if quotas is not None:

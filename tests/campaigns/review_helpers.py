@@ -11,7 +11,6 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns import nominations as service
 from campaigns.demo import CRITERIA_2021
 from campaigns.models import (
     Assignment,
@@ -25,7 +24,8 @@ from campaigns.models import (
     ScoreSheet,
 )
 from campaigns.models.nominations import PASSED
-from campaigns.models.review import FIRST, SCOPE_CRITERION, SCOPE_TOTAL
+from campaigns.models.review import RoundKind, RuleScope
+from campaigns.nominations import ENDORSE, PASS, SOCIETY_RECOMMENDER, perform
 from cms.accounts import mark_email_verified
 from cms.models import AccountProfile
 from cms.roles import Role, group_for
@@ -84,7 +84,7 @@ def passed(campaign, applicant, name, organisation="某某智能装备有限公�
         applicant=applicant,
         project_name=name,
         category=campaign.categories.first().name,
-        recommender_type=service.SOCIETY_RECOMMENDER,
+        recommender_type=SOCIETY_RECOMMENDER,
         recommender_society=society,
         applicant_organisation=organisation,
         contact_person="张三",
@@ -98,19 +98,19 @@ def passed_with_files(campaign, applicant, society_user, office, name, society):
     """A nomination made through the services with real files, endorsed and passed."""
     mark_email_verified(applicant)
     nomination = make_nomination(campaign, applicant, society, name)
-    service.perform(nomination, service.ENDORSE, society_user)
-    return service.perform(nomination, service.PASS, office, "材料齐全，通过形式审查。")
+    perform(nomination, ENDORSE, society_user)
+    return perform(nomination, PASS, office, "材料齐全，通过形式审查。")
 
 
-def make_round(campaign, kind=FIRST, experts=(), chair=None, opens_on=None, closes_on=None,
-               **fields):  # fmt: skip
+def make_round(campaign, kind=RoundKind.FIRST, experts=(), chair=None, opens_on=None,
+               closes_on=None, **fields):  # fmt: skip
     round = ReviewRound.objects.create(
         campaign=campaign,
         kind=kind,
         opens_on=opens_on or today() - DAY,
         closes_on=closes_on or today() + 10 * DAY,
-        advance_count=fields.pop("advance_count", 15 if kind == FIRST else 10),
-        forward_count=fields.pop("forward_count", 5 if kind == FIRST else 0),
+        advance_count=fields.pop("advance_count", 15 if kind == RoundKind.FIRST else 10),
+        forward_count=fields.pop("forward_count", 5 if kind == RoundKind.FIRST else 0),
         **fields,
     )
     for expert in experts:
@@ -120,12 +120,14 @@ def make_round(campaign, kind=FIRST, experts=(), chair=None, opens_on=None, clos
 
 def rules_2021(round):
     """Seed 000: a criterion scored above 9 or below 6 needs a reason."""
-    return JustificationRule.objects.create(round=round, scope=SCOPE_CRITERION, above=9, below=6)
+    return JustificationRule.objects.create(
+        round=round, scope=RuleScope.CRITERION, above=9, below=6
+    )
 
 
 def rules_2024(round):
     """Seed 001: a total above 99 or below 50 needs a reason."""
-    return JustificationRule.objects.create(round=round, scope=SCOPE_TOTAL, above=99, below=50)
+    return JustificationRule.objects.create(round=round, scope=RuleScope.TOTAL, above=99, below=50)
 
 
 def sheet_url(round, nomination):

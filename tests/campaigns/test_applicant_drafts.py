@@ -12,9 +12,19 @@ from django.test import Client, override_settings
 from lxml import html as lxml_html
 from wagtail.models import ModelLogEntry
 
-from campaigns import nominations as service
 from campaigns.models import Nomination, NominationFile
 from campaigns.models.nominations import DRAFT, RETURNED, SUBMITTED
+from campaigns.nominations import (
+    CREATE,
+    DELETE,
+    DELETE_LOG_ACTION,
+    RETURN,
+    SUBMIT,
+    ActionRefused,
+    InvalidNomination,
+    check_upload,
+    perform,
+)
 from cms import upload_mp4
 from cms.models import MemberSociety
 from tests import hostile_docx
@@ -98,7 +108,7 @@ def test_the_first_upload_creates_the_draft_and_each_file_is_kept_at_once(campai
     answer = response.json()
     nomination = Nomination.objects.get()
     assert nomination.status == DRAFT
-    assert [e.action for e in nomination.events.all()] == [service.CREATE]
+    assert [e.action for e in nomination.events.all()] == [CREATE]
     # The fields sent along are saved with it.
     assert nomination.project_name == "面向离散制造的数字孪生产线协同优化系统"
     assert nomination.recommender_society.abbreviation == "CMES"
@@ -314,7 +324,7 @@ def test_a_video_spooled_to_disk_is_measured_without_being_read(campaign, applic
         return data
 
     monkeypatch.setattr(upload_file.file, "read", counted_read)
-    result = service.check_upload(slot(campaign, "文件2"), upload_file)
+    result = check_upload(slot(campaign, "文件2"), upload_file)
     assert result.ok, result.failures
     assert result.facts["duration_seconds"] == 600
     assert sum(bytes_read) < 1024
@@ -400,8 +410,8 @@ def test_the_checklist_lists_what_is_missing_and_a_submission_is_refused_with_it
     assert all(item in text for item in missing)
     nomination.refresh_from_db()
     assert nomination.status == DRAFT
-    with pytest.raises(service.InvalidNomination) as refusal:
-        service.perform(nomination, service.SUBMIT, nomination.applicant)
+    with pytest.raises(InvalidNomination) as refusal:
+        perform(nomination, SUBMIT, nomination.applicant)
     assert refusal.value.messages == missing
 
     # Complete, the checklist says so.
@@ -441,8 +451,8 @@ def test_a_draft_is_deleted_with_its_files_and_the_deletion_is_logged(
     assert "确定删除申报草稿“要删除的草稿”吗？" in page_text(confirm)
     assert Nomination.objects.filter(pk=nomination.pk).exists()  # asking deletes nothing
 
-    with pytest.raises(service.ActionRefused, match="只有申报账号本人"):
-        service.perform(nomination, service.DELETE, users["editor"])
+    with pytest.raises(ActionRefused, match="只有申报账号本人"):
+        perform(nomination, DELETE, users["editor"])
     stranger = login(make_applicant("stranger"))
     assert stranger.post(f"{nomination_url(nomination)}delete/").status_code == 404
 
@@ -452,7 +462,7 @@ def test_a_draft_is_deleted_with_its_files_and_the_deletion_is_logged(
     assert not Nomination.objects.filter(pk=nomination.pk).exists()
     assert not NominationFile.objects.exists()
     assert not any(storage.exists(name) for storage, name in names)
-    entry = ModelLogEntry.objects.get(action=service.DELETE_LOG_ACTION)
+    entry = ModelLogEntry.objects.get(action=DELETE_LOG_ACTION)
     assert entry.user == users["applicant"] and entry.label == "要删除的草稿"
     assert entry.object_id == str(nomination.pk) and entry.deleted
     assert entry.data["from_status"] == DRAFT
@@ -474,7 +484,7 @@ def test_only_drafts_are_deleted_and_only_others_are_withdrawn(campaign, users, 
     assert snapshot() == unchanged
 
     # A nomination returned for changes is edited again and keeps 撤回申报, not 删除草稿.
-    service.perform(submitted, service.RETURN, users["society"], "请补充数据。")
+    perform(submitted, RETURN, users["society"], "请补充数据。")
     page = applicant.get(nomination_url(submitted))
     tree = lxml_html.fromstring(page.content.decode())
     assert submitted.__class__.objects.get(pk=submitted.pk).status == RETURNED

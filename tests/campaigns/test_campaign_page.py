@@ -20,17 +20,10 @@ from campaigns.demo import (
     federation_slots,
 )
 from campaigns.models import CampaignPage, PublicNotice
-from campaigns.models.milestones import (
-    CALL_OPENS,
-    FINAL_ROUND,
-    FIRST_ROUND,
-    OTHER,
-    RELEASE,
-    SUBMISSIONS_CLOSE,
-)
+from campaigns.models.milestones import MilestoneKind
 from campaigns.models.pages import KIND_FEDERATION, KIND_GOVERNMENT
 from campaigns.timeline import CURRENT, FUTURE, PAST, CallStatus, call_state, timeline_for
-from cms.demo_data import ensure_societies
+from cms.demo import ensure_societies
 from tests.campaigns.factories import add_campaigns
 
 pytestmark = pytest.mark.django_db
@@ -76,10 +69,10 @@ def open_campaign(build):
     today = timezone.localdate()
     spec = demo_open_campaign(today)
     spec["milestones"] = [
-        (FIRST_ROUND, today + 120 * DAY, None, "第一轮遴选（初评）"),
-        (CALL_OPENS, today - 30 * DAY, None, "申报通道开通"),
-        (SUBMISSIONS_CLOSE, today + 60 * DAY, None, "申报截止"),
-        (OTHER, today - 60 * DAY, None, "发出征集活动邀请函"),
+        (MilestoneKind.FIRST_ROUND, today + 120 * DAY, None, "第一轮遴选（初评）"),
+        (MilestoneKind.CALL_OPENS, today - 30 * DAY, None, "申报通道开通"),
+        (MilestoneKind.SUBMISSIONS_CLOSE, today + 60 * DAY, None, "申报截止"),
+        (MilestoneKind.OTHER, today - 60 * DAY, None, "发出征集活动邀请函"),
     ]
     return build(spec)
 
@@ -266,7 +259,13 @@ def sized_spec(slug, count):
     """An open call with `count` milestones, scope categories and criteria."""
     today = timezone.localdate()
     spec = demo_open_campaign(today)
-    kinds = [CALL_OPENS, SUBMISSIONS_CLOSE, FIRST_ROUND, FINAL_ROUND, RELEASE]
+    kinds = [
+        MilestoneKind.CALL_OPENS,
+        MilestoneKind.SUBMISSIONS_CLOSE,
+        MilestoneKind.FIRST_ROUND,
+        MilestoneKind.FINAL_ROUND,
+        MilestoneKind.RELEASE,
+    ]
     spec.update(
         slug=slug,
         title=f"规模测试 {count}",

@@ -23,7 +23,7 @@ from campaigns.form_templates import (
     sample_markers,
     templates_for,
 )
-from cms.demo_data import ensure_societies
+from cms.demo import ensure_societies
 from cms.docx_cjk import DOCX_CONTENT_TYPE
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ import pytest
 from campaigns import objections, rounds, sheets
 from campaigns.lifecycle import NONE, LifeCycleError
 from campaigns.models import ReviewEvent
-from campaigns.models.review import ROUND_CLOSED, ROUND_CONFIRMED, ROUND_DRAFT, ROUND_OPEN
+from campaigns.models.review import RoundStatus
 from campaigns.notice import NOTICES
 
 LIFE_CYCLES = [rounds.ROUNDS, sheets.SHEETS, NOTICES, objections.OBJECTIONS]
@@ -26,20 +26,20 @@ def test_every_table_names_known_statuses_and_labelled_actions(life_cycle):
 
 
 def test_the_round_table():
-    assert rounds.ROUNDS.actions(ROUND_DRAFT) == [rounds.OPEN]
-    assert rounds.ROUNDS.actions(ROUND_OPEN) == [
+    assert rounds.ROUNDS.actions(RoundStatus.DRAFT) == [rounds.OPEN]
+    assert rounds.ROUNDS.actions(RoundStatus.OPEN) == [
         rounds.ASSIGN,
         rounds.DECLARE_CONFLICT,
         rounds.CLOSE,
     ]
-    assert rounds.ROUNDS.actions(ROUND_CLOSED) == [rounds.CLOSE, rounds.CONFIRM]
-    assert rounds.ROUNDS.actions(ROUND_CONFIRMED) == []  # a record
+    assert rounds.ROUNDS.actions(RoundStatus.CLOSED) == [rounds.CLOSE, rounds.CONFIRM]
+    assert rounds.ROUNDS.actions(RoundStatus.CONFIRMED) == []  # a record
     with pytest.raises(rounds.RoundRefused, match="评审轮次当前状态为“结果已确认”，不能结束。"):
-        rounds.ROUNDS.transition(ROUND_CONFIRMED, rounds.CLOSE)
+        rounds.ROUNDS.transition(RoundStatus.CONFIRMED, rounds.CLOSE)
 
 
 def test_a_refusal_or_a_wrong_change_logs_nothing(db):
-    subject = types.SimpleNamespace(pk=1, status=ROUND_OPEN)
+    subject = types.SimpleNamespace(pk=1, status=RoundStatus.OPEN)
     with pytest.raises(rounds.RoundRefused, match="不行"):
         rounds.ROUNDS.perform(
             subject, rounds.CLOSE, None, allowed=(False, "不行"), change=None, campaign_id=1

@@ -11,7 +11,6 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns import nominations as service
 from campaigns import permissions
 from campaigns.models import Nomination, NominationFile, Quota
 from campaigns.models.nominations import (
@@ -23,6 +22,20 @@ from campaigns.models.nominations import (
     RETURNED,
     SUBMITTED,
     WITHDRAWN,
+)
+from campaigns.nominations import (
+    CORRECT,
+    ENDORSE,
+    REJECT,
+    RETURN,
+    SOCIETY_RECOMMENDER,
+    SUBMIT,
+    ActionRefused,
+    InvalidNomination,
+    Recommender,
+    check_upload,
+    perform,
+    save_nomination,
 )
 from campaigns.views.nominations import CONTENT_TYPES
 from cms import upload_mp4
@@ -104,14 +117,14 @@ def uploads_for(campaign, category, files):
     result = []
     for code, (name, content) in files.items():
         upload = SimpleUploadedFile(name, content)
-        result.append((slots[code], upload, service.check_upload(slots[code], upload)))
+        result.append((slots[code], upload, check_upload(slots[code], upload)))
     return result
 
 
 def make_nomination(campaign, applicant, society, name, submit=True, category=None, files=None):
     """A nomination made through the services, with real files."""
     category = category or campaign.categories.first().name
-    return service.save_nomination(
+    return save_nomination(
         campaign,
         applicant,
         {
@@ -122,14 +135,14 @@ def make_nomination(campaign, applicant, society, name, submit=True, category=No
             "phone": "010-12345678",
             "email": "lisi@example.com",
         },
-        service.Recommender(service.SOCIETY_RECOMMENDER, society=society),
+        Recommender(SOCIETY_RECOMMENDER, society=society),
         uploads_for(campaign, category, complete_files() if files is None else files),
         submit=submit,
     )
 
 
 def endorsed(nomination, society_user):
-    return service.perform(nomination, service.ENDORSE, society_user)
+    return perform(nomination, ENDORSE, society_user)
 
 
 def events_of(nomination):
@@ -153,7 +166,7 @@ def test_draft_submit_endorse_pass_with_every_change_logged(campaign, users, cme
     assert response["Location"].endswith(nomination_url(nomination))
     assert nomination.status == DRAFT
     assert nomination.recommender_society == cmes
-    assert nomination.recommender_type == service.SOCIETY_RECOMMENDER
+    assert nomination.recommender_type == SOCIETY_RECOMMENDER
     files = {f.slot_code: f for f in nomination.files.all()}
     assert set(files) == {"文件1", "文件2", "文件3"}
     assert all(f.check_ok and not f.check_failures for f in files.values())
@@ -285,8 +298,8 @@ def test_applicant_may_not_decide_and_society_may_not_review(campaign, users, cm
     response = society.post(review_url(nomination), {"action": "pass", "reason": "好"})
     assert response.status_code == 400
     assert "不是您现在可以做的决定" in page_text(response)
-    with pytest.raises(service.ActionRefused, match="只有联合体秘书处"):
-        service.perform(endorsed(nomination, users["society"]), "pass", users["society"], "好")
+    with pytest.raises(ActionRefused, match="只有联合体秘书处"):
+        perform(endorsed(nomination, users["society"]), "pass", users["society"], "好")
     nomination.refresh_from_db()
     assert nomination.status == ENDORSED
 
@@ -550,7 +563,7 @@ def test_the_same_project_twice_is_a_form_error(campaign, users, cmes):
     assert draft.files.count() == 3
     unchanged = snapshot()
     # The service itself refuses too (a race past the form ends the same way).
-    with pytest.raises(service.InvalidNomination, match="同一项目不能重复申报"):
+    with pytest.raises(InvalidNomination, match="同一项目不能重复申报"):
         make_nomination(campaign, users["applicant"], cmes, "数字孪生产线")
     assert snapshot() == unchanged
 
@@ -562,7 +575,7 @@ def test_after_the_deadline_nothing_can_be_submitted_or_changed(index, users, cm
         applicant=users["applicant"],
         project_name="逾期项目",
         category=campaign.categories.first().name,
-        recommender_type=service.SOCIETY_RECOMMENDER,
+        recommender_type=SOCIETY_RECOMMENDER,
         recommender_society=cmes,
         applicant_organisation="某某公司",
         contact_person="王五",
@@ -583,8 +596,8 @@ def test_after_the_deadline_nothing_can_be_submitted_or_changed(index, users, cm
     response = client.post(apply_url(campaign), form_data(campaign, cmes, files=complete_files()))
     assert response.status_code == 403
     assert message in page_text(response)
-    with pytest.raises(service.ActionRefused, match="截止"):
-        service.perform(draft, service.SUBMIT, users["applicant"])
+    with pytest.raises(ActionRefused, match="截止"):
+        perform(draft, SUBMIT, users["applicant"])
     assert snapshot() == unchanged
     # The page says so, and the nomination can still be read.
     assert message in page_text(client.get(nomination_url(draft)))
@@ -593,7 +606,7 @@ def test_after_the_deadline_nothing_can_be_submitted_or_changed(index, users, cm
 def test_the_closing_day_itself_is_open(index, users, cmes):
     from django.utils import timezone
 
-    from campaigns.models.milestones import CALL_OPENS, SUBMISSIONS_CLOSE
+    from campaigns.models.milestones import MilestoneKind
     from tests.campaigns.nomination_helpers import DAY
 
     today = timezone.localdate()
@@ -601,8 +614,8 @@ def test_the_closing_day_itself_is_open(index, users, cmes):
         index,
         slug="closes-today",
         milestones=[
-            (CALL_OPENS, today - 30 * DAY, None, "开通"),
-            (SUBMISSIONS_CLOSE, today, None, "截止"),
+            (MilestoneKind.CALL_OPENS, today - 30 * DAY, None, "开通"),
+            (MilestoneKind.SUBMISSIONS_CLOSE, today, None, "截止"),
         ],
     )
     nomination = make_nomination(campaign, users["applicant"], cmes, "最后一天提交的项目")
@@ -642,9 +655,9 @@ def test_quota_is_enforced_and_a_withdrawal_gives_the_place_back(quota_campaign,
 
     second = make_nomination(campaign, users["applicant"], cmes, "第二项", submit=False)
     # A nomination sent back by its society keeps its place.
-    service.perform(first, service.RETURN, users["society"], "请修改")
-    with pytest.raises(service.InvalidNomination, match="已全部使用"):
-        service.perform(second, service.SUBMIT, users["applicant"])
+    perform(first, RETURN, users["society"], "请修改")
+    with pytest.raises(InvalidNomination, match="已全部使用"):
+        perform(second, SUBMIT, users["applicant"])
 
     response = login(first.applicant).post(
         nomination_url(first) + "withdraw/", {"reason": "不再参加"}
@@ -653,7 +666,7 @@ def test_quota_is_enforced_and_a_withdrawal_gives_the_place_back(quota_campaign,
     first.refresh_from_db()
     assert first.status == WITHDRAWN
     assert events_of(first)[-1] == ("withdraw", "first", RETURNED, WITHDRAWN, "不再参加")
-    assert service.perform(second, service.SUBMIT, users["applicant"]).status == SUBMITTED
+    assert perform(second, SUBMIT, users["applicant"]).status == SUBMITTED
 
 
 def test_a_rejected_nomination_gives_its_place_back(quota_campaign, users, cmes):
@@ -662,17 +675,17 @@ def test_a_rejected_nomination_gives_its_place_back(quota_campaign, users, cmes)
         make_nomination(campaign, make_applicant("first"), cmes, "第一项"), users["society"]
     )
     second = make_nomination(campaign, users["applicant"], cmes, "第二项", submit=False)
-    with pytest.raises(service.InvalidNomination):
-        service.perform(second, service.SUBMIT, users["applicant"])
-    service.perform(first, service.REJECT, users["editor"], "不属于征集范围。")
-    assert service.perform(second, service.SUBMIT, users["applicant"]).status == SUBMITTED
+    with pytest.raises(InvalidNomination):
+        perform(second, SUBMIT, users["applicant"])
+    perform(first, REJECT, users["editor"], "不属于征集范围。")
+    assert perform(second, SUBMIT, users["applicant"]).status == SUBMITTED
 
 
 def test_a_changed_recommender_is_counted_against_the_new_quota(quota_campaign, users, cmes, caa):
     campaign = quota_campaign
     make_nomination(campaign, make_applicant("first"), caa, "中国自动化学会的项目")
     nomination = make_nomination(campaign, users["applicant"], cmes, "改推荐单位的项目")
-    service.perform(nomination, service.RETURN, users["society"], "请改由自动化学会推荐")
+    perform(nomination, RETURN, users["society"], "请改由自动化学会推荐")
     unchanged = snapshot()
     response = login(users["applicant"]).post(
         nomination_url(nomination),
@@ -767,20 +780,20 @@ def test_corrections_are_possible_after_the_deadline_until_the_first_round(campa
     import datetime
 
     from campaigns.models import Milestone
-    from campaigns.models.milestones import FIRST_ROUND, SUBMISSIONS_CLOSE
+    from campaigns.models.milestones import MilestoneKind
 
     nomination = make_nomination(campaign, users["applicant"], cmes, "截止后补正的项目")
     endorsed(nomination, users["society"])
-    service.perform(nomination, service.CORRECT, users["editor"], reason="承诺书未签字。")
+    perform(nomination, CORRECT, users["editor"], reason="承诺书未签字。")
 
-    close = campaign.milestones.get(kind=SUBMISSIONS_CLOSE).date
-    first_round = campaign.milestones.get(kind=FIRST_ROUND).date
+    close = campaign.milestones.get(kind=MilestoneKind.SUBMISSIONS_CLOSE).date
+    first_round = campaign.milestones.get(kind=MilestoneKind.FIRST_ROUND).date
     after_deadline = close + datetime.timedelta(days=1)
     assert after_deadline < first_round
     nomination.refresh_from_db()
     assert permissions.can_edit(users["applicant"], nomination, today=after_deadline) == (True, "")
     assert permissions.can_perform(
-        users["applicant"], nomination, service.SUBMIT, today=after_deadline
+        users["applicant"], nomination, SUBMIT, today=after_deadline
     ) == (True, "")
     # A new nomination is still refused after the deadline.
     allowed, reason = permissions.can_apply(users["applicant"], campaign, today=after_deadline)
@@ -789,10 +802,10 @@ def test_corrections_are_possible_after_the_deadline_until_the_first_round(campa
     allowed, reason = permissions.can_edit(users["applicant"], nomination, today=first_round)
     assert not allowed and "第一轮遴选" in reason
     allowed, _reason = permissions.can_perform(
-        users["applicant"], nomination, service.SUBMIT, today=first_round
+        users["applicant"], nomination, SUBMIT, today=first_round
     )
     assert not allowed
-    assert Milestone.objects.filter(campaign=campaign, kind=FIRST_ROUND).exists()
+    assert Milestone.objects.filter(campaign=campaign, kind=MilestoneKind.FIRST_ROUND).exists()
 
 
 # --- hostile files (issue 12) -----------------------------------------------------------------

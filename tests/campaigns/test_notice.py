@@ -18,7 +18,6 @@ from django.utils import timezone
 from PIL import Image as PILImage
 from pypdf import PdfReader
 
-from campaigns import notice as service
 from campaigns import objections
 from campaigns.models import (
     Nomination,
@@ -30,15 +29,9 @@ from campaigns.models import (
     RoundEntry,
 )
 from campaigns.models.nominations import PASSED
-from campaigns.models.review import (
-    FINAL,
-    OBJECTION_DISMISSED,
-    OBJECTION_PENDING,
-    OBJECTION_UPHELD,
-    ROUND_CLOSED,
-    ROUND_CONFIRMED,
-)
+from campaigns.models.review import ObjectionStatus, RoundKind, RoundStatus
 from campaigns.nominations import SOCIETY_RECOMMENDER, ActionRefused
+from campaigns.notice import close_due_notices, period_text, start_notice
 from cms.accounts import mark_email_verified
 from cms.models import MemberSociety
 from cms.storage import private_storage
@@ -85,12 +78,12 @@ def make_user(username, verified=False):
     return user
 
 
-def final_round(campaign, society, applicant, items=12, selected=10, status=ROUND_CONFIRMED):
+def final_round(campaign, society, applicant, items=12, selected=10, status=RoundStatus.CONFIRMED):
     """A final round as the tally leaves it: `items` entries ranked 1…n, the top `selected`
     advanced."""
     round_ = ReviewRound.objects.create(
         campaign=campaign,
-        kind=FINAL,
+        kind=RoundKind.FINAL,
         opens_on=datetime.date(2024, 10, 20),
         closes_on=datetime.date(2024, 10, 31),
         advance_count=selected,
@@ -132,7 +125,7 @@ def round_(campaign, cmes, users):
 
 @pytest.fixture
 def notice(campaign, round_, users):
-    return service.start_notice(campaign, users["editor"], timezone.localdate() - DAY)
+    return start_notice(campaign, users["editor"], timezone.localdate() - DAY)
 
 
 def entry(round_, rank):
@@ -191,26 +184,26 @@ def shanghai(year, month, day, hour=0, minute=0):
 def test_start_refused_until_the_final_round_is_confirmed(campaign, cmes, users):
     office = users["editor"]
     with pytest.raises(ActionRefused, match="终评结果尚未经评审组长确认"):
-        service.start_notice(campaign, office)
-    round_ = final_round(campaign, cmes, users["applicant"], status=ROUND_CLOSED)
+        start_notice(campaign, office)
+    round_ = final_round(campaign, cmes, users["applicant"], status=RoundStatus.CLOSED)
     with pytest.raises(ActionRefused, match="终评结果尚未经评审组长确认"):
-        service.start_notice(campaign, office)
+        start_notice(campaign, office)
     assert not PublicNotice.objects.exists()
 
-    round_.status = ROUND_CONFIRMED
+    round_.status = RoundStatus.CONFIRMED
     round_.save()
     for someone in ("society", "expert", "applicant"):
         with pytest.raises(ActionRefused, match="只有联合体秘书处可以发布公示"):
-            service.start_notice(campaign, users[someone])
+            start_notice(campaign, users[someone])
     assert not PublicNotice.objects.exists()
 
-    notice = service.start_notice(campaign, office, datetime.date(2024, 11, 1))
+    notice = start_notice(campaign, office, datetime.date(2024, 11, 1))
     assert (notice.starts_on, notice.ends_on) == (
         datetime.date(2024, 11, 1),
         datetime.date(2024, 11, 7),
     )
     with pytest.raises(ActionRefused, match="已经发布过公示"):
-        service.start_notice(campaign, office)
+        start_notice(campaign, office)
     assert PublicNotice.objects.count() == 1
 
 
@@ -218,11 +211,11 @@ def test_period_is_seven_days_in_shanghai_dates(campaign, round_, users):
     # 17:30 UTC on 31 October is already 1 November in Shanghai.
     moment = datetime.datetime(2024, 10, 31, 17, 30, tzinfo=datetime.UTC)
     with mock.patch("django.utils.timezone.now", return_value=moment):
-        notice = service.start_notice(campaign, users["editor"])
+        notice = start_notice(campaign, users["editor"])
     assert notice.starts_on == datetime.date(2024, 11, 1)
     assert notice.ends_on == datetime.date(2024, 11, 7)
     assert (notice.ends_on - notice.starts_on).days + 1 == campaign.notice_days == 7
-    assert service.period_text(notice) == "公示期：2024年11月1日至2024年11月7日"
+    assert period_text(notice) == "公示期：2024年11月1日至2024年11月7日"
 
 
 def test_start_through_the_admin(campaign, round_, users):
@@ -246,7 +239,7 @@ def test_start_through_the_admin(campaign, round_, users):
 
 def test_notice_page_lists_the_selected_items(campaign, round_, notice, cmes):
     text = page_text(Client().get(notice_url(campaign)))
-    period = service.period_text(notice)
+    period = period_text(notice)
     assert period in text and "年" in period and "至" in period
     for rank in range(1, 11):
         assert f"智能制造项目{rank:02d}" in text
@@ -262,7 +255,7 @@ def test_notice_page_lists_the_selected_items(campaign, round_, notice, cmes):
 
 def test_notice_page_before_it_starts_and_without_notice(campaign, round_, users):
     assert Client().get(notice_url(campaign)).status_code == 404
-    service.start_notice(campaign, users["editor"], timezone.localdate() + 2 * DAY)
+    start_notice(campaign, users["editor"], timezone.localdate() + 2 * DAY)
     response = Client().get(notice_url(campaign))
     assert response.status_code == 200
     text = page_text(response)
@@ -272,7 +265,7 @@ def test_notice_page_before_it_starts_and_without_notice(campaign, round_, users
 def test_notice_page_after_the_period_keeps_the_list_without_objection_links(
     campaign, round_, users
 ):
-    service.start_notice(campaign, users["editor"], timezone.localdate() - 10 * DAY)
+    start_notice(campaign, users["editor"], timezone.localdate() - 10 * DAY)
     text = page_text(Client().get(notice_url(campaign)))
     assert "智能制造项目01" in text and "公示已于" in text and "提出异议" not in text
 
@@ -291,7 +284,7 @@ def test_society_user_files_an_objection(campaign, round_, notice, users):
     assert objection.nomination == target.nomination
     assert objection.notice == notice
     assert objection.reason == "数据与公开报道不符。"
-    assert objection.status == OBJECTION_PENDING and not objection.attachment
+    assert objection.status == ObjectionStatus.PENDING and not objection.attachment
     assert "数据与公开报道不符。" not in page_text(Client().get(notice_url(campaign)))
 
 
@@ -327,7 +320,7 @@ def test_objection_refused_for_anonymous_and_unverified(campaign, round_, notice
 
 
 def test_objection_after_the_period_is_refused_and_nothing_stored(campaign, round_, users):
-    notice = service.start_notice(campaign, users["editor"], datetime.date(2024, 11, 1))
+    notice = start_notice(campaign, users["editor"], datetime.date(2024, 11, 1))
     target = entry(round_, 1)
     before = state(round_)
     for moment in (shanghai(2024, 11, 8, 0, 1), shanghai(2024, 11, 20, 12)):
@@ -494,11 +487,15 @@ def test_upheld_with_promotion_disqualifies_and_moves_the_next_up(campaign, roun
     assert "核心数据造假。" in page_text(office.get(decide_url(objection)))
     response = office.post(
         decide_url(objection),
-        {"decision": OBJECTION_UPHELD, "reason": "经核实，应用数据不实。", "promote_next": "on"},
+        {
+            "decision": ObjectionStatus.UPHELD,
+            "reason": "经核实，应用数据不实。",
+            "promote_next": "on",
+        },
     )
     assert response.status_code == 302
     objection.refresh_from_db()
-    assert objection.status == OBJECTION_UPHELD and objection.promoted_next
+    assert objection.status == ObjectionStatus.UPHELD and objection.promoted_next
     assert objection.decided_by == users["editor"] and objection.decided_at
     assert objection.decision_reason == "经核实，应用数据不实。"
     second, eleventh, twelfth = entry(round_, 2), entry(round_, 11), entry(round_, 12)
@@ -524,9 +521,9 @@ def test_upheld_with_promotion_disqualifies_and_moves_the_next_up(campaign, roun
 
 def test_upheld_without_promotion_moves_nobody_up(campaign, round_, notice, users):
     objection = file(notice, round_, users["society"])
-    objections.decide_objection(objection, users["editor"], OBJECTION_UPHELD, "材料不实。")
+    objections.decide_objection(objection, users["editor"], ObjectionStatus.UPHELD, "材料不实。")
     objection.refresh_from_db()
-    assert objection.status == OBJECTION_UPHELD and not objection.promoted_next
+    assert objection.status == ObjectionStatus.UPHELD and not objection.promoted_next
     assert entry(round_, 2).disqualified
     assert not entry(round_, 11).advanced
     assert RoundEntry.objects.filter(round=round_, advanced=True).count() == 9
@@ -539,11 +536,11 @@ def test_dismissed_changes_nothing(campaign, round_, notice, users):
     objection = file(notice, round_, users["society"])
     before = state(round_)
     response = login(users["editor"]).post(
-        decide_url(objection), {"decision": OBJECTION_DISMISSED, "reason": "异议缺乏依据。"}
+        decide_url(objection), {"decision": ObjectionStatus.DISMISSED, "reason": "异议缺乏依据。"}
     )
     assert response.status_code == 302
     objection.refresh_from_db()
-    assert objection.status == OBJECTION_DISMISSED and not objection.promoted_next
+    assert objection.status == ObjectionStatus.DISMISSED and not objection.promoted_next
     entries, _objections, events, _files, _log = before
     assert state(round_)[0] == entries and NominationEvent.objects.count() == events
     text = page_text(Client().get(notice_url(campaign)))
@@ -553,10 +550,10 @@ def test_dismissed_changes_nothing(campaign, round_, notice, users):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"decision": OBJECTION_UPHELD, "reason": ""}, "处理意见：必须填写理由。"),
+        ({"decision": ObjectionStatus.UPHELD, "reason": ""}, "处理意见：必须填写理由。"),
         ({"decision": "maybe", "reason": "理由"}, "处理结果：请选择"),
         (
-            {"decision": OBJECTION_DISMISSED, "reason": "理由", "promote_next": "on"},
+            {"decision": ObjectionStatus.DISMISSED, "reason": "理由", "promote_next": "on"},
             "异议不成立时不能递补",
         ),
     ],
@@ -572,39 +569,43 @@ def test_bad_decision_changes_nothing(campaign, round_, notice, users, data, mes
 
 def test_decided_objection_cannot_be_decided_again(campaign, round_, notice, users):
     objection = file(notice, round_, users["society"])
-    objections.decide_objection(objection, users["editor"], OBJECTION_DISMISSED, "缺乏依据。")
+    objections.decide_objection(objection, users["editor"], ObjectionStatus.DISMISSED, "缺乏依据。")
     before = state(round_)
     with pytest.raises(ActionRefused, match="该异议已处理"):
-        objections.decide_objection(objection, users["editor"], OBJECTION_UPHELD, "改判。")
+        objections.decide_objection(objection, users["editor"], ObjectionStatus.UPHELD, "改判。")
     assert state(round_) == before
 
 
 def test_promotion_without_anyone_left_is_refused(campaign, cmes, users):
     round_ = final_round(campaign, cmes, users["applicant"], items=3, selected=3)
-    notice = service.start_notice(campaign, users["editor"])
+    notice = start_notice(campaign, users["editor"])
     objection = file(notice, round_, users["society"], rank=1)
     before = state(round_)
     with pytest.raises(objections.InvalidObjection, match="没有可递补的项目"):
-        objections.decide_objection(objection, users["editor"], OBJECTION_UPHELD, "不实。", True)
+        objections.decide_objection(
+            objection, users["editor"], ObjectionStatus.UPHELD, "不实。", True
+        )
     assert state(round_) == before
 
 
 def test_the_notice_and_its_objections_are_logged(campaign, cmes, users):
     round_ = final_round(campaign, cmes, users["applicant"])
-    notice = service.start_notice(campaign, users["editor"], timezone.localdate() - DAY)
+    notice = start_notice(campaign, users["editor"], timezone.localdate() - DAY)
     upheld = file(notice, round_, users["society"], rank=2)
     dismissed = file(notice, round_, users["society"], rank=3)
     before = ReviewEvent.objects.count()
     with pytest.raises(ActionRefused):
-        objections.decide_objection(upheld, users["society"], OBJECTION_UPHELD, "不实。")
+        objections.decide_objection(upheld, users["society"], ObjectionStatus.UPHELD, "不实。")
     with pytest.raises(objections.InvalidObjection):
-        objections.decide_objection(upheld, users["editor"], OBJECTION_UPHELD, " ")
+        objections.decide_objection(upheld, users["editor"], ObjectionStatus.UPHELD, " ")
     assert ReviewEvent.objects.count() == before
-    objections.decide_objection(upheld, users["editor"], OBJECTION_UPHELD, "经核实不实。", True)
-    objections.decide_objection(dismissed, users["editor"], OBJECTION_DISMISSED, "缺乏依据。")
-    assert service.close_due_notices(notice.ends_on) == 0  # its last day
-    assert service.close_due_notices(notice.ends_on + DAY) == 1
-    assert service.close_due_notices(notice.ends_on + 2 * DAY) == 0
+    objections.decide_objection(
+        upheld, users["editor"], ObjectionStatus.UPHELD, "经核实不实。", True
+    )
+    objections.decide_objection(dismissed, users["editor"], ObjectionStatus.DISMISSED, "缺乏依据。")
+    assert close_due_notices(notice.ends_on) == 0  # its last day
+    assert close_due_notices(notice.ends_on + DAY) == 1
+    assert close_due_notices(notice.ends_on + 2 * DAY) == 0
 
     def log(subject, pk):
         return list(
@@ -654,7 +655,7 @@ def test_attachment_only_for_the_office_and_the_filer(campaign, round_, notice, 
 
 
 def test_run_periodic_jobs_closes_the_notice_the_day_after_it_ends(campaign, round_, users):
-    notice = service.start_notice(campaign, users["editor"], datetime.date(2024, 11, 1))
+    notice = start_notice(campaign, users["editor"], datetime.date(2024, 11, 1))
     # The last day, to its last minute (15:59 UTC): still open.
     with mock.patch("django.utils.timezone.now", return_value=shanghai(2024, 11, 7, 23, 59)):
         call_command("run_periodic_jobs", "--only", "close_notices", stdout=io.StringIO())
@@ -668,7 +669,7 @@ def test_run_periodic_jobs_closes_the_notice_the_day_after_it_ends(campaign, rou
     assert notice.closed_at == moment
     # Idempotent: a later run leaves the closing time alone.
     with mock.patch("django.utils.timezone.now", return_value=shanghai(2024, 11, 9)):
-        assert service.close_due_notices() == 0
+        assert close_due_notices() == 0
     notice.refresh_from_db()
     assert notice.closed_at == moment
 
@@ -727,7 +728,9 @@ def test_permission_matrix(campaign, round_, notice, users, who, expected):
     assert got == expected
     # Nobody but the office can decide.
     before = state(round_)
-    response = client.post(decide_url(objection), {"decision": OBJECTION_UPHELD, "reason": "x"})
+    response = client.post(
+        decide_url(objection), {"decision": ObjectionStatus.UPHELD, "reason": "x"}
+    )
     if who == "editor":
         assert response.status_code == 302
     else:
@@ -743,9 +746,9 @@ def test_notice_page_queries_do_not_grow(
     campaign, cmes, users, items, django_assert_max_num_queries
 ):
     round_ = final_round(campaign, cmes, users["applicant"], items=items + 2, selected=items)
-    notice = service.start_notice(campaign, users["editor"])
+    notice = start_notice(campaign, users["editor"])
     objection = file(notice, round_, users["society"], rank=1)
-    objections.decide_objection(objection, users["editor"], OBJECTION_UPHELD, "不实。", True)
+    objections.decide_objection(objection, users["editor"], ObjectionStatus.UPHELD, "不实。", True)
     client = login(users["society"])
     client.get(notice_url(campaign))  # warm the site and page caches
     # Wagtail's routing, the session and the base template take ~19; the notice itself five

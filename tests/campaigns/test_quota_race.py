@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection, connections
 
-from campaigns import nominations as service
+from campaigns import nominations
 from campaigns.models import Nomination
 from campaigns.models.nominations import DRAFT, SUBMITTED
 from cms.accounts import mark_email_verified
@@ -30,7 +30,7 @@ def draft(campaign, applicant, society, name):
         applicant=applicant,
         project_name=name,
         category="智能制造技术",
-        recommender_type=service.SOCIETY_RECOMMENDER,
+        recommender_type=nominations.SOCIETY_RECOMMENDER,
         recommender_society=society,
         applicant_organisation="某某公司",
         contact_person="张三",
@@ -55,23 +55,23 @@ def test_only_one_of_two_simultaneous_submissions_gets_the_last_place(federation
     drafts = [draft(campaign, user, cmes, f"抢名额的项目{user.username}") for user in applicants]
 
     # Widen the window between counting and writing, so that without the lock both would pass.
-    counted = service.places_taken
+    counted = nominations.places_taken
 
     def slow_places_taken(*args, **kwargs):
         taken = counted(*args, **kwargs)
         time.sleep(0.5)
         return taken
 
-    monkeypatch.setattr(service, "places_taken", slow_places_taken)
+    monkeypatch.setattr(nominations, "places_taken", slow_places_taken)
     start = threading.Barrier(2)
     outcomes = {}
 
     def submit(nomination, user):
         try:
             start.wait()
-            service.perform(nomination, service.SUBMIT, user)
+            nominations.perform(nomination, nominations.SUBMIT, user)
             outcomes[user.username] = "submitted"
-        except service.InvalidNomination as error:
+        except nominations.InvalidNomination as error:
             outcomes[user.username] = " ".join(error.messages)
         finally:
             connections.close_all()  # this thread's own connection

@@ -11,7 +11,8 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
-from campaigns import demo_review, review, rounds, scoring, sheets
+from campaigns import review, rounds, scoring, sheets
+from campaigns.demo import review as demo_review
 from campaigns.models import (
     Assignment,
     Criterion,
@@ -23,16 +24,7 @@ from campaigns.models import (
     ScoreSheet,
 )
 from campaigns.models.nominations import DRAFT, ENDORSED, REJECTED
-from campaigns.models.review import (
-    AUTO,
-    FINAL,
-    FIRST,
-    MANUAL,
-    ROUND_CONFIRMED,
-    ROUND_OPEN,
-    SHEET_DRAFT,
-    SHEET_SUBMITTED,
-)
+from campaigns.models.review import AssignmentSource, RoundKind, RoundStatus, SheetStatus
 from cms.models import MemberSociety
 from cms.roles import Role
 from tests.campaigns.nomination_helpers import file_url, mp4, prepare_site
@@ -128,7 +120,7 @@ def refused_message(excinfo):
 
 def test_open_round_freezes_criteria_and_later_edits_change_nothing(world, campaign, users):
     round = world["round"]
-    assert round.status == ROUND_OPEN and round.opened_at
+    assert round.status == RoundStatus.OPEN and round.opened_at
     assert round.criteria == [
         {"name": INNOVATION, "explanation": round.criteria[0]["explanation"], "weight": "1",
          "max_score": "40"},
@@ -163,12 +155,12 @@ def test_first_round_takes_the_nominations_that_passed_formal_review(world):
 def test_final_round_takes_the_first_rounds_advanced_entries(world, campaign, users, experts):
     first = world["round"]
     RoundEntry.objects.filter(round=first, nomination=world["n1"]).update(advanced=True, rank=1)
-    final = make_round(campaign, kind=FINAL, experts=[experts["ann"]])
+    final = make_round(campaign, kind=RoundKind.FINAL, experts=[experts["ann"]])
     snapshot = review_snapshot()
     with pytest.raises(review.ReviewRefused, match="尚未经评审组长确认"):
         rounds.open_round(final, users["editor"])
     assert review_snapshot() == snapshot
-    ReviewRound.objects.filter(pk=first.pk).update(status=ROUND_CONFIRMED)
+    ReviewRound.objects.filter(pk=first.pk).update(status=RoundStatus.CONFIRMED)
     rounds.open_round(final, users["editor"])
     assert list(final.entries.values_list("nomination", flat=True)) == [world["n1"].pk]
     assert final.assignments.count() == 1
@@ -176,7 +168,7 @@ def test_final_round_takes_the_first_rounds_advanced_entries(world, campaign, us
 
 def test_opening_is_refused_with_a_reason_and_changes_nothing(campaign, users, experts):
     empty = make_round(campaign, experts=[experts["ann"]])
-    no_panel = make_round(campaign, kind=FINAL)
+    no_panel = make_round(campaign, kind=RoundKind.FINAL)
     snapshot = review_snapshot()
     with pytest.raises(review.ReviewRefused, match="没有可参评的项目"):
         rounds.open_round(empty, users["editor"])
@@ -195,7 +187,7 @@ def test_opening_is_refused_with_a_reason_and_changes_nothing(campaign, users, e
 def test_default_assignments_exclude_conflicts_automatically(world):
     round = world["round"]
     assert round.assignments.count() == 2 * 4
-    assert set(round.assignments.values_list("source", flat=True)) == {AUTO}
+    assert set(round.assignments.values_list("source", flat=True)) == {AssignmentSource.AUTO}
     excluded = {
         (a.expert.username, a.nomination_id): a.exclusion_reason
         for a in round.assignments.filter(excluded=True).select_related("expert")
@@ -374,7 +366,7 @@ def test_2024_rule_on_the_total_above_99_or_below_50(world):
     )
     assert response.status_code == 302
     sheet = ScoreSheet.objects.get(round=round, nomination=n2, expert=ann)
-    assert sheet.status == SHEET_SUBMITTED
+    assert sheet.status == SheetStatus.SUBMITTED
     assert sheet.total_reason == "各项指标均为同类最优"
     assert scoring.sheet_total(sheet) == 100
 
@@ -430,7 +422,7 @@ def test_drafts_are_rewritten_until_submitted(world):
     sheets.save_sheet(round, n2, ann, scores(30, 20, 20))
     sheets.save_sheet(round, n2, ann, {INNOVATION: "31", LEADERSHIP: "21"})
     sheet = ScoreSheet.objects.get(expert=ann, nomination=n2)
-    assert sheet.status == SHEET_DRAFT
+    assert sheet.status == SheetStatus.DRAFT
     assert {c: s.value for c, s in scoring.current_scores(sheet).items()} == {
         INNOVATION: 31,
         LEADERSHIP: 21,
@@ -617,7 +609,7 @@ def test_manual_assignment(world, users, experts):
         rounds.assign(round, n2, outsider, users["editor"])
     assert review_snapshot() == snapshot
     assignment = rounds.assign(round, n2, experts["ann"], users["editor"])
-    assert assignment.source == MANUAL and not assignment.excluded
+    assert assignment.source == AssignmentSource.MANUAL and not assignment.excluded
     # A conflict still excludes a hand-made assignment.
     Assignment.objects.filter(expert=experts["cai"], nomination=n2).delete()
     assert rounds.assign(round, n2, experts["cai"], users["editor"]).excluded
@@ -786,14 +778,14 @@ def test_office_opens_a_round_and_assigns_in_the_admin(campaign, users, experts)
     response = client.post(url, {"action": "open"})
     assert response.status_code == 302
     round.refresh_from_db()
-    assert round.status == ROUND_OPEN
+    assert round.status == RoundStatus.OPEN
     assert round.assignments.get().nomination == nomination
     Assignment.objects.all().delete()
     response = client.post(
         url, {"action": "assign", "nomination": nomination.pk, "expert": experts["ann"].pk}
     )
     assert response.status_code == 302
-    assert Assignment.objects.get().source == MANUAL
+    assert Assignment.objects.get().source == AssignmentSource.MANUAL
 
 
 def test_admin_forms_validate(campaign, users, experts):
@@ -802,7 +794,7 @@ def test_admin_forms_validate(campaign, users, experts):
         reverse("reviewround:add"),
         {
             "campaign": campaign.pk,
-            "kind": FIRST,
+            "kind": RoundKind.FIRST,
             "opens_on": "2024-10-15",
             "closes_on": "2024-10-01",
             "aggregation": "mean",

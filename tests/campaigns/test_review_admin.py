@@ -13,7 +13,7 @@ from lxml import html
 
 from campaigns.models import Assignment, CampaignPage, Nomination, ReviewRound
 from campaigns.models.nominations import DRAFT, ENDORSED, PASSED, SUBMITTED
-from campaigns.models.review import FINAL, FIRST, ROUND_DRAFT, ROUND_OPEN
+from campaigns.models.review import RoundKind, RoundStatus
 from campaigns.round_dates import round_date_errors
 from cms.models import MemberSociety
 from tests.campaigns.nomination_helpers import page_text, prepare_site
@@ -67,7 +67,8 @@ def test_a_first_round_cannot_start_before_submissions_close(campaign, users):
     deadline = closes(campaign)
     for opens_on in (today() - DAY, deadline):  # before, and on the closing day itself
         response = client.post(
-            reverse("reviewround:add"), round_form(campaign, FIRST, opens_on, deadline + 30 * DAY)
+            reverse("reviewround:add"),
+            round_form(campaign, RoundKind.FIRST, opens_on, deadline + 30 * DAY),
         )
         assert response.status_code == 200
         message = field_errors(response, "opens_on")
@@ -76,7 +77,7 @@ def test_a_first_round_cannot_start_before_submissions_close(campaign, users):
         assert not ReviewRound.objects.exists()
     response = client.post(
         reverse("reviewround:add"),
-        round_form(campaign, FIRST, deadline + DAY, deadline + 30 * DAY),
+        round_form(campaign, RoundKind.FIRST, deadline + DAY, deadline + 30 * DAY),
     )
     assert response.status_code == 302
     assert ReviewRound.objects.get().opens_on == deadline + DAY
@@ -85,28 +86,28 @@ def test_a_first_round_cannot_start_before_submissions_close(campaign, users):
 def test_the_final_round_starts_after_the_first_round_ends(campaign, users):
     client = login(users["editor"])
     deadline = closes(campaign)
-    form = round_form(campaign, FINAL, deadline + 40 * DAY, deadline + 50 * DAY)
+    form = round_form(campaign, RoundKind.FINAL, deadline + 40 * DAY, deadline + 50 * DAY)
     response = client.post(reverse("reviewround:add"), form)
     assert "请先建立初评，再建立终评" in field_errors(response, "kind")
     assert not ReviewRound.objects.exists()
 
     first = make_round(campaign, opens_on=deadline + DAY, closes_on=deadline + 30 * DAY)
-    form = round_form(campaign, FINAL, deadline + 30 * DAY, deadline + 50 * DAY)
+    form = round_form(campaign, RoundKind.FINAL, deadline + 30 * DAY, deadline + 50 * DAY)
     response = client.post(reverse("reviewround:add"), form)
     assert "第二轮遴选（终评）须在初评结束" in field_errors(response, "opens_on")
     assert ReviewRound.objects.count() == 1
-    form = round_form(campaign, FINAL, deadline + 31 * DAY, deadline + 50 * DAY)
+    form = round_form(campaign, RoundKind.FINAL, deadline + 31 * DAY, deadline + 50 * DAY)
     assert client.post(reverse("reviewround:add"), form).status_code == 302
-    final = ReviewRound.objects.get(kind=FINAL)
+    final = ReviewRound.objects.get(kind=RoundKind.FINAL)
 
     # Moving the first round's end past the final round's start is refused on its edit view.
-    form = round_form(campaign, FIRST, deadline + DAY, deadline + 35 * DAY)
+    form = round_form(campaign, RoundKind.FIRST, deadline + DAY, deadline + 35 * DAY)
     response = client.post(reverse("reviewround:edit", args=[first.pk]), form)
     assert "须在终评开始" in field_errors(response, "closes_on")
     first.refresh_from_db()
     assert first.closes_on == deadline + 30 * DAY
     # And an end before the start, on either.
-    form = round_form(campaign, FINAL, deadline + 50 * DAY, deadline + 45 * DAY)
+    form = round_form(campaign, RoundKind.FINAL, deadline + 50 * DAY, deadline + 45 * DAY)
     response = client.post(reverse("reviewround:edit", args=[final.pk]), form)
     assert "评分截止日期不能早于评分开始日期" in field_errors(response, "closes_on")
 
@@ -122,7 +123,7 @@ def test_the_seeds_dates_fit(federation):
         strict=True,
     ):  # fmt: skip
         campaign = build_campaign(index, spec)[0]
-        assert round_date_errors(campaign, FIRST, opens_on, closes_on) == {}
+        assert round_date_errors(campaign, RoundKind.FIRST, opens_on, closes_on) == {}
 
 
 # --- 开启评审 from the listing and the edit view -----------------------------------------------
@@ -154,7 +155,7 @@ def test_open_is_reachable_from_the_listing_and_the_edit_view(campaign, users):
     assert response.status_code == 302
     assert response["Location"] == reverse("reviewround:inspect", args=[draft.pk])
     draft.refresh_from_db()
-    assert draft.status == ROUND_OPEN
+    assert draft.status == RoundStatus.OPEN
     assert Assignment.objects.filter(round=draft, expert=ann).count() == 1
     # An open round offers the button no more.
     listing = client.get(reverse("reviewround:index")).content.decode()
@@ -190,7 +191,7 @@ def test_open_is_refused_with_its_reason_and_for_anyone_but_the_office(campaign,
     strict.force_login(users["editor"])
     assert strict.post(open_url).status_code == 403
     assert review_snapshot() == snapshot
-    assert ReviewRound.objects.get(pk=round.pk).status == ROUND_DRAFT
+    assert ReviewRound.objects.get(pk=round.pk).status == RoundStatus.DRAFT
 
 
 # --- the office's 申报 listing leaves drafts out ----------------------------------------------
@@ -263,16 +264,19 @@ def test_office_listing_queries(campaign, users, count, drafts, django_assert_ma
 def test_the_demo_holds_an_open_round_with_the_expert_on_its_panel(db):
     from django.contrib.auth import get_user_model
 
-    from campaigns.demo_review import DEMO_EXPERT_ORGANISATION, NOMINATIONS
+    from campaigns.demo.review import DEMO_EXPERT_ORGANISATION, NOMINATIONS
 
     call_command("load_demo")
     call_command("load_demo")  # safe to run twice: one round, the same nominations
     round = ReviewRound.objects.get(campaign__slug__endswith="-china-progress-review-demo")
     assert ReviewRound.objects.count() == 1
-    assert round.status == ROUND_OPEN and round.opens_on <= today() <= round.closes_on
+    assert round.status == RoundStatus.OPEN and round.opens_on <= today() <= round.closes_on
     campaign = CampaignPage.objects.get(pk=round.campaign_id)
     assert "（演示）" in campaign.title and not campaign.is_open()
-    assert round_date_errors(campaign, FIRST, round.opens_on, round.closes_on, round.pk) == {}
+    assert (
+        round_date_errors(campaign, RoundKind.FIRST, round.opens_on, round.closes_on, round.pk)
+        == {}
+    )
     expert = get_user_model().objects.get(username="expert")
     assert round.panel.get().expert == expert and round.panel.get().is_chair
     assert round.entries.count() == len(NOMINATIONS) == 5

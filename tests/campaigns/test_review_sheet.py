@@ -13,7 +13,7 @@ from lxml import html
 
 from campaigns import previews, rounds, scoring, sheets
 from campaigns.models import Assignment, ScoreSheet
-from campaigns.models.review import SHEET_DRAFT, SHEET_SUBMITTED
+from campaigns.models.review import SheetStatus
 from cms.models import MemberSociety
 from tests.campaigns.nomination_helpers import docx_form, file_url, prepare_site
 from tests.campaigns.review_helpers import (
@@ -90,7 +90,7 @@ def test_submit_shows_a_confirmation_and_changes_nothing_until_confirmed(world):
     hidden = {i.get("name"): i.get("value") for i in form.xpath(".//input[@type='hidden']")}
     assert hidden["score_0"] == "35" and hidden["score_2"] == "28" and hidden["confirm"] == "1"
     assert review_snapshot() == snapshot
-    assert ScoreSheet.objects.get(expert=ann, nomination=n2).status == SHEET_DRAFT
+    assert ScoreSheet.objects.get(expert=ann, nomination=n2).status == SheetStatus.DRAFT
 
     # 返回修改: the sheet with what was typed, still nothing saved.
     response = client.post(sheet_url(round, n2), {**hidden, "action": "back"})
@@ -101,7 +101,7 @@ def test_submit_shows_a_confirmation_and_changes_nothing_until_confirmed(world):
     response = client.post(sheet_url(round, n2), {**hidden, "action": "submit"})
     assert response.status_code == 302
     sheet = ScoreSheet.objects.get(expert=ann, nomination=n2)
-    assert sheet.status == SHEET_SUBMITTED
+    assert sheet.status == SheetStatus.SUBMITTED
     assert scoring.sheet_total(sheet) == 88
 
 

@@ -11,8 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from lxml import html as lxml_html
 
-from campaigns import showcase as service
-from campaigns.demo_showcase import ensure_index
+from campaigns.demo.showcase import ensure_index
 from campaigns.models import (
     AchievementPage,
     Nomination,
@@ -23,9 +22,10 @@ from campaigns.models import (
     ShowcaseYearPage,
 )
 from campaigns.models.nominations import PASSED
-from campaigns.models.review import FINAL, FIRST, ROUND_CLOSED, ROUND_CONFIRMED
+from campaigns.models.review import RoundKind, RoundStatus
 from campaigns.models.showcase import CHINA, WORLD
 from campaigns.nominations import ActionRefused
+from campaigns.showcase import create_china_items
 from cms.models import MemberSociety
 from tests.campaigns.factories import add_achievements
 from tests.campaigns.nomination_helpers import open_campaign, prepare_site
@@ -314,7 +314,7 @@ def test_load_demo_builds_the_showcase_with_the_verified_items(client):
     assert "双十科技进展" in text_of(client.get("/"))  # in the menu
 
     # Loading again adds nothing.
-    from campaigns.demo_showcase import load
+    from campaigns.demo.showcase import load
 
     counts = (ShowcaseYearPage.objects.count(), AchievementPage.objects.count())
     load({"home": index.get_parent().specific}, _NullOut())
@@ -396,11 +396,11 @@ def campaign(federation):
     return open_campaign(prepare_site(federation), slug="result-call")
 
 
-def final_round(campaign, status=ROUND_CONFIRMED):
+def final_round(campaign, status=RoundStatus.CONFIRMED):
     today = timezone.localdate()
     return ReviewRound.objects.create(
         campaign=campaign,
-        kind=FINAL,
+        kind=RoundKind.FINAL,
         opens_on=today,
         closes_on=today,
         advance_count=3,
@@ -449,7 +449,7 @@ def snapshot():
 
 
 def test_create_china_items_makes_drafts_in_rank_order(campaign, users, result, index, societies):
-    outcome = service.create_china_items(campaign, users["editor"])
+    outcome = create_china_items(campaign, users["editor"])
     year_page = outcome.year_page
     assert outcome.year_page_created and year_page.year == campaign.year
     assert not year_page.live and year_page.campaign_id == campaign.pk
@@ -474,16 +474,16 @@ def test_create_china_items_makes_drafts_in_rank_order(campaign, users, result, 
 
 
 def test_create_china_items_is_idempotent(campaign, users, result):
-    service.create_china_items(campaign, users["editor"])
+    create_china_items(campaign, users["editor"])
     before = snapshot()
-    again = service.create_china_items(campaign, users["secretary"])
+    again = create_china_items(campaign, users["secretary"])
     assert not again.year_page_created and again.created == [] and len(again.existing) == 3
     assert snapshot() == before
 
 
 def test_create_china_items_uses_an_existing_year_page(campaign, users, result, index):
     year_page = add_year(index, campaign.year)
-    outcome = service.create_china_items(campaign, users["editor"])
+    outcome = create_china_items(campaign, users["editor"])
     assert outcome.year_page.pk == year_page.pk and not outcome.year_page_created
     assert AchievementPage.objects.child_of(year_page).count() == 3
 
@@ -504,14 +504,16 @@ def test_create_china_items_refuses_without_a_confirmed_result(campaign, users, 
     if case == "only_first_round":
         ReviewRound.objects.create(
             campaign=campaign,
-            kind=FIRST,
+            kind=RoundKind.FIRST,
             opens_on=today,
             closes_on=today,
             advance_count=15,
-            status=ROUND_CONFIRMED,
+            status=RoundStatus.CONFIRMED,
         )
     if case in ("not_confirmed", "notice_open", "all_disqualified"):
-        round_ = final_round(campaign, ROUND_CLOSED if case == "not_confirmed" else ROUND_CONFIRMED)
+        round_ = final_round(
+            campaign, RoundStatus.CLOSED if case == "not_confirmed" else RoundStatus.CONFIRMED
+        )
         RoundEntry.objects.create(
             round=round_,
             nomination=nomination(campaign, users, "某项目", societies["CMES"]),
@@ -524,7 +526,7 @@ def test_create_china_items_refuses_without_a_confirmed_result(campaign, users, 
                                     ends_on=today + datetime.timedelta(days=6))  # fmt: skip
     before = snapshot()
     with pytest.raises(ActionRefused) as refusal:
-        service.create_china_items(campaign, users["editor"])
+        create_china_items(campaign, users["editor"])
     assert message in refusal.value.reason
     assert snapshot() == before
 
@@ -533,7 +535,7 @@ def test_create_china_items_refuses_without_a_confirmed_result(campaign, users, 
 def test_create_china_items_is_for_the_office_only(campaign, users, result, username):
     before = snapshot()
     with pytest.raises(ActionRefused) as refusal:
-        service.create_china_items(campaign, users[username])
+        create_china_items(campaign, users[username])
     assert "只有联合体秘书处" in refusal.value.reason
     assert snapshot() == before
 
@@ -583,7 +585,7 @@ def test_admin_action_permission_matrix(campaign, users, result, username, allow
 
 
 def test_admin_action_explains_a_refusal_and_changes_nothing(campaign, users, index):
-    final_round(campaign, ROUND_CLOSED)
+    final_round(campaign, RoundStatus.CLOSED)
     client = Client()
     client.force_login(users["editor"])
     text = text_of(client.get(action_url(campaign)))

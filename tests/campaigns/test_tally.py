@@ -31,17 +31,7 @@ from campaigns.models import (
     ScoreSheet,
 )
 from campaigns.models.nominations import PASSED
-from campaigns.models.review import (
-    FINAL,
-    FIRST,
-    MEAN,
-    ROUND_CLOSED,
-    ROUND_CONFIRMED,
-    ROUND_OPEN,
-    SHEET_DRAFT,
-    SHEET_SUBMITTED,
-    TRIMMED_MEAN,
-)
+from campaigns.models.review import Aggregation, RoundKind, RoundStatus, SheetStatus
 from campaigns.reporting import entries_for
 from campaigns.result_sheet import result_sheet_docx, result_sheet_title
 from cms.cn_dates import cn_date
@@ -87,7 +77,9 @@ def experts(db, federation):
     return [make_expert(f"e{i}") for i in range(1, 5)]
 
 
-def make_round(campaign, experts, kind=FIRST, aggregation=MEAN, advance=3, forward=1):
+def make_round(
+    campaign, experts, kind=RoundKind.FIRST, aggregation=Aggregation.MEAN, advance=3, forward=1
+):
     round = ReviewRound.objects.create(
         campaign=campaign,
         kind=kind,
@@ -96,7 +88,7 @@ def make_round(campaign, experts, kind=FIRST, aggregation=MEAN, advance=3, forwa
         aggregation=aggregation,
         advance_count=advance,
         forward_count=forward,
-        status=ROUND_OPEN,
+        status=RoundStatus.OPEN,
         criteria=CRITERIA,
     )
     for index, expert in enumerate(experts):
@@ -133,13 +125,13 @@ def add_nomination(round, name, applicant, experts, excluded=()):
     return nomination
 
 
-def give(round, nomination, expert, a, b, c, status=SHEET_SUBMITTED, reasons=None):
+def give(round, nomination, expert, a, b, c, status=SheetStatus.SUBMITTED, reasons=None):
     sheet = ScoreSheet.objects.create(
         round=round,
         nomination=nomination,
         expert=expert,
         status=status,
-        submitted_at=timezone.now() if status == SHEET_SUBMITTED else None,
+        submitted_at=timezone.now() if status == SheetStatus.SUBMITTED else None,
     )
     reasons = reasons or {}
     Score.objects.bulk_create(
@@ -165,7 +157,7 @@ def scored(campaign, experts, users):
     Mean: P and Q tie on 22.67; A decides (P 8.00 > Q 7.67): P, Q, R.
     Trimmed: R 30; Q and P tie on 23; A over the kept sheets decides (Q 8 > P 7): R, Q, P."""
 
-    def build(aggregation=MEAN, kind=FIRST, advance=3, forward=1):
+    def build(aggregation=Aggregation.MEAN, kind=RoundKind.FIRST, advance=3, forward=1):
         e1, e2, e3, e4 = experts
         round = make_round(campaign, experts, kind, aggregation, advance, forward)
         applicant = users["applicant"]
@@ -195,7 +187,7 @@ def names(rows):
 
 
 def test_mean_with_weights_and_a_tie_broken_on_the_first_criterion(scored):
-    round, _noms = scored(MEAN)
+    round, _noms = scored(Aggregation.MEAN)
     rows = tally.tally(round)
     assert names(rows) == ["P", "Q", "R"]
     p, q, r = rows
@@ -218,7 +210,7 @@ def round_to(value, places="0.0001"):
 
 
 def test_trimmed_mean_drops_one_highest_and_one_lowest(scored):
-    round, _noms = scored(TRIMMED_MEAN)
+    round, _noms = scored(Aggregation.TRIMMED_MEAN)
     rows = tally.tally(round)
     assert names(rows) == ["R", "Q", "P"]
     r, q, p = rows
@@ -231,7 +223,7 @@ def test_trimmed_mean_drops_one_highest_and_one_lowest(scored):
 
 def test_trimmed_mean_with_fewer_than_three_sheets_falls_back_to_the_mean(campaign, experts, users):
     e1, e2, *_rest = experts
-    round = make_round(campaign, experts, aggregation=TRIMMED_MEAN)
+    round = make_round(campaign, experts, aggregation=Aggregation.TRIMMED_MEAN)
     nomination = add_nomination(round, "两份项目", users["applicant"], [e1, e2])
     give(round, nomination, e1, 8, 8, 8)  # 32
     give(round, nomination, e2, 6, 6, 6)  # 24
@@ -260,7 +252,7 @@ def test_ties_go_to_the_next_criterion_and_full_ties_share_the_rank(campaign, ex
 
 
 def test_the_current_version_counts(scored, users):
-    round, noms = scored(MEAN)
+    round, noms = scored(Aggregation.MEAN)
     sheet = ScoreSheet.objects.get(round=round, nomination=noms["R"], expert__username="e3")
     Score.objects.create(
         sheet=sheet,
@@ -277,7 +269,7 @@ def test_the_current_version_counts(scored, users):
 
 
 def test_a_disqualified_entry_is_not_ranked(scored):
-    round, noms = scored(MEAN)
+    round, noms = scored(Aggregation.MEAN)
     RoundEntry.objects.filter(round=round, nomination=noms["P"]).update(
         disqualified=True, disqualified_reason="异议成立"
     )
@@ -296,8 +288,10 @@ def entry_state(round):
 
 
 def test_close_is_refused_while_sheets_are_missing_and_names_them(scored, experts, users):
-    round, noms = scored(MEAN)
-    ScoreSheet.objects.filter(nomination=noms["Q"], expert=experts[1]).update(status=SHEET_DRAFT)
+    round, noms = scored(Aggregation.MEAN)
+    ScoreSheet.objects.filter(nomination=noms["Q"], expert=experts[1]).update(
+        status=SheetStatus.DRAFT
+    )
     ScoreSheet.objects.filter(nomination=noms["R"], expert=experts[2]).delete()
     before = entry_state(round)
     with pytest.raises(rounds.RoundRefused) as refused:
@@ -306,18 +300,18 @@ def test_close_is_refused_while_sheets_are_missing_and_names_them(scored, expert
     assert "e2 × Q项目" in refused.value.reason and "e3 × R项目" in refused.value.reason
     assert [str(item) for item in refused.value.missing] == ["e2 × Q项目", "e3 × R项目"]
     round.refresh_from_db()
-    assert round.status == ROUND_OPEN and round.closed_at is None
+    assert round.status == RoundStatus.OPEN and round.closed_at is None
     assert entry_state(round) == before
 
 
 def test_only_the_office_closes(scored, experts, users):
-    round, _noms = scored(MEAN)
+    round, _noms = scored(Aggregation.MEAN)
     for user in (users["society"], users["expert"], experts[0], users["applicant"]):
         with pytest.raises(rounds.RoundRefused) as refused:
             rounds.close_round(round, user)
         assert "秘书处" in refused.value.reason
     round.refresh_from_db()
-    assert round.status == ROUND_OPEN
+    assert round.status == RoundStatus.OPEN
 
 
 def test_close_marks_the_first_rounds_finalists_and_forwarded(campaign, experts, users):
@@ -328,7 +322,7 @@ def test_close_marks_the_first_rounds_finalists_and_forwarded(campaign, experts,
         give(round, nomination, e1, a, 5, 5)
     rounds.close_round(round, users["editor"])
     round.refresh_from_db()
-    assert round.status == ROUND_CLOSED and round.closed_by == users["editor"]
+    assert round.status == RoundStatus.CLOSED and round.closed_by == users["editor"]
     entries = list(round.entries.order_by("rank").select_related("nomination"))
     assert [e.nomination.project_name for e in entries] == [
         "项目0",
@@ -345,7 +339,7 @@ def test_close_marks_the_first_rounds_finalists_and_forwarded(campaign, experts,
 
 def test_close_selects_the_final_rounds_top(campaign, experts, users):
     e1 = experts[0]
-    round = make_round(campaign, experts, kind=FINAL, advance=2, forward=0)
+    round = make_round(campaign, experts, kind=RoundKind.FINAL, advance=2, forward=0)
     for index, a in enumerate((5, 9, 7)):
         nomination = add_nomination(round, f"终评{index}", users["applicant"], [e1])
         give(round, nomination, e1, a, 5, 5)
@@ -360,7 +354,7 @@ def test_close_selects_the_final_rounds_top(campaign, experts, users):
 
 
 def test_only_the_chair_confirms_a_closed_round(scored, experts, users):
-    round, _noms = scored(MEAN)
+    round, _noms = scored(Aggregation.MEAN)
     chair = experts[0]
     with pytest.raises(rounds.RoundRefused) as refused:
         rounds.confirm_round(round, chair)
@@ -371,11 +365,11 @@ def test_only_the_chair_confirms_a_closed_round(scored, experts, users):
             rounds.confirm_round(round, user)
         assert "只有本轮评审组长" in refused.value.reason
     round.refresh_from_db()
-    assert round.status == ROUND_CLOSED and not round.result_hash
+    assert round.status == RoundStatus.CLOSED and not round.result_hash
 
     rounds.confirm_round(round, chair)
     round.refresh_from_db()
-    assert round.status == ROUND_CONFIRMED and round.confirmed_by == chair
+    assert round.status == RoundStatus.CONFIRMED and round.confirmed_by == chair
     assert len(round.result_hash) == 64
     scores = [row for row in round.result_rows if row["kind"] == "score"]
     ranks = [row for row in round.result_rows if row["kind"] == "rank"]
@@ -385,7 +379,7 @@ def test_only_the_chair_confirms_a_closed_round(scored, experts, users):
 
 
 def test_the_hash_is_stable_and_changes_with_any_score_row(scored, experts, users):
-    round, noms = scored(MEAN)
+    round, noms = scored(Aggregation.MEAN)
     rounds.close_round(round, users["editor"])
     rounds.confirm_round(round, experts[0])
     round.refresh_from_db()
@@ -414,7 +408,7 @@ def test_the_hash_is_stable_and_changes_with_any_score_row(scored, experts, user
 
 
 def test_a_confirmed_round_refuses_changes(scored, experts, users):
-    round, _noms = scored(MEAN)
+    round, _noms = scored(Aggregation.MEAN)
     rounds.close_round(round, users["editor"])
     rounds.confirm_round(round, experts[0])
     round.refresh_from_db()
@@ -432,15 +426,17 @@ def test_a_confirmed_round_refuses_changes(scored, experts, users):
 
 
 def test_closing_and_confirming_are_logged_and_refusals_are_not(scored, experts, users):
-    round, noms = scored(MEAN)
-    ScoreSheet.objects.filter(nomination=noms["Q"], expert=experts[1]).update(status=SHEET_DRAFT)
+    round, noms = scored(Aggregation.MEAN)
+    ScoreSheet.objects.filter(nomination=noms["Q"], expert=experts[1]).update(
+        status=SheetStatus.DRAFT
+    )
     with pytest.raises(rounds.RoundRefused):
         rounds.close_round(round, users["editor"])
     with pytest.raises(rounds.RoundRefused):
         rounds.close_round(round, experts[0])
     assert not rounds.round_events(round).exists()
     ScoreSheet.objects.filter(nomination=noms["Q"], expert=experts[1]).update(
-        status=SHEET_SUBMITTED
+        status=SheetStatus.SUBMITTED
     )
     rounds.close_round(round, users["editor"])
     rounds.close_round(round, users["secretary"])  # closed again: the result written anew
@@ -463,7 +459,11 @@ def test_the_marks_before_and_after_closing_are_the_same_rule(campaign, experts,
     from campaigns.views.ranking import mark_of
 
     e1 = experts[0]
-    for kind, advance, forward in ((FIRST, 3, 1), (FINAL, 2, 0), (FIRST, 1, 2)):
+    for kind, advance, forward in (
+        (RoundKind.FIRST, 3, 1),
+        (RoundKind.FINAL, 2, 0),
+        (RoundKind.FIRST, 1, 2),
+    ):
         RoundEntry.objects.all().delete()
         ReviewRound.objects.all().delete()
         round = make_round(campaign, experts, kind=kind, advance=advance, forward=forward)
@@ -492,7 +492,7 @@ def url(name, round):
 
 
 def test_xlsx_and_csv_read_back_with_the_same_numbers(scored, users):
-    round, _noms = scored(MEAN)
+    round, _noms = scored(Aggregation.MEAN)
     rows = tally.tally(round)
     client = login(users["editor"])
 
@@ -539,7 +539,7 @@ def test_xlsx_and_csv_read_back_with_the_same_numbers(scored, users):
 
 
 def test_the_docx_result_sheet(scored, experts, users):
-    round, _noms = scored(MEAN)
+    round, _noms = scored(Aggregation.MEAN)
     chair = experts[0]
     chair.first_name, chair.last_name = "明", "李"
     chair.save()
@@ -590,7 +590,7 @@ def test_stage_entries_reach_the_report_of_the_month_of_confirmation(
         federation["report_index"].add_child(instance=report)
         report.save_revision()
 
-    first, _noms = scored(MEAN, advance=2, forward=1)
+    first, _noms = scored(Aggregation.MEAN, advance=2, forward=1)
     with committed():
         rounds.close_round(first, users["editor"])
     with committed():
@@ -608,7 +608,7 @@ def test_stage_entries_reach_the_report_of_the_month_of_confirmation(
     assert stage[0].workstream.name == "战略咨询"
 
     # The final round, straight from the entries of the period.
-    final = make_round(first.campaign, experts[:1], kind=FINAL, advance=1, forward=0)
+    final = make_round(first.campaign, experts[:1], kind=RoundKind.FINAL, advance=1, forward=0)
     nomination = Nomination.objects.get(project_name="P项目")
     RoundEntry.objects.create(round=final, nomination=nomination)
     Assignment.objects.create(round=final, nomination=nomination, expert=experts[0])
@@ -649,7 +649,7 @@ def admin_url(name, round):
     ],
 )
 def test_permission_matrix_of_the_admin_views(scored, users, username, expected):
-    round, _noms = scored(MEAN)
+    round, _noms = scored(Aggregation.MEAN)
     client = login(users[username]) if username else Client()
     for name in ADMIN_VIEWS:
         response = client.get(admin_url(name, round))
@@ -662,11 +662,11 @@ def test_permission_matrix_of_the_admin_views(scored, users, username, expected)
     if expected != 200:
         assert not response["Location"].startswith(url("ranking", round))
     round.refresh_from_db()
-    assert round.status == (ROUND_CLOSED if expected == 200 else ROUND_OPEN)
+    assert round.status == (RoundStatus.CLOSED if expected == 200 else RoundStatus.OPEN)
 
 
 def test_close_in_the_admin_shows_the_missing_sheets(scored, experts, users):
-    round, noms = scored(MEAN)
+    round, noms = scored(Aggregation.MEAN)
     ScoreSheet.objects.filter(nomination=noms["Q"], expert=experts[1]).delete()
     client = login(users["editor"])
     response = client.post(url("close", round))
@@ -674,11 +674,11 @@ def test_close_in_the_admin_shows_the_missing_sheets(scored, experts, users):
     content = response.content.decode()
     assert "还有 1 份评分表未提交" in content and "e2 × Q项目" in content
     round.refresh_from_db()
-    assert round.status == ROUND_OPEN
+    assert round.status == RoundStatus.OPEN
 
 
 def test_ranking_page_shows_every_experts_scores_and_reasons(scored, users):
-    round, _noms = scored(MEAN)
+    round, _noms = scored(Aggregation.MEAN)
     response = login(users["editor"]).get(url("ranking", round))
     content = response.content.decode()
     for text in ("P项目", "e1", "e2", "e3", "创新突出", "缺乏数据支撑", "22.67", "0.47", "11.31"):
@@ -687,7 +687,7 @@ def test_ranking_page_shows_every_experts_scores_and_reasons(scored, users):
 
 
 def test_the_chairs_confirmation_page(scored, experts, users):
-    round, _noms = scored(MEAN)
+    round, _noms = scored(Aggregation.MEAN)
     rounds.close_round(round, users["editor"])
     confirm = reverse("round_confirm", args=[round.pk])
     docx = reverse("round_result_docx", args=[round.pk])
@@ -703,7 +703,7 @@ def test_the_chairs_confirmation_page(scored, experts, users):
     response = login(users["editor"]).post(confirm)
     assert response.status_code == 400 and "只有本轮评审组长" in response.content.decode()
     round.refresh_from_db()
-    assert round.status == ROUND_CLOSED
+    assert round.status == RoundStatus.CLOSED
 
     chair = login(experts[0])
     response = chair.get(confirm)
@@ -712,7 +712,7 @@ def test_the_chairs_confirmation_page(scored, experts, users):
     response = chair.post(confirm, follow=True)
     assert response.status_code == 200 and "评审结果已确认" in response.content.decode()
     round.refresh_from_db()
-    assert round.status == ROUND_CONFIRMED
+    assert round.status == RoundStatus.CONFIRMED
     response = chair.post(confirm)
     assert response.status_code == 400 and "不能重复确认" in response.content.decode()
 
@@ -720,7 +720,7 @@ def test_the_chairs_confirmation_page(scored, experts, users):
 def test_the_chair_sees_no_score_before_the_round_is_closed_and_never_an_excluded_one(
     scored, experts, users
 ):
-    round, noms = scored(MEAN)
+    round, noms = scored(Aggregation.MEAN)
     # The chair (e1) declares a conflict with Q: from then on nothing of Q reaches e1.
     Assignment.objects.filter(round=round, nomination=noms["Q"], expert=experts[0]).update(
         excluded=True, exclusion_reason="本人申报"
@@ -739,7 +739,7 @@ def test_the_chair_sees_no_score_before_the_round_is_closed_and_never_an_exclude
     assert response.status_code == 403
     assert "P项目".encode() not in response.content
     round.refresh_from_db()
-    assert round.status == ROUND_OPEN
+    assert round.status == RoundStatus.OPEN
 
     # Closed: the ranking, without Q (its rank, name, organisation and score).
     rounds.close_round(round, users["editor"])
@@ -769,7 +769,7 @@ def test_the_chair_sees_no_score_before_the_round_is_closed_and_never_an_exclude
 
 
 def test_a_round_confirmed_by_a_deleted_account_still_shows(scored, experts, users):
-    round, _noms = scored(MEAN)
+    round, _noms = scored(Aggregation.MEAN)
     rounds.close_round(round, users["editor"])
     rounds.confirm_round(round, experts[0])
     # The chair's account is deleted (its membership and sheets first, as the admin would).

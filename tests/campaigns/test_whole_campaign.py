@@ -34,7 +34,7 @@ from django.utils import timezone
 from lxml import html as lxml_html
 
 from campaigns.demo import build_campaign, demo_open_campaign
-from campaigns.demo_showcase import ensure_index
+from campaigns.demo.showcase import ensure_index
 from campaigns.models import (
     AchievementPage,
     Nomination,
@@ -45,21 +45,9 @@ from campaigns.models import (
     RoundEntry,
     ShowcaseYearPage,
 )
-from campaigns.models.milestones import (
-    CALL_OPENS,
-    FINAL_ROUND,
-    FIRST_ROUND,
-    PUBLIC_NOTICE,
-    SUBMISSIONS_CLOSE,
-)
+from campaigns.models.milestones import MilestoneKind
 from campaigns.models.nominations import PASSED, REJECTED
-from campaigns.models.review import (
-    FINAL,
-    FIRST,
-    OBJECTION_UPHELD,
-    ROUND_CONFIRMED,
-    SCOPE_TOTAL,
-)
+from campaigns.models.review import ObjectionStatus, RoundKind, RoundStatus, RuleScope
 from campaigns.models.showcase import CHINA
 from campaigns.tally import verify_result
 from cms.models import MemberSociety
@@ -202,11 +190,26 @@ def test_a_whole_campaign_from_the_call_to_the_showcase(federation, users, synce
         spec = demo_open_campaign(t0)
         year, title = spec["year"], spec["title"]
         milestones = [
-            (CALL_OPENS, t0 - 30 * DAY, None, f"“{year}中国智能制造科技进展”申报通道开通"),
-            (SUBMISSIONS_CLOSE, t0 + 60 * DAY, None, f"“{year}中国智能制造科技进展”申报截止"),
-            (FIRST_ROUND, first_confirmed, None, "第一轮遴选（初评）会议，选出 3 项进入终评"),
-            (FINAL_ROUND, final_confirmed, None, "第二轮遴选（终评）会议，评出 2 项"),
-            (PUBLIC_NOTICE, notice_starts, notice_ends, "入选结果公示"),
+            (
+                MilestoneKind.CALL_OPENS,
+                t0 - 30 * DAY,
+                None,
+                f"“{year}中国智能制造科技进展”申报通道开通",
+            ),
+            (
+                MilestoneKind.SUBMISSIONS_CLOSE,
+                t0 + 60 * DAY,
+                None,
+                f"“{year}中国智能制造科技进展”申报截止",
+            ),
+            (
+                MilestoneKind.FIRST_ROUND,
+                first_confirmed,
+                None,
+                "第一轮遴选（初评）会议，选出 3 项进入终评",
+            ),
+            (MilestoneKind.FINAL_ROUND, final_confirmed, None, "第二轮遴选（终评）会议，评出 2 项"),
+            (MilestoneKind.PUBLIC_NOTICE, notice_starts, notice_ends, "入选结果公示"),
         ]
         spec.update(milestones=milestones, quotas=[])
         campaign, created = build_campaign(index, spec)
@@ -282,7 +285,7 @@ def test_a_whole_campaign_from_the_call_to_the_showcase(federation, users, synce
         experts = [chair, second, third]
         first = ReviewRound.objects.create(
             campaign=campaign,
-            kind=FIRST,
+            kind=RoundKind.FIRST,
             opens_on=first_opens,
             closes_on=first_confirmed,
             advance_count=3,
@@ -362,7 +365,7 @@ def test_a_whole_campaign_from_the_call_to_the_showcase(federation, users, synce
         response = chair_client.post(reverse("round_confirm", args=[first.pk]))
         assert response.status_code == 302
         first.refresh_from_db()
-        assert first.status == ROUND_CONFIRMED and verify_result(first)
+        assert first.status == RoundStatus.CONFIRMED and verify_result(first)
         assert "评审组长 expert_chair 已于" in page_text(
             chair_client.get(reverse("round_confirm", args=[first.pk]))
         )
@@ -371,7 +374,7 @@ def test_a_whole_campaign_from_the_call_to_the_showcase(federation, users, synce
     with on(final_opens), synced():
         final = ReviewRound.objects.create(
             campaign=campaign,
-            kind=FINAL,
+            kind=RoundKind.FINAL,
             opens_on=final_opens,
             closes_on=final_confirmed,
             advance_count=2,
@@ -379,7 +382,7 @@ def test_a_whole_campaign_from_the_call_to_the_showcase(federation, users, synce
         )
         for expert in experts:
             PanelMember.objects.create(round=final, expert=expert, is_chair=expert == chair)
-        final.rules.create(scope=SCOPE_TOTAL, above=99, below=50)
+        final.rules.create(scope=RuleScope.TOTAL, above=99, below=50)
         office = login(office_user)
         response = office.post(reverse("reviewround:inspect", args=[final.pk]), {"action": "open"})
         assert response.status_code == 302
@@ -421,7 +424,7 @@ def test_a_whole_campaign_from_the_call_to_the_showcase(federation, users, synce
         response = login(chair).post(reverse("round_confirm", args=[final.pk]))
         assert response.status_code == 302
         final.refresh_from_db()
-        assert final.status == ROUND_CONFIRMED and verify_result(final)
+        assert final.status == RoundStatus.CONFIRMED and verify_result(final)
 
     # --- the public notice --------------------------------------------------------------------
     notice_url = f"{campaign.url}notice/"
@@ -453,7 +456,7 @@ def test_a_whole_campaign_from_the_call_to_the_showcase(federation, users, synce
         response = office.post(
             reverse("objection:inspect", args=[objection.pk]),
             {
-                "decision": OBJECTION_UPHELD,
+                "decision": ObjectionStatus.UPHELD,
                 "reason": "经核实，应用数据不实。",
                 "promote_next": "on",
             },

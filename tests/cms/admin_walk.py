@@ -21,7 +21,7 @@ ALLOWED_WORDS = {
     "docx", "doc", "pdf", "mp4", "jpg", "jpeg", "png", "gif", "svg", "webp", "avif", "heic",
     "ico", "zip", "txt", "md", "kb", "mb", "gb", "kib", "mib", "px", "utc", "pm", "am",
     "ok", "cc", "ctrl", "alt", "shift", "cmd", "esc", "enter", "tab", "f10", "ai", "cn",
-    # the demo's societies' abbreviations (cms/demo_data.py) and role words used as usernames
+    # the demo's societies' abbreviations (cms/demo/__init__.py) and role words used as usernames
     "cis", "sae-china", "sae", "china", "ces", "cie", "caa", "csam", "caai", "csmnt", "csoe",
     "ctes", "csname", "csa", "csm", "csf",
     "admin", "editor", "secretary", "society", "expert", "applicant",

@@ -21,7 +21,7 @@ def build_content():
     progress and plan entries and a press release, news with a picture, on the demo's site."""
     import wagtail_factories
 
-    from cms.demo_data import load_core_demo
+    from cms.demo import load_core_demo
     from cms.models import MemberSociety
     from reports.demo import ensure_report_index
     from tests.campaigns.nomination_helpers import complete_files, open_campaign, prepare_site

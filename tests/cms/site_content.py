@@ -58,7 +58,7 @@ def add_news(index, count, tags=(), start=NEWS_START):
 
 def full_site(federation, society_pages):
     """Something in every home-page section and a page of every public type."""
-    from campaigns.demo_showcase import ensure_index
+    from campaigns.demo.showcase import ensure_index
     from campaigns.models import Milestone
     from campaigns.models.showcase import CHINA, WORLD
     from cms.models import FederationSettings, Workstream

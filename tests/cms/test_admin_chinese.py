@@ -16,7 +16,7 @@ from django.core.management import call_command
 from lxml import html as lxml_html
 from wagtail.models import Page
 
-from cms.demo_data import DEMO_ACCOUNTS
+from cms.demo import DEMO_ACCOUNTS
 from cms.models import FederationSettings, MemberSociety, NewsIndexPage, NewsPage, Workstream
 from tests.cms.admin_walk import AdminWalk, data_words, english_words
 

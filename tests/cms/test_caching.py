@@ -12,7 +12,7 @@ from wagtail.models import Site
 
 from campaigns.demo import CAMPAIGNS, build_campaign, ensure_campaign_index
 from cms import caching
-from cms.demo_data import ensure_societies
+from cms.demo import ensure_societies
 from cms.models import FederationSettings
 from tests.activities.factories import ActivityPageFactory
 from tests.cms.factories import NewsPageFactory, StandardPageFactory

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from wagtail.models import Page
 
-from cms.demo_data import DEMO_ACCOUNTS
+from cms.demo import DEMO_ACCOUNTS
 from cms.models import MemberSociety, NewsPage, Workstream
 from reports.models import MonthlyReportPage
 

@@ -144,7 +144,7 @@ def test_a_society_that_left_is_not_listed(client, federation):
 
 @pytest.fixture
 def showcase(federation):
-    from campaigns.demo_showcase import load
+    from campaigns.demo.showcase import load
 
     context = dict(federation)
     load(context, io.StringIO())

@@ -133,7 +133,7 @@ def test_a_society_without_a_short_name_shows_its_full_name(federation):
 
 
 def test_the_home_page_names_the_federation_once_above_its_sections(client, federation):
-    from cms.demo_data import load_core_demo
+    from cms.demo import load_core_demo
 
     load_core_demo()  # the demo's home page, as `make run` leaves it
     tree = tree_of(client.get("/"))

@@ -14,7 +14,7 @@ import urllib.request
 import pytest
 from django.conf import settings
 
-from cms.demo_data import DEMO_ACCOUNTS
+from cms.demo import DEMO_ACCOUNTS
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),

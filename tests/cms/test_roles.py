@@ -13,7 +13,7 @@ from django.urls import reverse
 from lxml import html as lxml_html
 
 from activities import permissions as activities_permissions
-from cms.demo_data import DEMO_ACCOUNTS, load_core_demo
+from cms.demo import DEMO_ACCOUNTS, load_core_demo
 from cms.models import GroupRole, MemberSociety
 from cms.roles import CACHE_ATTRIBUTE, Role, group_for, is_office, society_ids, users_with_role
 

@@ -13,7 +13,7 @@ from wagtail.search.backends import get_search_backend
 
 from activities.models import ActivityPage
 from campaigns.demo import ensure_campaign_index
-from campaigns.demo_showcase import ensure_index as ensure_showcase_index
+from campaigns.demo.showcase import ensure_index as ensure_showcase_index
 from campaigns.models import AchievementPage, ShowcaseYearPage
 from campaigns.models.showcase import CHINA
 from cms.models import MemberSociety, NewsPage, StandardPage

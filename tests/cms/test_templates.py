@@ -62,7 +62,7 @@ def test_the_checker_finds_the_problems():
 
 @pytest.fixture
 def indexes(federation, activities_index):
-    from campaigns.demo_showcase import ensure_index
+    from campaigns.demo.showcase import ensure_index
     from tests.campaigns.nomination_helpers import prepare_site
 
     return {

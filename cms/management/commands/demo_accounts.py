@@ -3,7 +3,7 @@ import os
 from django.core.management.base import BaseCommand
 
 from cms.cjk_text import display_width
-from cms.demo_data import DEMO_ACCOUNTS
+from cms.demo import DEMO_ACCOUNTS
 
 
 def pad(text, width):

@@ -4,7 +4,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.utils.module_loading import module_has_submodule
 
-from cms.demo_data import load_core_demo
+from cms.demo import load_core_demo
 
 
 def app_demo_loaders():

@@ -7,7 +7,7 @@ import sys
 from django.contrib.auth import get_user_model
 from django.contrib.staticfiles.management.commands.runserver import Command as RunserverCommand
 
-from cms.demo_data import DEMO_ACCOUNTS
+from cms.demo import DEMO_ACCOUNTS
 from cms.management.commands.demo_accounts import account_lines
 
 

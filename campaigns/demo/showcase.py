@@ -1,4 +1,4 @@
-"""Demo showcase (双十科技进展): the items verified in public reports (campaigns/demo_data/
+"""Demo showcase (双十科技进展): the items verified in public reports (campaigns/demo/data/
 twin-top10.json, a copy of ../shared/data/twin-top10.json so that a clone has it), each keeping its
 source, and a few synthetic items — titled "（演示）…" and flagged `synthetic`, so the pages
 badge them 演示数据（虚构）— so that every list of every demo year has entries. Synthetic items
@@ -13,7 +13,7 @@ from campaigns.models.showcase import CHINA, WORLD
 from campaigns.showcase import free_slug
 from cms.models import MemberSociety
 
-DATA_FILE = Path(__file__).resolve().parent / "demo_data" / "twin-top10.json"
+DATA_FILE = Path(__file__).resolve().parent / "data" / "twin-top10.json"
 INDEX_SLUG = "twin-top10"
 INDEX_TITLE = "双十科技进展"
 SYNTHETIC_SOURCE = "演示数据（虚构），非真实入选成果"
@@ -45,7 +45,7 @@ def load_data():
 
 
 def ensure_index(home):
-    from cms.demo_data import ensure_child
+    from cms.demo import ensure_child
 
     return ensure_child(
         home,

@@ -12,11 +12,27 @@ from django.utils.translation import gettext_lazy
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.models import IndexView, InspectView
+from wagtail.admin.viewsets.model import ModelViewSet
 
-from campaigns import nominations as service
 from campaigns import permissions
+from campaigns.admin.listing import ListingOnlyViewSetMixin
 from campaigns.forms import DecisionForm
 from campaigns.models import Nomination
+from campaigns.nominations import (
+    ACTION_LABELS,
+    DELETE,
+    DRAFT,
+    SUBMIT,
+    WITHDRAW,
+    ActionRefused,
+    InvalidNomination,
+    perform,
+    places_taken,
+    quota_limit,
+    reason_required,
+    recommender_of,
+    submission_problems,
+)
 from campaigns.views.nominations import file_url
 from cms.roles import OfficePermissionPolicy, is_office, society_ids
 
@@ -58,7 +74,7 @@ class NominationFilterSet(WagtailFilterSet):
         fields = ["campaign", "status"]
 
     def filter_drafts(self, queryset, name, value):
-        return queryset.filter(status=service.DRAFT) if value == ONLY_DRAFTS else queryset
+        return queryset.filter(status=DRAFT) if value == ONLY_DRAFTS else queryset
 
 
 class NominationIndexView(IndexView):
@@ -72,12 +88,12 @@ class NominationIndexView(IndexView):
         if not (self.filters and self.filters.is_valid()):
             return False
         data = self.filters.form.cleaned_data
-        return bool(data.get("drafts")) or data.get("status") == service.DRAFT
+        return bool(data.get("drafts")) or data.get("status") == DRAFT
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         if not self.shows_drafts():
-            queryset = queryset.exclude(status=service.DRAFT)
+            queryset = queryset.exclude(status=DRAFT)
         return queryset
 
 
@@ -101,7 +117,7 @@ class NominationReviewView(InspectView):
         # Someone else's nomination does not exist, as far as this user is concerned.
         if nomination is None or not permissions.can_view(self.request.user, nomination)[0]:
             raise Http404
-        if nomination.status == service.DRAFT and not is_office(self.request.user):
+        if nomination.status == DRAFT and not is_office(self.request.user):
             raise Http404
         return nomination
 
@@ -112,7 +128,7 @@ class NominationReviewView(InspectView):
         return [
             action
             for action in permissions.available_actions(self.request.user, self.object)
-            if action not in (service.SUBMIT, service.WITHDRAW, service.DELETE)  # the applicant's
+            if action not in (SUBMIT, WITHDRAW, DELETE)  # the applicant's
         ]
 
     def post(self, request, *args, **kwargs):
@@ -120,16 +136,16 @@ class NominationReviewView(InspectView):
         if form.is_valid():
             action = form.cleaned_data["action"]
             try:
-                service.perform(self.object, action, request.user, form.cleaned_data["reason"])
-            except service.ActionRefused as refusal:
+                perform(self.object, action, request.user, form.cleaned_data["reason"])
+            except ActionRefused as refusal:
                 form.add_error(None, refusal.reason)
-            except service.InvalidNomination as error:
+            except InvalidNomination as error:
                 form.add_error(None, error.messages)
             else:
                 messages.success(
                     request,
                     _("已%(action)s：%(name)s")
-                    % {"action": service.ACTION_LABELS[action], "name": self.object.project_name},
+                    % {"action": ACTION_LABELS[action], "name": self.object.project_name},
                 )
                 return redirect(request.path)
         return self.render_to_response(self.get_context_data(form=form), status=400)
@@ -150,25 +166,54 @@ class NominationReviewView(InspectView):
             }
             for code, slot in slots.items()
         ]
-        context["problems"] = service.submission_problems(nomination)
+        context["problems"] = submission_problems(nomination)
         actions = self.actions()
         context["form"] = kwargs.get("form") or DecisionForm(actions)
         context["actions"] = [
             {
                 "value": action,
-                "label": service.ACTION_LABELS[action],
-                "reason_required": service.reason_required(nomination, action),
+                "label": ACTION_LABELS[action],
+                "reason_required": reason_required(nomination, action),
             }
             for action in actions
         ]
         context["events"] = nomination.events.select_related("actor")
         context["nomination"] = nomination
-        limit = service.quota_limit(campaign.pk, nomination.recommender_type, nomination.category)
+        limit = quota_limit(campaign.pk, nomination.recommender_type, nomination.category)
         if limit is not None:
             context["quota"] = {
                 "limit": limit,
-                "taken": service.places_taken(
-                    campaign.pk, nomination.category, service.recommender_of(nomination)
-                ),
+                "taken": places_taken(campaign.pk, nomination.category, recommender_of(nomination)),
             }
         return context
+
+
+class NominationViewSet(ListingOnlyViewSetMixin, ModelViewSet):
+    extra_views = (("review/<int:pk>/", "inspect_view", "inspect"),)
+    """Listing and review only: nominations are created and edited by applicants on the site, and
+    their status changes only through the review page."""
+
+    model = Nomination
+    icon = "doc-full"
+    menu_label = gettext_lazy("申报")
+    add_to_admin_menu = False
+    index_view_class = NominationIndexView
+    inspect_view_class = NominationReviewView
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    list_display = [
+        "project_name",
+        "campaign",
+        "category",
+        RecommenderColumn("recommender", label=gettext_lazy("推荐单位")),
+        "applicant_organisation",
+        "status",
+        "submitted_at",
+    ]
+    filterset_class = NominationFilterSet
+    search_fields = ["project_name", "applicant_organisation", "recommender_name"]
+    ordering = ["-submitted_at", "-pk"]
+
+    @property
+    def permission_policy(self):
+        return NominationPermissionPolicy(self.model)

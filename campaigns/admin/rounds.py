@@ -17,7 +17,6 @@ from wagtail.admin.views.generic.models import DeleteView, EditView, IndexView, 
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton, ListingButton
 
-from campaigns import review as service
 from campaigns import rounds, scoring
 from campaigns.models import (
     Assignment,
@@ -26,7 +25,8 @@ from campaigns.models import (
     PanelMember,
     ReviewRound,
 )
-from campaigns.models.review import ROUND_CONFIRMED, ROUND_DRAFT
+from campaigns.models.review import RoundStatus
+from campaigns.review import ReviewRefused, can_assign, can_open_round
 from campaigns.round_dates import round_date_errors
 from cms.roles import OfficePermissionPolicy, Role, users_with_role
 
@@ -44,10 +44,10 @@ class RoundPermissionPolicy(OfficePermissionPolicy):
         round = instance if isinstance(instance, ReviewRound) else instance.round
         if isinstance(instance, PanelMember):
             return (
-                round.status != ROUND_CONFIRMED
+                round.status != RoundStatus.CONFIRMED
                 and not Assignment.objects.filter(round=round, expert=instance.expert).exists()
             )
-        return round.status == ROUND_DRAFT
+        return round.status == RoundStatus.DRAFT
 
 
 class InstanceDeleteView(DeleteView):
@@ -90,7 +90,7 @@ class ReviewRoundForm(WagtailAdminModelForm):
         for name, message in errors.items():
             if name not in self.errors:
                 self.add_error(name, message)
-        if self.instance.pk and self.instance.status != ROUND_DRAFT:
+        if self.instance.pk and self.instance.status != RoundStatus.DRAFT:
             for name in ("campaign", "kind"):
                 if name in self.changed_data:
                     self.add_error(name, _("评审轮次已开启，不能再更改征集活动或轮次。"))
@@ -147,7 +147,7 @@ class ReviewRoundInspectView(InspectView):
                     else:
                         messages.success(request, _("已分配：%s") % assignment)
                     return redirect(request.path)
-        except service.ReviewRefused as refusal:
+        except ReviewRefused as refusal:
             messages.error(request, refusal.reason)
         context = self.get_context_data(assign_form=assign_form)
         return self.render_to_response(context, status=400)
@@ -160,10 +160,8 @@ class ReviewRoundInspectView(InspectView):
         context["rules"] = round.rules.all()
         context["entries"] = round.entries.select_related("nomination")
         context["criteria"] = scoring.criteria_of(round) if round.criteria else []
-        context["can_open"], context["not_opening"] = service.can_open_round(
-            self.request.user, round
-        )
-        context["can_assign"] = service.can_assign(self.request.user, round)[0]
+        context["can_open"], context["not_opening"] = can_open_round(self.request.user, round)
+        context["can_assign"] = can_assign(self.request.user, round)[0]
         if context["can_assign"]:
             context["assign_form"] = kwargs.get("assign_form") or AssignForm(round)
         context["excluded"] = Assignment.objects.filter(round=round, excluded=True).select_related(
@@ -191,7 +189,7 @@ class ReviewRoundOpenView(InspectView):
         round = self.object
         try:
             rounds.open_round(round, request.user)
-        except service.ReviewRefused as refusal:
+        except ReviewRefused as refusal:
             messages.error(request, refusal.reason)
             return self.render_to_response(self.get_context_data(), status=400)
         messages.success(
@@ -205,9 +203,7 @@ class ReviewRoundOpenView(InspectView):
         context = super().get_context_data(**kwargs)
         round = self.object
         context["round"] = round
-        context["can_open"], context["not_opening"] = service.can_open_round(
-            self.request.user, round
-        )
+        context["can_open"], context["not_opening"] = can_open_round(self.request.user, round)
         context["eligible_count"] = rounds.eligible_nominations(round).count()
         context["panel_count"] = round.panel.count()
         context["criteria"] = list(round.campaign.criteria.all())
@@ -218,7 +214,7 @@ class ReviewRoundEditView(EditView):
     @cached_property
     def header_buttons(self):
         buttons = list(super().header_buttons)
-        if self.object.status == ROUND_DRAFT:
+        if self.object.status == RoundStatus.DRAFT:
             buttons.append(
                 HeaderButton(_("开启评审"), url=open_url(self.object), icon_name="circle-check")
             )
@@ -228,7 +224,7 @@ class ReviewRoundEditView(EditView):
 class ReviewRoundIndexView(IndexView):
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
-        if instance.status == ROUND_DRAFT:
+        if instance.status == RoundStatus.DRAFT:
             buttons.append(
                 ListingButton(_("开启评审"), url=open_url(instance), icon_name="circle-check")
             )
@@ -280,7 +276,7 @@ class PanelMemberForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["expert"].queryset = users_with_role(Role.EXPERT).order_by("username")
-        self.fields["round"].queryset = ReviewRound.objects.exclude(status=ROUND_CONFIRMED)
+        self.fields["round"].queryset = ReviewRound.objects.exclude(status=RoundStatus.CONFIRMED)
         self.fields["expert"].help_text = _("从“评审专家”用户组中选择")
 
     def clean(self):
@@ -334,13 +330,13 @@ class JustificationRuleForm(WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["round"].queryset = ReviewRound.objects.filter(status=ROUND_DRAFT)
+        self.fields["round"].queryset = ReviewRound.objects.filter(status=RoundStatus.DRAFT)
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("above") is None and cleaned.get("below") is None:
             self.add_error("above", _("高于、低于：至少填写一个分数界限。"))
-        if self.instance.pk and self.instance.round.status != ROUND_DRAFT:
+        if self.instance.pk and self.instance.round.status != RoundStatus.DRAFT:
             self.add_error(None, _("评审轮次已开启，理由规则不能再修改。"))
         if cleaned.get("scope") == "total" and cleaned.get("criterion_name"):
             self.add_error("criterion_name", _("指标：总分规则不适用于单项指标，请留空。"))
@@ -364,8 +360,3 @@ class JustificationRuleViewSet(ModelViewSet):
 
     def get_form_class(self, for_update=False):
         return JustificationRuleForm
-
-
-def review_viewsets():
-    """The items this module adds to the 征集活动 menu group."""
-    return (ReviewRoundViewSet, PanelMemberViewSet, JustificationRuleViewSet)

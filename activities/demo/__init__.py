@@ -93,7 +93,7 @@ def recent_activities(today):
 
 
 def ensure_activities_index(home):
-    from cms.demo_data import ensure_child
+    from cms.demo import ensure_child
 
     return ensure_child(
         home,

@@ -11,18 +11,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from wagtail import hooks
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.models import CreateView, IndexView, InspectView
-from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from campaigns import notice as service
 from campaigns import objections
-from campaigns.admin_viewsets import ListingOnlyViewSetMixin
+from campaigns.admin.listing import ListingOnlyViewSetMixin
 from campaigns.models import CampaignPage, Objection, PublicNotice
-from campaigns.models.review import OBJECTION_DISMISSED, OBJECTION_UPHELD
+from campaigns.models.review import ObjectionStatus
 from campaigns.nominations import ActionRefused
+from campaigns.notice import can_decide, final_round, period_text, start_notice
 from campaigns.views.notice import attachment_url, notice_url
 from cms.roles import OfficePermissionPolicy, is_office
 
@@ -62,7 +60,7 @@ class StartNoticeView(CreateView):
 
     def form_valid(self, form):
         try:
-            notice = service.start_notice(
+            notice = start_notice(
                 form.cleaned_data["campaign"],
                 self.request.user,
                 form.cleaned_data.get("starts_on"),
@@ -74,7 +72,7 @@ class StartNoticeView(CreateView):
         messages.success(
             self.request,
             _("已发布公示：%(title)s，%(period)s")
-            % {"title": notice.campaign.title, "period": service.period_text(notice)},
+            % {"title": notice.campaign.title, "period": period_text(notice)},
         )
         return redirect(self.get_success_url())
 
@@ -84,7 +82,7 @@ class StartNoticeView(CreateView):
 
 class PeriodColumn(Column):
     def get_value(self, instance):
-        return service.period_text(instance)
+        return period_text(instance)
 
 
 class NoticeStateColumn(Column):
@@ -130,12 +128,12 @@ class NoticeViewSet(ListingOnlyViewSetMixin, ModelViewSet):
 # --- objections -------------------------------------------------------------------------------
 
 
-class DecisionForm(forms.Form):
+class ObjectionDecisionForm(forms.Form):
     decision = forms.ChoiceField(
         label=gettext_lazy("处理结果"),
         choices=[
-            (OBJECTION_UPHELD, gettext_lazy("异议成立")),
-            (OBJECTION_DISMISSED, gettext_lazy("异议不成立")),
+            (ObjectionStatus.UPHELD, gettext_lazy("异议成立")),
+            (ObjectionStatus.DISMISSED, gettext_lazy("异议不成立")),
         ],
         widget=forms.RadioSelect,
         error_messages={
@@ -178,7 +176,7 @@ class ObjectionDecisionView(InspectView):
         return []
 
     def post(self, request, *args, **kwargs):
-        form = DecisionForm(request.POST)
+        form = ObjectionDecisionForm(request.POST)
         if form.is_valid():
             try:
                 objections.decide_objection(
@@ -202,13 +200,13 @@ class ObjectionDecisionView(InspectView):
         objection = self.object
         campaign = objection.notice.campaign
         context["objection"] = objection
-        context["can_decide"] = service.can_decide(self.request.user, objection)[0]
-        context["form"] = kwargs.get("form") or DecisionForm()
+        context["can_decide"] = can_decide(self.request.user, objection)[0]
+        context["form"] = kwargs.get("form") or ObjectionDecisionForm()
         context["notice_url"] = notice_url(campaign, self.request)
-        context["period"] = service.period_text(objection.notice)
+        context["period"] = period_text(objection.notice)
         if objection.attachment:
             context["attachment_url"] = attachment_url(campaign, objection.pk, self.request)
-        round_ = service.final_round(campaign)
+        round_ = final_round(campaign)
         following = objections.next_ranked(round_.pk) if round_ else None
         context["next_ranked"] = following
         return context
@@ -233,15 +231,3 @@ class ObjectionViewSet(ListingOnlyViewSetMixin, ModelViewSet):
     @property
     def permission_policy(self):
         return OfficePermissionPolicy(self.model, actions=OFFICE_ACTIONS)
-
-
-class NoticeViewSetGroup(ViewSetGroup):
-    menu_label = gettext_lazy("公示与异议")
-    menu_icon = "info-circle"
-    menu_order = 260
-    items = (NoticeViewSet, ObjectionViewSet)
-
-
-@hooks.register("register_admin_viewset")
-def register_notice_viewsets():
-    return NoticeViewSetGroup()

@@ -3,8 +3,8 @@ result would create (or why it cannot yet), POST creates the year's China items 
 `campaigns.showcase.create_china_items`. Only the office; everyone else gets 403 and nothing
 changes.
 
-This module also registers its admin URL and the button on the campaign page's header (imported
-from `campaigns.wagtail_hooks`)."""
+Its admin URL (`urlpatterns`) and the button on the campaign page's header
+(`publish_showcase_button`) are registered by `campaigns.wagtail_hooks`."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -13,12 +13,11 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from wagtail import hooks
 from wagtail.admin.widgets import Button
 
-from campaigns import showcase as service
 from campaigns.models import CampaignPage
 from campaigns.nominations import ActionRefused
+from campaigns.showcase import can_create_china_items, create_china_items, preview_china_items
 from cms.roles import is_office
 
 URL_NAME = "campaigns_publish_showcase"
@@ -32,7 +31,7 @@ def publish_showcase_view(request, campaign_id):
     status = 200
     if request.method == "POST":
         try:
-            result = service.create_china_items(campaign, request.user)
+            result = create_china_items(campaign, request.user)
         except ActionRefused as refusal:
             messages.error(request, refusal.reason)
             status = 400
@@ -50,7 +49,7 @@ def publish_showcase_view(request, campaign_id):
                 },
             )
             return redirect("wagtailadmin_explore", result.year_page.pk)
-    allowed, reason = service.can_create_china_items(request.user, campaign)
+    allowed, reason = can_create_china_items(request.user, campaign)
     title = str(ACTION_LABEL)
     return TemplateResponse(
         request,
@@ -59,7 +58,7 @@ def publish_showcase_view(request, campaign_id):
             "campaign": campaign,
             "allowed": allowed,
             "reason": reason,
-            "rows": service.preview_china_items(campaign),
+            "rows": preview_china_items(campaign),
             "header_title": title,
             "page_title": title,
             "page_subtitle": campaign.title,
@@ -69,18 +68,15 @@ def publish_showcase_view(request, campaign_id):
     )
 
 
-@hooks.register("register_admin_urls")
-def register_publish_showcase_url():
-    return [
-        path(
-            "campaigns/<int:campaign_id>/publish-showcase/",
-            publish_showcase_view,
-            name=URL_NAME,
-        )
-    ]
+urlpatterns = [
+    path(
+        "campaigns/<int:campaign_id>/publish-showcase/",
+        publish_showcase_view,
+        name=URL_NAME,
+    )
+]
 
 
-@hooks.register("register_page_header_buttons")
 def publish_showcase_button(page, user, view_name, next_url=None):
     if page.specific_class is CampaignPage and is_office(user):
         yield Button(

@@ -11,14 +11,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from campaigns.models import CampaignPage, JustificationRule, Nomination, PanelMember, ReviewRound
-from campaigns.models.milestones import (
-    CALL_OPENS,
-    FINAL_ROUND,
-    FIRST_ROUND,
-    FORMAL_REVIEW,
-    SUBMISSIONS_CLOSE,
-)
-from campaigns.models.review import FIRST, MEAN, SCOPE_TOTAL
+from campaigns.models.milestones import MilestoneKind
+from campaigns.models.review import Aggregation, RoundKind, RuleScope
 from cms.models import AccountProfile, MemberSociety
 
 DAY = datetime.timedelta(days=1)
@@ -70,12 +64,12 @@ def review_campaign_spec(today):
         ),
         slots=federation_slots(year, SECTIONS_2024, False),
         milestones=[
-            (CALL_OPENS, today - 100 * DAY, None, f"【演示】“{name}”申报通道开通"),
-            (SUBMISSIONS_CLOSE, today - 40 * DAY, None, f"【演示】“{name}”申报截止"),
-            (FORMAL_REVIEW, today - 30 * DAY, None, f"【演示】“{name}”形式审查"),
-            (FIRST_ROUND, today - 7 * DAY, today - 7 * DAY + ROUND_DAYS * DAY,
+            (MilestoneKind.CALL_OPENS, today - 100 * DAY, None, f"【演示】“{name}”申报通道开通"),
+            (MilestoneKind.SUBMISSIONS_CLOSE, today - 40 * DAY, None, f"【演示】“{name}”申报截止"),
+            (MilestoneKind.FORMAL_REVIEW, today - 30 * DAY, None, f"【演示】“{name}”形式审查"),
+            (MilestoneKind.FIRST_ROUND, today - 7 * DAY, today - 7 * DAY + ROUND_DAYS * DAY,
              f"【演示】“{name}”第一轮遴选（初评，线上评审）"),
-            (FINAL_ROUND, today + 40 * DAY, None, f"【演示】“{name}”第二轮遴选（终评）"),
+            (MilestoneKind.FINAL_ROUND, today + 40 * DAY, None, f"【演示】“{name}”第二轮遴选（终评）"),
         ],
     )  # fmt: skip
     return spec
@@ -99,8 +93,8 @@ def _applicant():
 def _uploads(campaign, category, project_name):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from campaigns import demo_files
-    from campaigns import nominations as service
+    from campaigns.demo import files as demo_files
+    from campaigns.nominations import check_upload
 
     builders = {
         "word": (".docx", lambda slot: demo_files.recommendation_form(
@@ -115,24 +109,32 @@ def _uploads(campaign, category, project_name):
             continue
         extension, build = builders[slot.kind]
         upload = SimpleUploadedFile(f"{slot.code}（演示）{extension}", build(slot))
-        uploads.append((slot, upload, service.check_upload(slot, upload)))
+        uploads.append((slot, upload, check_upload(slot, upload)))
     return uploads
 
 
 def _nominate(campaign, project_name, organisation, recommender, users, submitted_on):
     """One nomination through the services: applied and submitted while the call was open,
     recommended, then passed in formal review."""
-    from campaigns import nominations as service
+    from campaigns.nominations import (
+        ENDORSE,
+        EXPERT_RECOMMENDER,
+        PASS,
+        SOCIETY_RECOMMENDER,
+        Recommender,
+        perform,
+        save_nomination,
+    )
 
     if recommender.isascii():
         society = MemberSociety.objects.get(abbreviation=recommender)
-        choice = service.Recommender(service.SOCIETY_RECOMMENDER, society=society)
+        choice = Recommender(SOCIETY_RECOMMENDER, society=society)
         endorser = users["society"]
     else:
-        choice = service.Recommender(service.EXPERT_RECOMMENDER, name=recommender)
+        choice = Recommender(EXPERT_RECOMMENDER, name=recommender)
         endorser = users["editor"]  # an expert's letter reaches the office
     category = campaign.categories.first().name
-    nomination = service.save_nomination(
+    nomination = save_nomination(
         campaign,
         users["applicants"],
         {
@@ -148,10 +150,8 @@ def _nominate(campaign, project_name, organisation, recommender, users, submitte
         submit=True,
         today=submitted_on,
     )
-    service.perform(nomination, service.ENDORSE, endorser, "【演示】同意推荐。")
-    nomination = service.perform(
-        nomination, service.PASS, users["editor"], "【演示】材料齐全，通过形式审查。"
-    )
+    perform(nomination, ENDORSE, endorser, "【演示】同意推荐。")
+    nomination = perform(nomination, PASS, users["editor"], "【演示】材料齐全，通过形式审查。")
     # The record shows the call's dates, not the day the demo was loaded.
     moment = timezone.make_aware(datetime.datetime.combine(submitted_on, datetime.time(10)))
     Nomination.objects.filter(pk=nomination.pk).update(submitted_at=moment)
@@ -176,20 +176,20 @@ def ensure_review_demo(index, today=None):
     for offset, (name, organisation, recommender) in enumerate(NOMINATIONS):
         if not Nomination.objects.filter(campaign=campaign, project_name=name).exists():
             _nominate(campaign, name, organisation, recommender, users, opens + (30 + offset) * DAY)
-    round = ReviewRound.objects.filter(campaign=campaign, kind=FIRST).first()
+    round = ReviewRound.objects.filter(campaign=campaign, kind=RoundKind.FIRST).first()
     if round is None:
-        first_round = campaign.milestones.filter(kind=FIRST_ROUND).first()
+        first_round = campaign.milestones.filter(kind=MilestoneKind.FIRST_ROUND).first()
         round = ReviewRound.objects.create(
             campaign=campaign,
-            kind=FIRST,
+            kind=RoundKind.FIRST,
             opens_on=first_round.date,
             closes_on=first_round.end_date,
-            aggregation=MEAN,
+            aggregation=Aggregation.MEAN,
             advance_count=campaign.finalists_count,
             forward_count=campaign.world_forward_count,
         )
         PanelMember.objects.create(round=round, expert=users["expert"], is_chair=True)
-        JustificationRule.objects.create(round=round, scope=SCOPE_TOTAL, above=99, below=50)
+        JustificationRule.objects.create(round=round, scope=RuleScope.TOTAL, above=99, below=50)
     if round.status == "draft":
         rounds.open_round(round, users["editor"], today=today)
     return round

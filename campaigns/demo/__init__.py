@@ -9,14 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from campaigns.models import CampaignIndexPage, CampaignPage, Milestone, Nomination
-from campaigns.models.milestones import (
-    CALL_OPENS,
-    FINAL_ROUND,
-    FIRST_ROUND,
-    OTHER,
-    RELEASE,
-    SUBMISSIONS_CLOSE,
-)
+from campaigns.models.milestones import MilestoneKind
 from cms.models import MemberSociety, Workstream
 
 ORDER = 50
@@ -189,23 +182,38 @@ CAMPAIGNS = [
         "slots": federation_slots(2021, SECTIONS_2021, True),
         "contact": CONTACT_2021,
         "milestones": [
-            (OTHER, D(2021, 4, 10), None, "发出“2021 中国智能制造科技进展”征集活动邀请函"),
-            (CALL_OPENS, D(2021, 4, 15), None, "“2021 中国智能制造科技进展”征集开始，申报通道开通"),
             (
-                SUBMISSIONS_CLOSE,
+                MilestoneKind.OTHER,
+                D(2021, 4, 10),
+                None,
+                "发出“2021 中国智能制造科技进展”征集活动邀请函",
+            ),
+            (
+                MilestoneKind.CALL_OPENS,
+                D(2021, 4, 15),
+                None,
+                "“2021 中国智能制造科技进展”征集开始，申报通道开通",
+            ),
+            (
+                MilestoneKind.SUBMISSIONS_CLOSE,
                 D(2021, 8, 15),
                 None,
                 "“2021 中国智能制造科技进展”评选材料征集截止",
             ),
             (
-                FIRST_ROUND,
+                MilestoneKind.FIRST_ROUND,
                 D(2021, 8, 30),
                 None,
                 "“2021 中国智能制造科技进展”第一轮评选（初评）会议，选出 15 项进入终评",
             ),
-            (FINAL_ROUND, D(2021, 10, 30), None, "“2021 中国智能制造科技进展”第二轮评选（终评）会"),
             (
-                RELEASE,
+                MilestoneKind.FINAL_ROUND,
+                D(2021, 10, 30),
+                None,
+                "“2021 中国智能制造科技进展”第二轮评选（终评）会",
+            ),
+            (
+                MilestoneKind.RELEASE,
                 D(2021, 12, 7),
                 D(2021, 12, 10),
                 "在 2021 世界智能制造大会上发布“2021 中国智能制造十大科技进展”",
@@ -227,26 +235,31 @@ CAMPAIGNS = [
         "contact": CONTACT_2024,
         "milestones": [
             (
-                CALL_OPENS,
+                MilestoneKind.CALL_OPENS,
                 D(2024, 5, 29),
                 None,
                 "“2024 中国智能制造科技进展”推荐材料初步审核与提交开始",
             ),
             (
-                SUBMISSIONS_CLOSE,
+                MilestoneKind.SUBMISSIONS_CLOSE,
                 D(2024, 8, 15),
                 None,
                 "“2024 中国智能制造科技进展”申报通道线上提交截止",
             ),
             (
-                FIRST_ROUND,
+                MilestoneKind.FIRST_ROUND,
                 D(2024, 10, 15),
                 None,
                 "“2024 中国智能制造科技进展”第一轮遴选（初评，线上评审）完成，遴选出 15 项进入终评",
             ),
-            (FINAL_ROUND, D(2024, 10, 31), None, "“2024 中国智能制造科技进展”第二轮遴选（终评）会"),
             (
-                RELEASE,
+                MilestoneKind.FINAL_ROUND,
+                D(2024, 10, 31),
+                None,
+                "“2024 中国智能制造科技进展”第二轮遴选（终评）会",
+            ),
+            (
+                MilestoneKind.RELEASE,
                 D(2024, 12, 20),
                 D(2024, 12, 22),
                 "在 2024 世界智能制造大会上发布“2024 中国智能制造十大科技进展”",
@@ -306,7 +319,7 @@ CAMPAIGNS = [
         "contact": "工业和信息化部装备工业一司 010-68205199\n国家发展改革委产业发展司 010-68501696",
         "milestones": [
             (
-                SUBMISSIONS_CLOSE,
+                MilestoneKind.SUBMISSIONS_CLOSE,
                 D(2021, 11, 23),
                 None,
                 "各地主管部门完成 2021 年度智能制造试点示范行动推荐项目线上审核",
@@ -329,19 +342,19 @@ def demo_open_campaign(today):
         slots=federation_slots(year, SECTIONS_2024, False),
         milestones=[
             (
-                CALL_OPENS,
+                MilestoneKind.CALL_OPENS,
                 today - datetime.timedelta(days=30),
                 None,
                 f"【演示】“{year}中国智能制造科技进展”申报通道开通",
             ),
             (
-                SUBMISSIONS_CLOSE,
+                MilestoneKind.SUBMISSIONS_CLOSE,
                 today + datetime.timedelta(days=60),
                 None,
                 f"【演示】“{year}中国智能制造科技进展”申报截止",
             ),
             (
-                FIRST_ROUND,
+                MilestoneKind.FIRST_ROUND,
                 today + datetime.timedelta(days=120),
                 None,
                 f"【演示】“{year}中国智能制造科技进展”第一轮遴选（初评）",
@@ -352,7 +365,7 @@ def demo_open_campaign(today):
 
 
 def ensure_campaign_index(home):
-    from cms.demo_data import ensure_child
+    from cms.demo import ensure_child
 
     return ensure_child(
         home,
@@ -443,8 +456,15 @@ def ensure_demo_nomination(campaign):
     from django.contrib.auth import get_user_model
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from campaigns import demo_files
-    from campaigns import nominations as service
+    from campaigns.demo import files as demo_files
+    from campaigns.nominations import (
+        ENDORSE,
+        SOCIETY_RECOMMENDER,
+        Recommender,
+        check_upload,
+        perform,
+        save_nomination,
+    )
 
     if Nomination.objects.filter(campaign=campaign, project_name=DEMO_NOMINATION).exists():
         return None
@@ -463,8 +483,8 @@ def ensure_demo_nomination(campaign):
     for slot in campaign.slots_for(category):
         extension, build = files[slot.kind]
         upload = SimpleUploadedFile(f"{slot.code}（演示）{extension}", build(slot))
-        uploads.append((slot, upload, service.check_upload(slot, upload)))
-    nomination = service.save_nomination(
+        uploads.append((slot, upload, check_upload(slot, upload)))
+    nomination = save_nomination(
         campaign,
         users["applicant"],
         {
@@ -475,19 +495,17 @@ def ensure_demo_nomination(campaign):
             "phone": "010-00000000",
             "email": "applicant@imac.example.org",
         },
-        service.Recommender(service.SOCIETY_RECOMMENDER, society=society),
+        Recommender(SOCIETY_RECOMMENDER, society=society),
         uploads,
         submit=True,
     )
-    return service.perform(
-        nomination, service.ENDORSE, users["society"], "【演示】同意推荐，材料齐全。"
-    )
+    return perform(nomination, ENDORSE, users["society"], "【演示】同意推荐，材料齐全。")
 
 
 def load(context, stdout):
     index = ensure_campaign_index(context["home"])
     grant_permissions(context["groups"])
-    from campaigns.demo_review import ensure_demo_expert
+    from campaigns.demo.review import ensure_demo_expert
 
     ensure_demo_expert()
     specs = [*CAMPAIGNS, demo_open_campaign(timezone.localdate())]
@@ -502,7 +520,7 @@ def load(context, stdout):
             stdout.write(
                 f"演示申报：{nomination.project_name}（{nomination.get_status_display()}）"
             )
-    from campaigns.demo_review import ensure_review_demo
+    from campaigns.demo.review import ensure_review_demo
 
     round = ensure_review_demo(index)
     if round is not None:
@@ -510,6 +528,6 @@ def load(context, stdout):
             f"评审演示：{round}（{round.get_status_display()}），评审专家 expert 在 /review/ 评分"
         )
     context["campaign_index"] = index
-    from campaigns.demo_showcase import load as load_showcase
+    from campaigns.demo.showcase import load as load_showcase
 
     load_showcase(context, stdout)
