@@ -2,9 +2,17 @@ import datetime
 
 import factory
 import wagtail_factories
+from django.utils import timezone
 
-from activities.models import ActivitiesIndexPage, ActivityPage, Feed, SocietyActivitiesPage
+from activities.models import (
+    ActivitiesIndexPage,
+    ActivityPage,
+    Feed,
+    FeedEntry,
+    SocietyActivitiesPage,
+)
 from tests.cms.bulk_pages import add_children, values
+from tests.cms.factories import MemberSocietyFactory
 
 
 class ActivitiesIndexPageFactory(wagtail_factories.PageFactory):
@@ -35,11 +43,27 @@ class ActivityPageFactory(wagtail_factories.PageFactory):
 
 
 class FeedFactory(factory.django.DjangoModelFactory):
+    society = factory.SubFactory(MemberSocietyFactory)
     url = factory.Sequence(lambda n: f"https://news.example.org/feed{n}.xml")
     title = factory.Sequence(lambda n: f"学会新闻{n}")
 
     class Meta:
         model = Feed
+
+    class Params:
+        healthy = factory.Trait(
+            status="ok",
+            last_fetched_at=factory.LazyFunction(timezone.now),
+            last_success_at=factory.LazyFunction(timezone.now),
+            last_status_code=200,
+        )
+        failing = factory.Trait(
+            status="error",
+            last_fetched_at=factory.LazyFunction(timezone.now),
+            last_status_code=500,
+            last_error="HTTP 500",
+            consecutive_failures=3,
+        )
 
 
 def add_activities(society_page, count, **fields):
@@ -48,3 +72,15 @@ def add_activities(society_page, count, **fields):
     called with the activity's number (0, 1, …) for its value."""
     activities = [ActivityPageFactory.build(**values(fields, n)) for n in range(count)]
     return add_children(society_page, activities)
+
+
+class FeedEntryFactory(factory.django.DjangoModelFactory):
+    feed = factory.SubFactory(FeedFactory)
+    key = factory.Sequence(lambda n: f"{n:064x}")
+    guid = factory.Sequence(lambda n: f"urn:entry:{n}")
+    link = factory.Sequence(lambda n: f"https://news.example.org/posts/{n}.html")
+    title = factory.Sequence(lambda n: f"学会举办智能制造论坛{n}")
+    published = datetime.date(2021, 7, 1)
+
+    class Meta:
+        model = FeedEntry

@@ -4,7 +4,6 @@ eagerly), picked up by a worker thread and its draft lands in the test database.
 Needs Redis on 127.0.0.1:6379. Skipped when Redis is not there, unless LIANHE_REQUIRE_REDIS is
 set (CI sets it), in which case a missing Redis is a failure."""
 
-import os
 import time
 import uuid
 
@@ -21,19 +20,7 @@ from tests.activities.feed_server import (  # noqa: F401 (fixtures)
     feed_server_fixture,
     local_feeds_fixture,
 )
-
-REDIS_URL = os.environ.get("LIANHE_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
-
-
-def redis_or_skip():
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1, socket_timeout=1).ping()
-    except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError) as error:
-        if os.environ.get("LIANHE_REQUIRE_REDIS"):
-            pytest.fail(f"Redis is required (LIANHE_REQUIRE_REDIS) but unreachable: {error}")
-        pytest.skip(f"Redis not reachable at {REDIS_URL}: {error}")
+from tests.redis_broker import REDIS_URL, redis_or_skip
 
 
 @pytest.fixture

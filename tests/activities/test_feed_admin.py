@@ -11,7 +11,7 @@ from django.utils import timezone
 from activities.models import Feed, FeedEntry
 from activities.models.feeds import STATUS_GONE, STATUS_OK, STATUS_UNHEALTHY
 from tests.activities.factories import ActivityPageFactory, FeedFactory
-from tests.activities.test_permissions import denied, make_society_user
+from tests.activities.helpers import denied, make_society_user
 
 pytestmark = pytest.mark.django_db
 

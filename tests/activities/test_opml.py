@@ -14,7 +14,7 @@ from django.urls import reverse
 from activities.models import Feed
 from activities.opml import OpmlError, import_opml
 from tests.activities.factories import FeedFactory
-from tests.activities.test_permissions import make_society_user
+from tests.activities.helpers import make_society_user
 
 pytestmark = pytest.mark.django_db
 

@@ -5,26 +5,15 @@ drafts (or of the rest of the admin) is within a society's reach."""
 import json
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.messages import get_messages
 from django.urls import reverse
 from wagtail.models import Page, WorkflowState
 
 from activities.models import ActivityPage
-from cms.roles import Role, group_for, users_with_role
+from cms.roles import Role, users_with_role
 from tests.activities.factories import ActivityPageFactory
+from tests.activities.helpers import denied, make_society_user, messages_of
 
 pytestmark = pytest.mark.django_db
-
-
-# Wagtail's "Sorry, you do not have permission to access this area." in Chinese.
-DENIED = "你没有权限访问"
-
-
-def make_society_user(username, *societies):
-    user = get_user_model().objects.create_user(username, f"{username}@example.org", "pw")
-    user.groups.add(group_for(Role.MEMBER_SOCIETY), *(s.group for s in societies))
-    return user
 
 
 @pytest.fixture
@@ -73,19 +62,6 @@ def text_of(response):
     if response.get("Content-Type", "").startswith("application/json"):
         return json.dumps(response.json(), ensure_ascii=False)
     return response.content.decode()
-
-
-def messages_of(response):
-    return [str(m) for m in get_messages(response.wsgi_request)]
-
-
-def denied(response):
-    """Wagtail answers a PermissionDenied in the admin with a redirect and a message."""
-    return response.status_code == 403 or (
-        response.status_code == 302
-        and response.url == reverse("wagtailadmin_home")
-        and any(DENIED in message for message in messages_of(response))
-    )
 
 
 def approve_url(page, action="approve"):

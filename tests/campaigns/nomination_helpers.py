@@ -1,4 +1,4 @@
-"""Campaigns, real files and form data for the nomination tests.
+"""Campaigns, real files, form data, people and nominations for the nomination tests.
 
 Files are made for real: a recommendation form with python-docx (headings, a table, body text of
 an exact character count), MP4 containers written box by box, PDFs written by pypdf."""
@@ -7,12 +7,15 @@ import datetime
 import io
 import struct
 
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from docx import Document
 from pypdf import PdfWriter
 
+from campaigns import nominations
 from campaigns.demo import (
     CAMPAIGNS,
     build_campaign,
@@ -23,7 +26,9 @@ from campaigns.demo import (
 from campaigns.file_checks import docx_character_count
 from campaigns.models import Nomination, NominationEvent, NominationFile
 from campaigns.models.milestones import MilestoneKind
+from cms.accounts import mark_email_verified
 from cms.cjk_text import count_form_characters
+from cms.roles import Role, group_for
 
 DAY = datetime.timedelta(days=1)
 HEADINGS_2024 = (
@@ -265,4 +270,56 @@ def snapshot():
         list(Nomination.objects.order_by("pk").values_list("pk", "status", "project_name")),
         NominationFile.objects.count(),
         NominationEvent.objects.count(),
+    )
+
+
+# --- people and nominations -------------------------------------------------------------------
+
+
+def login(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def make_applicant(username):
+    user = get_user_model().objects.create_user(
+        username, email=f"{username}@example.com", password="x-secret-1234"
+    )
+    mark_email_verified(user)
+    return user
+
+
+def make_society_user(username, society):
+    user = get_user_model().objects.create_user(username, email=f"{username}@example.com")
+    user.groups.add(society.group, group_for(Role.MEMBER_SOCIETY))
+    return user
+
+
+def uploads_for(campaign, category, files):
+    slots = {slot.code: slot for slot in campaign.slots_for(category)}
+    result = []
+    for code, (name, content) in files.items():
+        upload = SimpleUploadedFile(name, content)
+        result.append((slots[code], upload, nominations.check_upload(slots[code], upload)))
+    return result
+
+
+def make_nomination(campaign, applicant, society, name, submit=True, category=None, files=None):
+    """A nomination made through the services, with real files."""
+    category = category or campaign.categories.first().name
+    return nominations.save_nomination(
+        campaign,
+        applicant,
+        {
+            "project_name": name,
+            "category": category,
+            "applicant_organisation": "某某大学",
+            "contact_person": "李四",
+            "phone": "010-12345678",
+            "email": "lisi@example.com",
+        },
+        nominations.Recommender(nominations.SOCIETY_RECOMMENDER, society=society),
+        uploads_for(campaign, category, complete_files() if files is None else files),
+        submit=submit,
     )

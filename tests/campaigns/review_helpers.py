@@ -29,8 +29,7 @@ from campaigns.nominations import ENDORSE, PASS, SOCIETY_RECOMMENDER, perform
 from cms.accounts import mark_email_verified
 from cms.models import AccountProfile
 from cms.roles import Role, group_for
-from tests.campaigns.nomination_helpers import open_campaign
-from tests.campaigns.test_nominations import make_nomination
+from tests.campaigns.nomination_helpers import make_nomination, open_campaign
 
 DAY = datetime.timedelta(days=1)
 

@@ -39,6 +39,9 @@ from tests.campaigns.nomination_helpers import (
     file_url,
     form_data,
     government_campaign,
+    login,
+    make_applicant,
+    make_nomination,
     mp4,
     nomination_url,
     open_campaign,
@@ -48,7 +51,6 @@ from tests.campaigns.nomination_helpers import (
     snapshot,
     too_long,
 )
-from tests.campaigns.test_nominations import login, make_applicant, make_nomination
 
 pytestmark = pytest.mark.django_db
 

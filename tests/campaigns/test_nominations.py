@@ -6,7 +6,6 @@ from urllib.parse import quote
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -32,16 +31,11 @@ from campaigns.nominations import (
     SUBMIT,
     ActionRefused,
     InvalidNomination,
-    Recommender,
-    check_upload,
     perform,
-    save_nomination,
 )
 from campaigns.views.nominations import CONTENT_TYPES
 from cms import upload_mp4
-from cms.accounts import mark_email_verified
 from cms.models import MemberSociety
-from cms.roles import Role, group_for
 from tests import hostile_docx
 from tests import hostile_media as hostile
 from tests.campaigns.nomination_helpers import (
@@ -53,6 +47,10 @@ from tests.campaigns.nomination_helpers import (
     file_url,
     form_data,
     government_campaign,
+    login,
+    make_applicant,
+    make_nomination,
+    make_society_user,
     mp4,
     nomination_url,
     open_campaign,
@@ -90,55 +88,6 @@ def cmes(federation):
 @pytest.fixture
 def caa(federation):
     return MemberSociety.objects.get(abbreviation="CAA")
-
-
-def login(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def make_applicant(username):
-    user = get_user_model().objects.create_user(
-        username, email=f"{username}@example.com", password="x-secret-1234"
-    )
-    mark_email_verified(user)
-    return user
-
-
-def make_society_user(username, society):
-    user = get_user_model().objects.create_user(username, email=f"{username}@example.com")
-    user.groups.add(society.group, group_for(Role.MEMBER_SOCIETY))
-    return user
-
-
-def uploads_for(campaign, category, files):
-    slots = {slot.code: slot for slot in campaign.slots_for(category)}
-    result = []
-    for code, (name, content) in files.items():
-        upload = SimpleUploadedFile(name, content)
-        result.append((slots[code], upload, check_upload(slots[code], upload)))
-    return result
-
-
-def make_nomination(campaign, applicant, society, name, submit=True, category=None, files=None):
-    """A nomination made through the services, with real files."""
-    category = category or campaign.categories.first().name
-    return save_nomination(
-        campaign,
-        applicant,
-        {
-            "project_name": name,
-            "category": category,
-            "applicant_organisation": "某某大学",
-            "contact_person": "李四",
-            "phone": "010-12345678",
-            "email": "lisi@example.com",
-        },
-        Recommender(SOCIETY_RECOMMENDER, society=society),
-        uploads_for(campaign, category, complete_files() if files is None else files),
-        submit=submit,
-    )
 
 
 def endorsed(nomination, society_user):

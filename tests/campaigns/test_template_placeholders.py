@@ -25,11 +25,11 @@ from tests.campaigns.nomination_helpers import (
     apply_url,
     complete_files,
     form_data,
+    login,
     open_campaign,
     page_text,
     prepare_site,
 )
-from tests.campaigns.test_nominations import login
 
 pytestmark = pytest.mark.django_db
 

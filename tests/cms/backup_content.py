@@ -24,8 +24,13 @@ def build_content():
     from cms.demo import load_core_demo
     from cms.models import MemberSociety
     from reports.demo import ensure_report_index
-    from tests.campaigns.nomination_helpers import complete_files, open_campaign, prepare_site
-    from tests.campaigns.test_nominations import make_applicant, make_nomination
+    from tests.campaigns.nomination_helpers import (
+        complete_files,
+        make_applicant,
+        make_nomination,
+        open_campaign,
+        prepare_site,
+    )
     from tests.cms.factories import NewsPageFactory, news_body
     from tests.reports.factories import MonthlyReportPageFactory, add_entries
 

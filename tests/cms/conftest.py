@@ -3,8 +3,14 @@
 import sqlite3
 
 import pytest
+from campaigns.demo.showcase import ensure_index as ensure_showcase_index
 from django.conf import settings
 from django.db import connection
+
+from campaigns.models import ShowcaseYearPage
+from cms.models import MemberSociety
+from tests.activities.factories import ActivitiesIndexPageFactory, SocietyActivitiesPageFactory
+from tests.cms.published_pages import publish
 
 
 @pytest.fixture
@@ -22,3 +28,19 @@ def sqlite_file(tmp_path):
     connection.connection.backup(destination)
     destination.close()
     return target
+
+
+@pytest.fixture
+def society_page(federation):
+    """CMES's activities area under a new activities index of the demo home."""
+    index = ActivitiesIndexPageFactory(parent=federation["home"])
+    society = MemberSociety.objects.get(abbreviation="CMES")
+    return SocietyActivitiesPageFactory(parent=index, society=society)
+
+
+@pytest.fixture
+def year_page(federation):
+    """A published 2024 双十 year under the showcase index."""
+    index = ensure_showcase_index(federation["home"])
+    page = ShowcaseYearPage(title="2024 年“双十”科技进展", slug="2024", year=2024)
+    return publish(index, page)

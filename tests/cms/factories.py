@@ -2,8 +2,10 @@ import datetime
 
 import factory
 import wagtail_factories
+from django.contrib.auth import get_user_model
 
 from cms.models import HomePage, MemberSociety, NewsIndexPage, NewsPage, StandardPage, Workstream
+from cms.roles import group_for
 
 
 class HomePageFactory(wagtail_factories.PageFactory):
@@ -59,3 +61,21 @@ class WorkstreamFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Workstream
         django_get_or_create = ["name"]
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A user; `roles=[Role.EXPERT, …]` puts them in those roles' groups (made through
+    `cms.roles.group_for`, never looked up in the demo data)."""
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
+    password = factory.django.Password("x-secret-1234")
+
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.add(*(group_for(role) for role in extracted))

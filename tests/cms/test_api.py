@@ -15,13 +15,7 @@ from tests.activities.factories import add_activities
 from tests.campaigns.factories import AchievementPageFactory, add_campaigns, published_campaign
 from tests.cms.bulk_pages import add_children
 from tests.cms.factories import NewsPageFactory
-from tests.cms.test_search import (
-    add_achievement,
-    add_activity,
-    add_news,
-    society_page,  # noqa: F401 (fixture)
-    year_page,  # noqa: F401 (fixture)
-)
+from tests.cms.published_pages import add_achievement, add_activity, add_news
 
 
 def listing(client, page_type, fields):
@@ -31,7 +25,7 @@ def listing(client, page_type, fields):
 
 
 @pytest.fixture
-def pages(federation, society_page, year_page):  # noqa: F811
+def pages(federation, society_page, year_page):
     news = add_news(
         federation["news_index"], "潍坊智能制造大会召开", "导语：数字孪生", ["<p>正文段落</p>"]
     )
@@ -159,7 +153,7 @@ def _counts(client):
 # One bound per type, the same at 10 and at 1,000 more pages of each type (a listing shows 20).
 # A thousand pages of each of four types take about ten seconds to create on SQLite.
 @pytest.mark.parametrize("count", [10, 1000])
-def test_query_counts_do_not_grow(client, pages, federation, society_page, year_page, count):  # noqa: F811
+def test_query_counts_do_not_grow(client, pages, federation, society_page, year_page, count):
     _counts(client)  # warm the per-process caches
     baseline = _counts(client)
     news = [NewsPageFactory.build() for _n in range(count)]

@@ -13,27 +13,23 @@ from wagtail.search.backends import get_search_backend
 
 from activities.models import ActivityPage
 from campaigns.demo import ensure_campaign_index
-from campaigns.demo.showcase import ensure_index as ensure_showcase_index
-from campaigns.models import AchievementPage, ShowcaseYearPage
-from campaigns.models.showcase import CHINA
-from cms.models import MemberSociety, NewsPage, StandardPage
+from campaigns.models import AchievementPage
+from cms.models import NewsPage, StandardPage
 from cms.search import MAX_QUERY_LENGTH, RESULTS_PER_GROUP, highlight, search_pages
 from cms.search_text import query_terms, segment, segment_query
-from reports.models import MonthlyReportPage, PlanEntry, ProgressEntry
-from tests.activities.factories import SocietyActivitiesPageFactory
+from reports.models import MonthlyReportPage, PlanEntry
 from tests.campaigns.factories import published_campaign
 from tests.cms.bulk_pages import add_children
 from tests.cms.factories import NewsPageFactory, news_body
+from tests.cms.published_pages import (
+    add_achievement,
+    add_activity,
+    add_news,
+    add_report,
+    publish,
+)
 
 QUERIES = ["机器", "潍坊", "联盟", "数字孪生", "智能制造"]
-
-
-def publish(parent, page):
-    page.live = False
-    parent.add_child(instance=page)
-    page.save_revision().publish()
-    page.refresh_from_db()
-    return page
 
 
 class Corpus:
@@ -46,65 +42,6 @@ class Corpus:
 
     def containing(self, term):
         return {page.pk for page, text in self.texts.items() if term in text}
-
-
-@pytest.fixture
-def society_page(federation):
-    from tests.activities.factories import ActivitiesIndexPageFactory
-
-    index = ActivitiesIndexPageFactory(parent=federation["home"])
-    society = MemberSociety.objects.get(abbreviation="CMES")
-    return SocietyActivitiesPageFactory(parent=index, society=society)
-
-
-@pytest.fixture
-def year_page(federation):
-    index = ensure_showcase_index(federation["home"])
-    page = ShowcaseYearPage(title="2024 年“双十”科技进展", slug="2024", year=2024)
-    return publish(index, page)
-
-
-def add_news(news_index, title, lead, paragraphs):
-    page = NewsPage(
-        title=title, lead=lead, body=news_body(paragraphs), date=datetime.date(2024, 5, 1)
-    )
-    return publish(news_index, page)
-
-
-def add_activity(society_page, title, summary, place, paragraphs, participants=""):
-    page = ActivityPage(
-        title=title,
-        summary=summary,
-        place=place,
-        participants=participants,
-        kind="forum",
-        start_date=datetime.date(2024, 6, 1),
-        body=news_body(paragraphs),
-    )
-    return publish(society_page, page)
-
-
-def add_achievement(year_page, title, organisations, summary, paragraphs):
-    page = AchievementPage(
-        title=title,
-        list=CHINA,
-        organisations=organisations,
-        summary=summary,
-        body=news_body(paragraphs),
-    )
-    return publish(year_page, page)
-
-
-def add_report(report_index, workstreams, month, progress, plan):
-    report = MonthlyReportPage(
-        title="derived",
-        period_start=datetime.date(2024, month, 1),
-        period_end=datetime.date(2024, month, 1),
-    )
-    report.derive_title_and_slug()
-    report.progress_entries = [ProgressEntry(workstream=workstreams[0], body=progress)]
-    report.plan_entries = [PlanEntry(workstream=workstreams[1], body=plan)]
-    return publish(report_index, report)
 
 
 @pytest.fixture

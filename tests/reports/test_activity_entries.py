@@ -21,7 +21,7 @@ from cms.periods import Period
 from reports.models import MonthlyReportPage, ProgressEntry
 from reports.sync import discard_source_changes
 from tests.activities.factories import ActivityPageFactory
-from tests.reports.test_sync import form_data
+from tests.reports.helpers import form_data
 
 pytestmark = pytest.mark.django_db
 

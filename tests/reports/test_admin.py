@@ -4,32 +4,12 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
 from reports.models import MonthlyReportPage, ProgressEntry
 from tests.reports.factories import MonthlyReportPageFactory
+from tests.reports.helpers import add_url, report_form
 
 D = datetime.date
-
-
-def report_form(start, end, progress=(), plans=(), press=()):
-    return nested_form_data(
-        {
-            "period_start": start,
-            "period_end": end,
-            "progress_entries": inline_formset(
-                [{"workstream": ws.pk, "body": body} for ws, body in progress]
-            ),
-            "press_releases": inline_formset([{"news_page": page.pk} for page in press]),
-            "plan_entries": inline_formset(
-                [{"workstream": ws.pk, "body": body} for ws, body in plans]
-            ),
-        }
-    )
-
-
-def add_url(parent):
-    return reverse("wagtailadmin_pages:add", args=("reports", "monthlyreportpage", parent.pk))
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from docx import Document
 from cms.storage import private_storage
 from reports.export_store import FOLDER, stored_name
 from reports.tasks import export_report_task
-from tests.reports.test_docx_export import report  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +35,7 @@ def paragraphs(data):
     return [p.text for p in Document(io.BytesIO(data)).paragraphs]
 
 
-def test_published_export_is_stored_once_and_served_from_storage(client, report):  # noqa: F811
+def test_published_export_is_stored_once_and_served_from_storage(client, report):
     report.save_revision().publish()
     assert stored_files(report) == []
     first = download(client, report)
@@ -49,7 +48,7 @@ def test_published_export_is_stored_once_and_served_from_storage(client, report)
     assert "推进联合攻关。" in "".join(paragraphs(download(client, report)))
 
 
-def test_a_new_publication_gives_a_new_file_and_removes_the_old(client, report):  # noqa: F811
+def test_a_new_publication_gives_a_new_file_and_removes_the_old(client, report):
     report.save_revision().publish()
     download(client, report)
     old = stored_files(report)
@@ -63,7 +62,7 @@ def test_a_new_publication_gives_a_new_file_and_removes_the_old(client, report):
     assert len(stored_files(report)) == 1 and stored_files(report) != old
 
 
-def test_the_export_task_builds_ahead_and_is_idempotent(report):  # noqa: F811
+def test_the_export_task_builds_ahead_and_is_idempotent(report):
     report.save_revision().publish()
     report.refresh_from_db()
     name = export_report_task.delay(report.pk).get()
@@ -73,7 +72,7 @@ def test_the_export_task_builds_ahead_and_is_idempotent(report):  # noqa: F811
     assert export_report_task.delay(999999).get() is None
 
 
-def test_a_draft_is_never_stored(report):  # noqa: F811
+def test_a_draft_is_never_stored(report):
     from reports.export_store import stored_export
 
     report.live = False
@@ -82,13 +81,13 @@ def test_a_draft_is_never_stored(report):  # noqa: F811
     assert stored_files(report) == []
 
 
-def test_publishing_builds_the_word_file_at_once(report, django_capture_on_commit_callbacks):  # noqa: F811
+def test_publishing_builds_the_word_file_at_once(report, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         report.save_revision().publish()
     assert len(stored_files(report)) == 1
 
 
-def test_a_file_cut_short_is_built_again(client, report):  # noqa: F811
+def test_a_file_cut_short_is_built_again(client, report):
     """A worker killed while writing the file (or a full disk) leaves its first part under the
     final name: it is not served, it is built again, by the task as by the download."""
     report.save_revision().publish()

@@ -15,7 +15,7 @@ from campaigns.file_checks import SlotRules, check_file
 from reports.importer import ReportImportError, import_report_bytes
 from tests import world_docx
 from tests.hostile_docx import member, raw_zip
-from tests.reports.test_import import counts, parsed_seed, to_docx
+from tests.reports.import_helpers import counts, parsed_seed, to_docx
 
 pytestmark = pytest.mark.django_db
 

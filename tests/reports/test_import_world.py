@@ -8,7 +8,7 @@ from campaigns.file_checks import SlotRules, check_file
 from cms.sanitise import render_markdown
 from reports.importer import import_report
 from tests import world_docx
-from tests.reports.test_import import (
+from tests.reports.import_helpers import (
     counts,
     parsed_seed,
     run_command,

@@ -9,7 +9,7 @@ from django.utils import timezone
 from wagtail.models import WorkflowState
 
 from reports.models import MonthlyReportPage
-from tests.reports.test_admin import add_url, report_form
+from tests.reports.helpers import add_url, report_form
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from docx import Document
-from lxml import html as lxml_html
 from wagtail.models import Revision
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
@@ -32,6 +31,7 @@ from tests.campaigns.factories import (
     NominationFactory,
     published_campaign,
 )
+from tests.reports.helpers import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -191,26 +191,6 @@ def test_the_command_reports_what_changed(campaign, make_report):
         "进展情况月报（2021年7月）：新增 1 条，更新 0 条，删除 0 条；已保存为草稿" in out.getvalue()
     )
     assert bodies(july) == ["2021年7月9日：会议。"]
-
-
-def form_data(html):
-    """What a browser submits from the admin edit form as it was rendered."""
-    tree = lxml_html.fromstring(html)
-    [form] = tree.xpath("//form[@id='page-edit-form']")
-    data = {}
-    for field in form.xpath(".//input[@name] | .//textarea[@name] | .//select[@name]"):
-        name, tag = field.get("name"), field.tag
-        if tag == "textarea":  # a browser drops the newline that opens the element
-            data[name] = (field.text or "").removeprefix("\r").removeprefix("\n")
-        elif tag == "select":
-            selected = field.xpath(".//option[@selected]")
-            data[name] = selected[0].get("value") if selected else ""
-        elif field.get("type") in ("checkbox", "radio"):
-            if field.get("checked") is not None:
-                data[name] = field.get("value", "on")
-        elif field.get("type") not in ("submit", "button", "file"):
-            data[name] = field.get("value", "")
-    return data
 
 
 def test_an_entry_rewritten_in_the_admin_survives_a_sync(

@@ -11,8 +11,7 @@ from docx import Document
 
 from cms.docx_cjk import DOCX_CONTENT_TYPE
 from reports.models import MonthlyReportPage
-from tests.reports.test_admin import add_url, report_form
-from tests.reports.test_sync import form_data
+from tests.reports.helpers import add_url, form_data, report_form
 
 pytestmark = pytest.mark.django_db
 

@@ -39,7 +39,7 @@ from tests.activities.feed_server import (  # noqa: F401 (fixtures)
     local_feeds_fixture,
     rss,
 )
-from tests.activities.test_celery_worker import REDIS_URL, redis_or_skip
+from tests.redis_broker import REDIS_URL, redis_or_skip
 from tests.reports.factories import MonthlyReportPageFactory
 
 ROOT = Path(__file__).resolve().parents[2]
