@@ -3,10 +3,10 @@
 import sqlite3
 
 import pytest
-from campaigns.demo.showcase import ensure_index as ensure_showcase_index
 from django.conf import settings
 from django.db import connection
 
+from campaigns.demo.showcase import ensure_index as ensure_showcase_index
 from campaigns.models import ShowcaseYearPage
 from cms.models import MemberSociety
 from tests.activities.factories import ActivitiesIndexPageFactory, SocietyActivitiesPageFactory
