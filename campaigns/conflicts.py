@@ -61,12 +61,12 @@ def conflict_reason(affiliation, nomination):
     return ""
 
 
-def declared_before(round):
+def declared_before(review_round):
     """{(nomination id, expert id): reason}: the exclusions an expert carries from an earlier round
     of the same campaign."""
     return {
         (a.nomination_id, a.expert_id): a.exclusion_reason
         for a in Assignment.objects.filter(
-            round__campaign_id=round.campaign_id, excluded=True
-        ).exclude(round=round)
+            round__campaign_id=review_round.campaign_id, excluded=True
+        ).exclude(round=review_round)
     }

@@ -142,25 +142,27 @@ def stage_entries(period, urls=None):
     return [
         LinkedEntry(
             origin=Origin.STAGE,
-            origin_key=f"{Origin.STAGE}:{round.pk}",
-            workstream=round.campaign.workstream,
-            body=stage_text(round, timezone.localtime(round.confirmed_at, zone).date()),
-            link_url=urls.of(round.campaign),
-            date=timezone.localtime(round.confirmed_at, zone).date(),
+            origin_key=f"{Origin.STAGE}:{review_round.pk}",
+            workstream=review_round.campaign.workstream,
+            body=stage_text(
+                review_round, timezone.localtime(review_round.confirmed_at, zone).date()
+            ),
+            link_url=urls.of(review_round.campaign),
+            date=timezone.localtime(review_round.confirmed_at, zone).date(),
         )
-        for round in rounds
+        for review_round in rounds
     ]
 
 
-def stage_text(round, day):
+def stage_text(review_round, day):
     """`2024年10月15日，“2024 中国智能制造科技进展”完成初评，15 项进入终评，前 5 项推荐参加
     “世界智能制造十大科技进展”评选。`"""
-    title = round.campaign.title
-    advanced = round.advanced_count
-    if round.kind == RoundKind.FIRST:
+    title = review_round.campaign.title
+    advanced = review_round.advanced_count
+    if review_round.kind == RoundKind.FIRST:
         text = f"“{title}”完成初评，{advanced} 项进入终评"
-        if round.forwarded_count:
-            text += f"，前 {round.forwarded_count} 项推荐参加“世界智能制造十大科技进展”评选"
+        if review_round.forwarded_count:
+            text += f"，前 {review_round.forwarded_count} 项推荐参加“世界智能制造十大科技进展”评选"
     elif "科技进展" in title:
         top_list = title.replace("科技进展", "十大科技进展", 1)
         text = f"“{title}”完成终评，评出 {advanced} 项入选“{top_list}”"

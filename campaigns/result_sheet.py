@@ -30,13 +30,13 @@ HEADER_FONT = "黑体"
 __all__ = ["result_sheet_docx", "result_sheet_title"]
 
 
-def result_sheet_title(round):
+def result_sheet_title(review_round):
     """`“2024 中国智能制造科技进展”第一轮遴选结果表`."""
-    stage = _("第一轮遴选结果表") if round.kind == RoundKind.FIRST else _("第二轮遴选结果表")
-    return f"“{round.campaign.title}”{stage}"
+    stage = _("第一轮遴选结果表") if review_round.kind == RoundKind.FIRST else _("第二轮遴选结果表")
+    return f"“{review_round.campaign.title}”{stage}"
 
 
-def result_sheet_docx(round, hidden=frozenset()):
+def result_sheet_docx(review_round, hidden=frozenset()):
     """The .docx bytes of `round`'s result sheet, from the entries as closed. The nominations in
     `hidden` (those the reader is excluded from) are left out, and the sheet says how many."""
     document = Document()
@@ -44,12 +44,12 @@ def result_sheet_docx(round, hidden=frozenset()):
     set_document_defaults(document, BODY_FONT, "四号")
     add_page_number_footer(document)
     core = document.core_properties
-    core.title = result_sheet_title(round)
+    core.title = result_sheet_title(review_round)
     core.language = "zh-CN"
 
     add_text_paragraph(
         document,
-        result_sheet_title(round),
+        result_sheet_title(review_round),
         TITLE_FONT,
         "二号",
         align=WD_ALIGN_PARAGRAPH.CENTER,
@@ -59,9 +59,9 @@ def result_sheet_docx(round, hidden=frozenset()):
         document,
         _("%(organiser)s · %(kind)s · 汇总方式：%(aggregation)s")
         % {
-            "organiser": round.campaign.organiser,
-            "kind": round.get_kind_display(),
-            "aggregation": round.get_aggregation_display(),
+            "organiser": review_round.campaign.organiser,
+            "kind": review_round.get_kind_display(),
+            "aggregation": review_round.get_aggregation_display(),
         },
         BODY_FONT,
         "小四",
@@ -70,7 +70,7 @@ def result_sheet_docx(round, hidden=frozenset()):
     )
 
     entries = list(
-        RoundEntry.objects.filter(round=round, rank__isnull=False, disqualified=False)
+        RoundEntry.objects.filter(round=review_round, rank__isnull=False, disqualified=False)
         .select_related("nomination", "nomination__recommender_society")
         .order_by("rank", "nomination__project_name")
     )
@@ -91,7 +91,7 @@ def result_sheet_docx(round, hidden=frozenset()):
             nomination.applicant_organisation,
             nomination.recommender_label,
             display(entry.score),
-            result_mark(round, entry),
+            result_mark(review_round, entry),
         ]
         for index, (cell, text) in enumerate(zip(row.cells, values, strict=True)):
             align = WD_ALIGN_PARAGRAPH.CENTER if index in (0, 4) else None
@@ -107,18 +107,18 @@ def result_sheet_docx(round, hidden=frozenset()):
             space_before=6,
         )
     add_text_paragraph(document, "", BODY_FONT, "四号")
-    if round.status == RoundStatus.CONFIRMED and round.confirmed_by_id:
+    if review_round.status == RoundStatus.CONFIRMED and review_round.confirmed_by_id:
         confirmation = _("评审组长确认：%(name)s    确认日期：%(date)s") % {
-            "name": expert_name(round.confirmed_by),
-            "date": cn_date(round.confirmed_at),
+            "name": expert_name(review_round.confirmed_by),
+            "date": cn_date(review_round.confirmed_at),
         }
     else:
         confirmation = _("评审组长确认：（待确认）")
     add_text_paragraph(document, confirmation, BODY_FONT, "四号", space_before=12)
-    if round.result_hash:
+    if review_round.result_hash:
         add_text_paragraph(
             document,
-            _("结果校验码（SHA-256）：%(hash)s") % {"hash": round.result_hash},
+            _("结果校验码（SHA-256）：%(hash)s") % {"hash": review_round.result_hash},
             TABLE_FONT,
             "小五",
             space_before=6,

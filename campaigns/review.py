@@ -45,57 +45,59 @@ def is_panel_member(user):
 # --- permission functions: (allowed, reason) --------------------------------------------------
 
 
-def can_manage(user, round=None):
+def can_manage(user, review_round=None):
     if not is_office(user):
         return False, _("只有联合体评选办公室（秘书处）可以管理评审轮次。")
     return True, ""
 
 
-def can_open_round(user, round):
-    allowed, reason = can_manage(user, round)
+def can_open_round(user, review_round):
+    allowed, reason = can_manage(user, review_round)
     if not allowed:
         return allowed, reason
-    if round.status != RoundStatus.DRAFT:
+    if review_round.status != RoundStatus.DRAFT:
         return False, _("评审轮次当前状态为“%(status)s”，不能再次开启。") % {
-            "status": round.get_status_display()
+            "status": review_round.get_status_display()
         }
-    if not round.panel.exists():
+    if not review_round.panel.exists():
         return False, _("评审专家：请先为本轮添加评审专家，再开启评审。")
-    if not round.campaign.criteria.exists():
+    if not review_round.campaign.criteria.exists():
         return False, _("评选标准：征集活动“%(campaign)s”尚未设置评选标准，不能开启评审。") % {
-            "campaign": round.campaign.title
+            "campaign": review_round.campaign.title
         }
-    if round.opens_on > round.closes_on:
+    if review_round.opens_on > review_round.closes_on:
         return False, _("评分截止日期不能早于评分开始日期。")
-    if round.kind == RoundKind.FINAL:
+    if review_round.kind == RoundKind.FINAL:
         first = ReviewRound.objects.filter(
-            campaign_id=round.campaign_id, kind=RoundKind.FIRST
+            campaign_id=review_round.campaign_id, kind=RoundKind.FIRST
         ).first()
         if first is None or first.status != RoundStatus.CONFIRMED:
             return False, _("第一轮遴选（初评）的结果尚未经评审组长确认，不能开启终评。")
     return True, ""
 
 
-def can_assign(user, round):
-    allowed, reason = can_manage(user, round)
+def can_assign(user, review_round):
+    allowed, reason = can_manage(user, review_round)
     if not allowed:
         return allowed, reason
-    if round.status != RoundStatus.OPEN:
+    if review_round.status != RoundStatus.OPEN:
         return False, _("只能在评分期间（评审轮次已开启）手动分配评审专家。")
     return True, ""
 
 
-def _window_error(round, today):
+def _window_error(review_round, today):
     from cms.cn_dates import cn_date
 
-    if round.status != RoundStatus.OPEN:
+    if review_round.status != RoundStatus.OPEN:
         return _("评审轮次当前状态为“%(status)s”，不能评分。") % {
-            "status": round.get_status_display()
+            "status": review_round.get_status_display()
         }
-    if today < round.opens_on:
-        return _("评分将于 %(date)s 开始，届时才能评分。") % {"date": cn_date(round.opens_on)}
-    if today > round.closes_on:
-        return _("评分已于 %(date)s 截止，不能再评分。") % {"date": cn_date(round.closes_on)}
+    if today < review_round.opens_on:
+        return _("评分将于 %(date)s 开始，届时才能评分。") % {
+            "date": cn_date(review_round.opens_on)
+        }
+    if today > review_round.closes_on:
+        return _("评分已于 %(date)s 截止，不能再评分。") % {"date": cn_date(review_round.closes_on)}
     return None
 
 
@@ -133,15 +135,15 @@ def can_score(user, sheet_or_assignment, today=None):
     return True, ""
 
 
-def can_see(user, round, nomination):
+def can_see(user, review_round, nomination):
     """Whether `user` (an expert) sees this nomination in this round: assigned, not excluded (in
     this or any round of the campaign), the round open or closed."""
     if not getattr(user, "is_authenticated", False):
         return False, _("请先登录。")
-    if round.status not in VISIBLE_STATUSES:
+    if review_round.status not in VISIBLE_STATUSES:
         return False, _("评审轮次尚未开启。")
     assignments = list(Assignment.objects.filter(nomination=nomination, expert=user))
-    if not any(a.round_id == round.pk for a in assignments):
+    if not any(a.round_id == review_round.pk for a in assignments):
         return False, _("该项目未分配给您评审。")
     if any(a.excluded for a in assignments):
         return False, _("您已回避该项目。")

@@ -83,15 +83,15 @@ ROUNDS = LifeCycle(
 # --- opening ----------------------------------------------------------------------------------
 
 
-def eligible_nominations(round):
+def eligible_nominations(review_round):
     """First round: every nomination of the campaign that passed formal review. Final round: the
     first round's entries that advanced (and were not disqualified)."""
-    queryset = Nomination.objects.filter(campaign_id=round.campaign_id)
-    if round.kind == RoundKind.FIRST:
+    queryset = Nomination.objects.filter(campaign_id=review_round.campaign_id)
+    if review_round.kind == RoundKind.FIRST:
         queryset = queryset.filter(status=PASSED)
     else:
         queryset = queryset.filter(
-            round_entries__round__campaign_id=round.campaign_id,
+            round_entries__round__campaign_id=review_round.campaign_id,
             round_entries__round__kind=RoundKind.FIRST,
             round_entries__advanced=True,
             round_entries__disqualified=False,
@@ -99,7 +99,7 @@ def eligible_nominations(round):
     return queryset.select_related("recommender_society").order_by("pk")
 
 
-def open_round(round, user, today=None):
+def open_round(review_round, user, today=None):
     """Open `round`: freeze the campaign's criteria, enter the eligible nominations and assign
     every panel member to every one of them, excluding conflicts of interest. Raises
     `ReviewRefused` and then changes nothing."""
@@ -142,15 +142,15 @@ def open_round(round, user, today=None):
         Assignment.objects.bulk_create(assignments)
         return current
 
-    _perform(round, OPEN, user, can_open_round, change)
-    round.refresh_from_db()
-    return round
+    _perform(review_round, OPEN, user, can_open_round, change)
+    review_round.refresh_from_db()
+    return review_round
 
 
 # --- while experts score ----------------------------------------------------------------------
 
 
-def assign(round, nomination, expert, user):
+def assign(review_round, nomination, expert, user):
     """Assign `expert` (a panel member) to `nomination` by hand; a conflict of interest still
     excludes them. Returns the assignment."""
     made = []
@@ -193,7 +193,7 @@ def assign(round, nomination, expert, user):
         return current
 
     note = _("手动分配评审专家：%(expert)s") % {"expert": expert}
-    _perform(round, ASSIGN, user, can_assign, change, note, nomination.pk)
+    _perform(review_round, ASSIGN, user, can_assign, change, note, nomination.pk)
     return made[0]
 
 
@@ -238,7 +238,7 @@ def declare_conflict(assignment, expert, reason):
 # --- the result -------------------------------------------------------------------------------
 
 
-def close_round(round, user):
+def close_round(review_round, user):
     """Close `round` and write its result to the entries; refused (nothing changes) with a
     RoundRefused naming the missing sheets while any is outstanding. Returns the ranked rows."""
     ranked = []
@@ -268,12 +268,12 @@ def close_round(round, user):
         current.save(update_fields=["status", "closed_at", "closed_by"])
         return current
 
-    _perform(round, CLOSE, user, can_close, change)
-    round.refresh_from_db()
+    _perform(review_round, CLOSE, user, can_close, change)
+    review_round.refresh_from_db()
     return ranked
 
 
-def confirm_round(round, user):
+def confirm_round(review_round, user):
     """The chair confirms the closed round's result: the result sheet and its hash are stored and
     the round becomes a record."""
 
@@ -289,16 +289,16 @@ def confirm_round(round, user):
         )
         return current
 
-    _perform(round, CONFIRM, user, can_confirm, change)
-    round.refresh_from_db()
-    return round
+    _perform(review_round, CONFIRM, user, can_confirm, change)
+    review_round.refresh_from_db()
+    return review_round
 
 
-def _perform(round, action, user, permission, change, reason="", nomination_id=None):
+def _perform(review_round, action, user, permission, change, reason="", nomination_id=None):
     """`action` on the round's locked row: `permission(user, round)` and the table, then
     `change(round, transition)`, then the log."""
     with transaction.atomic():
-        current = _lock(ReviewRound, round.pk)
+        current = _lock(ReviewRound, review_round.pk)
         return ROUNDS.perform(
             current,
             action,
@@ -311,6 +311,6 @@ def _perform(round, action, user, permission, change, reason="", nomination_id=N
         )
 
 
-def round_events(round):
+def round_events(review_round):
     """The round's log, oldest first: who opened, assigned, declared, closed and confirmed."""
-    return events(EventSubject.ROUND, round.pk)
+    return events(EventSubject.ROUND, review_round.pk)

@@ -64,7 +64,7 @@ class FrozenCriterion:
     max_score: Decimal
 
 
-def criteria_of(round):
+def criteria_of(review_round):
     """The round's frozen criteria in their order, numbers as Decimals."""
     return [
         FrozenCriterion(
@@ -73,7 +73,7 @@ def criteria_of(round):
             weight=Decimal(str(c.get("weight", 1))),
             max_score=Decimal(str(c.get("max_score", 10))),
         )
-        for c in round.criteria or []
+        for c in review_round.criteria or []
     ]
 
 
@@ -120,15 +120,15 @@ def max_total(criteria):
     return weighted_total({c.name: c.max_score for c in criteria}, criteria)
 
 
-def score_formula(round, rules=None):
+def score_formula(review_round, rules=None):
     """The weighted total and the justification rules as data, for the score sheet's script to
     recompute while the expert types: total = Σ score × weight, as `weighted_total` and
     `campaigns.sheets.justification_errors` compute it here (numbers as decimal strings)."""
-    rules = round.rules.all() if rules is None else rules
+    rules = review_round.rules.all() if rules is None else rules
     return {
         "criteria": [
             {"name": c.name, "weight": format_number(c.weight), "max": format_number(c.max_score)}
-            for c in criteria_of(round)
+            for c in criteria_of(review_round)
         ],
         "rules": [
             {
@@ -145,7 +145,7 @@ def score_formula(round, rules=None):
 # --- the sheets that count --------------------------------------------------------------------
 
 
-def counted_sheets(round):
+def counted_sheets(review_round):
     """The sheets that count in the round's result: submitted, by experts not excluded from the
     nomination; with their experts and scores (two queries), in expert order."""
     excluded = Assignment.objects.filter(
@@ -155,7 +155,7 @@ def counted_sheets(round):
         excluded=True,
     )
     return (
-        ScoreSheet.objects.filter(round=round, status=SheetStatus.SUBMITTED)
+        ScoreSheet.objects.filter(round=review_round, status=SheetStatus.SUBMITTED)
         .filter(~Exists(excluded))
         .select_related("expert")
         .prefetch_related("scores")
@@ -178,11 +178,11 @@ class ExpertSheet:
     cells: list = field(default_factory=list)
 
 
-def expert_sheets(round, criteria=None):
+def expert_sheets(review_round, criteria=None):
     """{nomination id: [ExpertSheet]}: the counted sheets with their weighted totals."""
-    criteria = criteria if criteria is not None else criteria_of(round)
+    criteria = criteria if criteria is not None else criteria_of(review_round)
     sheets = {}
-    for sheet in counted_sheets(round):
+    for sheet in counted_sheets(review_round):
         current = current_scores(sheet)
         values = {c.name: current[c.name].value for c in criteria if c.name in current}
         reasons = {c.name: current[c.name].reason for c in criteria if c.name in current}
@@ -223,14 +223,14 @@ class Aggregate:
     fell_back: bool = False  # trimmed mean asked for, fewer than three sheets: the mean
 
 
-def aggregate(round, sheets, criteria):
+def aggregate(review_round, sheets, criteria):
     """A nomination's score from its counted `sheets` ([ExpertSheet]) by the round's aggregation.
     The trimmed mean drops the sheet with the single highest and the one with the single lowest
     total (one each, even when several share the value); the criterion tie-breakers are averaged
     over the same sheets that make up the score."""
     counted = list(sheets)
     trimmed = fell_back = False
-    if round.aggregation == Aggregation.TRIMMED_MEAN:
+    if review_round.aggregation == Aggregation.TRIMMED_MEAN:
         if len(counted) >= 3:
             counted = sorted(counted, key=lambda sheet: (sheet.total, sheet.sheet_id))[1:-1]
             trimmed = True
@@ -249,20 +249,24 @@ def aggregate(round, sheets, criteria):
 # --- what a rank means ------------------------------------------------------------------------
 
 
-def advances(round, rank):
+def advances(review_round, rank):
     """Whether `rank` advances: to the final round from the first, selected in the final."""
-    return rank is not None and rank <= round.advance_count
+    return rank is not None and rank <= review_round.advance_count
 
 
-def forwards(round, rank):
+def forwards(review_round, rank):
     """Whether `rank` (first round only) is forwarded to the world top-ten selection."""
-    return round.kind == RoundKind.FIRST and rank is not None and rank <= round.forward_count
+    return (
+        review_round.kind == RoundKind.FIRST
+        and rank is not None
+        and rank <= review_round.forward_count
+    )
 
 
-def mark_text(round, advanced, forwarded):
+def mark_text(review_round, advanced, forwarded):
     """The words for an entry's result: 进入终评 / 推荐参加世界智能制造十大科技进展评选 in the
     first round, 入选 in the final."""
-    if round.kind != RoundKind.FIRST:
+    if review_round.kind != RoundKind.FIRST:
         return _("入选") if advanced else ""
     marks = []
     if advanced:
@@ -272,11 +276,11 @@ def mark_text(round, advanced, forwarded):
     return "；".join(marks)
 
 
-def result_mark(round, entry):
+def result_mark(review_round, entry):
     """The marks written to a closed round's entry (an objection upheld later takes them away)."""
-    return mark_text(round, entry.advanced, entry.forwarded)
+    return mark_text(review_round, entry.advanced, entry.forwarded)
 
 
-def rank_mark(round, rank):
+def rank_mark(review_round, rank):
     """What a rank will mean once the round is closed."""
-    return mark_text(round, advances(round, rank), forwards(round, rank))
+    return mark_text(review_round, advances(review_round, rank), forwards(review_round, rank))

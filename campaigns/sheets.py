@@ -120,11 +120,11 @@ def justification_errors(rules, criteria, values, reasons, total_reason):
     return errors
 
 
-def _validated(round, values, reasons, total_reason, submit):
+def _validated(review_round, values, reasons, total_reason, submit):
     """The parsed scores (criterion name → Decimal) of a sheet as typed, or `InvalidSheet` with
     a message per criterion and limit. A draft may leave criteria empty; a submission needs every
     one."""
-    criteria = criteria_of(round)
+    criteria = criteria_of(review_round)
     parsed, errors = {}, []
     for criterion in criteria:
         raw = (values.get(criterion.name) or "").strip()
@@ -142,7 +142,7 @@ def _validated(round, values, reasons, total_reason, submit):
             parsed[criterion.name] = value
     if not errors:
         errors = justification_errors(
-            list(JustificationRule.objects.filter(round=round)),
+            list(JustificationRule.objects.filter(round=review_round)),
             criteria,
             parsed,
             reasons,
@@ -156,15 +156,15 @@ def _validated(round, values, reasons, total_reason, submit):
 # --- the expert's sheet -----------------------------------------------------------------------
 
 
-def _scoring_assignment(round, nomination, expert):
+def _scoring_assignment(review_round, nomination, expert):
     """The expert's assignment, locked, with the round as it is now."""
     assignment = Assignment.objects.filter(
-        round_id=round.pk, nomination_id=nomination.pk, expert_id=expert.pk
+        round_id=review_round.pk, nomination_id=nomination.pk, expert_id=expert.pk
     ).first()
     if assignment is None:
         raise ReviewRefused(_("该项目未分配给您评审。"))
     assignment = _lock(Assignment, assignment.pk)
-    assignment.round = ReviewRound.objects.get(pk=round.pk)
+    assignment.round = ReviewRound.objects.get(pk=review_round.pk)
     return assignment
 
 
@@ -173,21 +173,31 @@ def _clean_reasons(reasons, total_reason):
     return reasons, (total_reason or "").strip()
 
 
-def check_sheet(round, nomination, expert, values, reasons=None, total_reason="", today=None):
+def check_sheet(
+    review_round, nomination, expert, values, reasons=None, total_reason="", today=None
+):
     """What `save_sheet(..., submit=True)` would accept, without saving anything: the parsed
     scores, for the page that asks the expert to confirm before the sheet is locked. Raises
     as `save_sheet` does."""
     reasons, total_reason = _clean_reasons(reasons, total_reason)
     with transaction.atomic():
-        assignment = _scoring_assignment(round, nomination, expert)
+        assignment = _scoring_assignment(review_round, nomination, expert)
         allowed, why = can_score(expert, assignment, today)
         if not allowed:
             raise ReviewRefused(why)
         return _validated(assignment.round, values, reasons, total_reason, submit=True)
 
 
-def save_sheet(round, nomination, expert, values, reasons=None, total_reason="", submit=False,
-               today=None):  # fmt: skip
+def save_sheet(
+    review_round,
+    nomination,
+    expert,
+    values,
+    reasons=None,
+    total_reason="",
+    submit=False,
+    today=None,
+):
     """Save (and, if `submit`, submit and lock) `expert`'s score sheet for `nomination`.
     `values` maps criterion names to the scores as typed; `reasons` criterion names to the
     reasons. A draft may leave criteria empty; a submission needs every one. Raises
@@ -195,7 +205,7 @@ def save_sheet(round, nomination, expert, values, reasons=None, total_reason="",
     limit) and then changes nothing."""
     reasons, total_reason = _clean_reasons(reasons, total_reason)
     with transaction.atomic():
-        assignment = _scoring_assignment(round, nomination, expert)
+        assignment = _scoring_assignment(review_round, nomination, expert)
         current_round = assignment.round
         sheet = ScoreSheet.objects.filter(
             round=current_round, nomination=nomination, expert=expert

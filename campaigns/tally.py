@@ -69,12 +69,12 @@ def _sort_key(row, criteria):
     return (0, -row.score, *(-(row.criterion_scores[c.name] or ZERO) for c in criteria))
 
 
-def tally(round):
+def tally(review_round):
     """Every eligible, non-disqualified entry of `round` as a RankedRow, best first, ranked."""
-    criteria = criteria_of(round)
-    sheets = expert_sheets(round, criteria)
+    criteria = criteria_of(review_round)
+    sheets = expert_sheets(review_round, criteria)
     entries = (
-        RoundEntry.objects.filter(round=round, disqualified=False)
+        RoundEntry.objects.filter(round=review_round, disqualified=False)
         .select_related("nomination", "nomination__recommender_society")
         .order_by("nomination__project_name", "pk")
     )
@@ -82,7 +82,7 @@ def tally(round):
     for entry in entries:
         experts = sheets.get(entry.nomination_id, [])
         totals = [sheet.total for sheet in experts]
-        figures = aggregate(round, experts, criteria)
+        figures = aggregate(review_round, experts, criteria)
         row = RankedRow(
             entry=entry,
             nomination=entry.nomination,
@@ -123,13 +123,13 @@ def tally(round):
 # --- who may do what ----------------------------------------------------------------------------
 
 
-def is_chair(user, round):
+def is_chair(user, review_round):
     if not getattr(user, "is_authenticated", False):
         return False
-    return PanelMember.objects.filter(round=round, expert=user, is_chair=True).exists()
+    return PanelMember.objects.filter(round=review_round, expert=user, is_chair=True).exists()
 
 
-def excluded_nominations(user, round):
+def excluded_nominations(user, review_round):
     """The nominations of `round` that `user` is excluded from (a conflict of interest, in this
     round or any other): nothing of them reaches that person, not even on the result sheet."""
     if not getattr(user, "is_authenticated", False):
@@ -138,48 +138,48 @@ def excluded_nominations(user, round):
         Assignment.objects.filter(
             expert=user,
             excluded=True,
-            nomination__round_entries__round=round,
+            nomination__round_entries__round=review_round,
         ).values_list("nomination_id", flat=True)
     )
 
 
-def chair_may_see_result(round):
+def chair_may_see_result(review_round):
     """(allowed, reason): the chair sees the ranking only once the office has closed the round;
     while experts are still scoring, nothing of anyone's scores reaches the chair."""
-    if round.status in (RoundStatus.CLOSED, RoundStatus.CONFIRMED):
+    if review_round.status in (RoundStatus.CLOSED, RoundStatus.CONFIRMED):
         return True, ""
     return False, _("秘书处结束本轮评审后，评审组长才能查看评审结果。")
 
 
-def can_change_scores(round):
+def can_change_scores(review_round):
     """(allowed, reason): whether the scores, sheets and result of `round` may still change. Once
     the chair has confirmed the result it is a record."""
-    if round.status == RoundStatus.CONFIRMED:
+    if review_round.status == RoundStatus.CONFIRMED:
         return False, _("本轮评审结果已由评审组长确认，不能再修改评分或结果。")
     return True, ""
 
 
-def can_close(user, round):
+def can_close(user, review_round):
     if not is_office(user):
         return False, _("只有联合体秘书处可以结束评审轮次。")
-    allowed, reason = can_change_scores(round)
+    allowed, reason = can_change_scores(review_round)
     if not allowed:
         return allowed, reason
-    if round.status not in (RoundStatus.OPEN, RoundStatus.CLOSED):
+    if review_round.status not in (RoundStatus.OPEN, RoundStatus.CLOSED):
         return False, _("本轮评审当前状态为“%(status)s”，不能结束。") % {
-            "status": round.get_status_display()
+            "status": review_round.get_status_display()
         }
     return True, ""
 
 
-def can_confirm(user, round):
+def can_confirm(user, review_round):
     if not getattr(user, "is_authenticated", False):
         return False, _("请先登录。")
-    if not is_chair(user, round):
+    if not is_chair(user, review_round):
         return False, _("只有本轮评审组长可以确认评审结果。")
-    if round.status == RoundStatus.CONFIRMED:
+    if review_round.status == RoundStatus.CONFIRMED:
         return False, _("本轮评审结果已经确认，不能重复确认。")
-    if round.status != RoundStatus.CLOSED:
+    if review_round.status != RoundStatus.CLOSED:
         return False, _("秘书处结束本轮评审后，评审组长才能确认结果。")
     return True, ""
 
@@ -196,20 +196,20 @@ class MissingSheet:
         return f"{self.expert_name} × {self.project_name}"
 
 
-def missing_sheets(round):
+def missing_sheets(review_round):
     """The expert × nomination pairs assigned (not excluded) whose sheet is not submitted."""
     submitted = set(
-        ScoreSheet.objects.filter(round=round, status=SheetStatus.SUBMITTED).values_list(
+        ScoreSheet.objects.filter(round=review_round, status=SheetStatus.SUBMITTED).values_list(
             "nomination_id", "expert_id"
         )
     )
     eligible = set(
-        RoundEntry.objects.filter(round=round, disqualified=False).values_list(
+        RoundEntry.objects.filter(round=review_round, disqualified=False).values_list(
             "nomination_id", flat=True
         )
     )
     assignments = (
-        Assignment.objects.filter(round=round, excluded=False, nomination_id__in=eligible)
+        Assignment.objects.filter(round=review_round, excluded=False, nomination_id__in=eligible)
         .select_related("expert", "nomination")
         .order_by("expert__username", "nomination__project_name")
     )
@@ -227,11 +227,11 @@ def _decimal_text(value):
     return "" if value is None else str(Decimal(value).quantize(Decimal("0.0001")))
 
 
-def result_rows_of(round):
+def result_rows_of(review_round):
     """The result sheet as plain JSON rows, from the database as it is now: every score row of
     the round (all versions) and every entry's rank. Ordered, so equal data gives equal rows."""
     scores = (
-        Score.objects.filter(sheet__round=round)
+        Score.objects.filter(sheet__round=review_round)
         .select_related("sheet", "sheet__expert", "sheet__nomination")
         .order_by("sheet__nomination_id", "sheet__expert_id", "criterion", "version")
     )
@@ -251,7 +251,7 @@ def result_rows_of(round):
         }
         for score in scores
     ]
-    entries = RoundEntry.objects.filter(round=round).select_related("nomination")
+    entries = RoundEntry.objects.filter(round=review_round).select_related("nomination")
     rows += [
         {
             "kind": "rank",
@@ -275,9 +275,13 @@ def hash_rows(rows):
     return hashlib.sha256(canonical_json(rows).encode("utf-8")).hexdigest()
 
 
-def verify_result(round):
+def verify_result(review_round):
     """Whether the stored result sheet is intact and the database still says the same: the hash
     of the stored rows, and of the rows recomputed now, both equal the stored hash."""
-    if round.status != RoundStatus.CONFIRMED or not round.result_hash:
+    if review_round.status != RoundStatus.CONFIRMED or not review_round.result_hash:
         return False
-    return hash_rows(round.result_rows) == round.result_hash == hash_rows(result_rows_of(round))
+    return (
+        hash_rows(review_round.result_rows)
+        == review_round.result_hash
+        == hash_rows(result_rows_of(review_round))
+    )

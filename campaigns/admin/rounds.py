@@ -41,13 +41,15 @@ class RoundPermissionPolicy(OfficePermissionPolicy):
             return False
         if action != "delete":
             return True
-        round = instance if isinstance(instance, ReviewRound) else instance.round
+        review_round = instance if isinstance(instance, ReviewRound) else instance.round
         if isinstance(instance, PanelMember):
             return (
-                round.status != RoundStatus.CONFIRMED
-                and not Assignment.objects.filter(round=round, expert=instance.expert).exists()
+                review_round.status != RoundStatus.CONFIRMED
+                and not Assignment.objects.filter(
+                    round=review_round, expert=instance.expert
+                ).exists()
             )
-        return round.status == RoundStatus.DRAFT
+        return review_round.status == RoundStatus.DRAFT
 
 
 class InstanceDeleteView(DeleteView):
@@ -101,11 +103,13 @@ class AssignForm(forms.Form):
     nomination = forms.ModelChoiceField(label=gettext_lazy("参评项目"), queryset=None)
     expert = forms.ModelChoiceField(label=gettext_lazy("专家"), queryset=None)
 
-    def __init__(self, round, *args, **kwargs):
+    def __init__(self, review_round, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["nomination"].queryset = Nomination.objects.filter(round_entries__round=round)
+        self.fields["nomination"].queryset = Nomination.objects.filter(
+            round_entries__round=review_round
+        )
         self.fields["expert"].queryset = get_user_model().objects.filter(
-            panel_memberships__round=round
+            panel_memberships__round=review_round
         )
 
 
@@ -119,23 +123,23 @@ class ReviewRoundInspectView(InspectView):
         return []
 
     def post(self, request, *args, **kwargs):
-        round = self.object
+        review_round = self.object
         action = request.POST.get("action")
         assign_form = None
         try:
             if action == "open":
-                rounds.open_round(round, request.user)
+                rounds.open_round(review_round, request.user)
                 messages.success(
                     request,
                     _("已开启评审：%(round)s，%(count)d 个参评项目。")
-                    % {"round": round, "count": round.entries.count()},
+                    % {"round": review_round, "count": review_round.entries.count()},
                 )
                 return redirect(request.path)
             if action == "assign":
-                assign_form = AssignForm(round, request.POST)
+                assign_form = AssignForm(review_round, request.POST)
                 if assign_form.is_valid():
                     assignment = rounds.assign(
-                        round,
+                        review_round,
                         assign_form.cleaned_data["nomination"],
                         assign_form.cleaned_data["expert"],
                         request.user,
@@ -154,24 +158,26 @@ class ReviewRoundInspectView(InspectView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        round = self.object
-        context["round"] = round
-        context["panel"] = round.panel.select_related("expert", "expert__account_profile")
-        context["rules"] = round.rules.all()
-        context["entries"] = round.entries.select_related("nomination")
-        context["criteria"] = scoring.criteria_of(round) if round.criteria else []
-        context["can_open"], context["not_opening"] = can_open_round(self.request.user, round)
-        context["can_assign"] = can_assign(self.request.user, round)[0]
-        if context["can_assign"]:
-            context["assign_form"] = kwargs.get("assign_form") or AssignForm(round)
-        context["excluded"] = Assignment.objects.filter(round=round, excluded=True).select_related(
-            "nomination", "expert"
+        review_round = self.object
+        context["round"] = review_round
+        context["panel"] = review_round.panel.select_related("expert", "expert__account_profile")
+        context["rules"] = review_round.rules.all()
+        context["entries"] = review_round.entries.select_related("nomination")
+        context["criteria"] = scoring.criteria_of(review_round) if review_round.criteria else []
+        context["can_open"], context["not_opening"] = can_open_round(
+            self.request.user, review_round
         )
+        context["can_assign"] = can_assign(self.request.user, review_round)[0]
+        if context["can_assign"]:
+            context["assign_form"] = kwargs.get("assign_form") or AssignForm(review_round)
+        context["excluded"] = Assignment.objects.filter(
+            round=review_round, excluded=True
+        ).select_related("nomination", "expert")
         return context
 
 
-def open_url(round):
-    return reverse("reviewround:open", args=[round.pk])
+def open_url(review_round):
+    return reverse("reviewround:open", args=[review_round.pk])
 
 
 class ReviewRoundOpenView(InspectView):
@@ -186,27 +192,29 @@ class ReviewRoundOpenView(InspectView):
         return []
 
     def post(self, request, *args, **kwargs):
-        round = self.object
+        review_round = self.object
         try:
-            rounds.open_round(round, request.user)
+            rounds.open_round(review_round, request.user)
         except ReviewRefused as refusal:
             messages.error(request, refusal.reason)
             return self.render_to_response(self.get_context_data(), status=400)
         messages.success(
             request,
             _("已开启评审：%(round)s，%(count)d 个参评项目。")
-            % {"round": round, "count": round.entries.count()},
+            % {"round": review_round, "count": review_round.entries.count()},
         )
-        return redirect(reverse("reviewround:inspect", args=[round.pk]))
+        return redirect(reverse("reviewround:inspect", args=[review_round.pk]))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        round = self.object
-        context["round"] = round
-        context["can_open"], context["not_opening"] = can_open_round(self.request.user, round)
-        context["eligible_count"] = rounds.eligible_nominations(round).count()
-        context["panel_count"] = round.panel.count()
-        context["criteria"] = list(round.campaign.criteria.all())
+        review_round = self.object
+        context["round"] = review_round
+        context["can_open"], context["not_opening"] = can_open_round(
+            self.request.user, review_round
+        )
+        context["eligible_count"] = rounds.eligible_nominations(review_round).count()
+        context["panel_count"] = review_round.panel.count()
+        context["criteria"] = list(review_round.campaign.criteria.all())
         return context
 
 
@@ -281,7 +289,7 @@ class PanelMemberForm(WagtailAdminModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        round = cleaned.get("round")
+        review_round = cleaned.get("round")
         moved = self.instance.pk and {"round", "expert"} & set(self.changed_data)
         if (
             moved
@@ -290,8 +298,8 @@ class PanelMemberForm(WagtailAdminModelForm):
             ).exists()
         ):
             self.add_error(None, _("该专家已有评审分配，不能更换轮次或专家。"))
-        if round and cleaned.get("is_chair"):
-            others = round.panel.filter(is_chair=True).exclude(pk=self.instance.pk)
+        if review_round and cleaned.get("is_chair"):
+            others = review_round.panel.filter(is_chair=True).exclude(pk=self.instance.pk)
             if others.exists():
                 self.add_error(
                     "is_chair",

@@ -522,10 +522,10 @@ def load(context, stdout):
             )
     from campaigns.demo.review import ensure_review_demo
 
-    round = ensure_review_demo(index)
-    if round is not None:
+    review_round = ensure_review_demo(index)
+    if review_round is not None:
         stdout.write(
-            f"评审演示：{round}（{round.get_status_display()}），评审专家 expert 在 /review/ 评分"
+            f"评审演示：{review_round}（{review_round.get_status_display()}），评审专家 expert 在 /review/ 评分"
         )
     context["campaign_index"] = index
     from campaigns.demo.showcase import load as load_showcase

@@ -176,10 +176,10 @@ def ensure_review_demo(index, today=None):
     for offset, (name, organisation, recommender) in enumerate(NOMINATIONS):
         if not Nomination.objects.filter(campaign=campaign, project_name=name).exists():
             _nominate(campaign, name, organisation, recommender, users, opens + (30 + offset) * DAY)
-    round = ReviewRound.objects.filter(campaign=campaign, kind=RoundKind.FIRST).first()
-    if round is None:
+    review_round = ReviewRound.objects.filter(campaign=campaign, kind=RoundKind.FIRST).first()
+    if review_round is None:
         first_round = campaign.milestones.filter(kind=MilestoneKind.FIRST_ROUND).first()
-        round = ReviewRound.objects.create(
+        review_round = ReviewRound.objects.create(
             campaign=campaign,
             kind=RoundKind.FIRST,
             opens_on=first_round.date,
@@ -188,8 +188,10 @@ def ensure_review_demo(index, today=None):
             advance_count=campaign.finalists_count,
             forward_count=campaign.world_forward_count,
         )
-        PanelMember.objects.create(round=round, expert=users["expert"], is_chair=True)
-        JustificationRule.objects.create(round=round, scope=RuleScope.TOTAL, above=99, below=50)
-    if round.status == "draft":
-        rounds.open_round(round, users["editor"], today=today)
-    return round
+        PanelMember.objects.create(round=review_round, expert=users["expert"], is_chair=True)
+        JustificationRule.objects.create(
+            round=review_round, scope=RuleScope.TOTAL, above=99, below=50
+        )
+    if review_round.status == "draft":
+        rounds.open_round(review_round, users["editor"], today=today)
+    return review_round

@@ -53,29 +53,29 @@ def _office_only(request):
         raise PermissionDenied(_("只有联合体秘书处可以查看评审排名。"))
 
 
-def _filename(round, suffix):
+def _filename(review_round, suffix):
     from urllib.parse import quote
 
-    name = f"{round.campaign.title}-{round.get_kind_display()}-{suffix}"
+    name = f"{review_round.campaign.title}-{review_round.get_kind_display()}-{suffix}"
     return f"attachment; filename*=UTF-8''{quote(name)}"
 
 
 # --- the export table -------------------------------------------------------------------------
 
 
-def mark_of(round, row):
+def mark_of(review_round, row):
     """What the row's rank means, before the round is closed too (from the rank and counts)."""
     if row.rank is None:
         return ""
     if row.entry.rank is not None:  # closed: the marks written to the entry
-        return scoring.result_mark(round, row.entry)
-    return scoring.rank_mark(round, row.rank)
+        return scoring.result_mark(review_round, row.entry)
+    return scoring.rank_mark(review_round, row.rank)
 
 
-def export_table(round, rows):
+def export_table(review_round, rows):
     """(headers, lines): one line per nomination × expert, the nomination's figures repeated on
     each of its lines so that the sheet can be filtered; numbers as Decimals rounded to 0.01."""
-    criteria = [c.name for c in scoring.criteria_of(round)]
+    criteria = [c.name for c in scoring.criteria_of(review_round)]
     headers = [
         _("名次"),
         _("项目名称"),
@@ -107,7 +107,7 @@ def export_table(round, rows):
             number(row.mean),
             number(row.std),
             row.sheet_count,
-            mark_of(round, row),
+            mark_of(review_round, row),
         ]
         for sheet in row.experts or [None]:
             line = list(head)
@@ -131,23 +131,27 @@ def rounds_index(request):
     return render(request, "campaigns/ranking/index.html", {"rounds": rounds})
 
 
-def confirmed_by_name(round):
+def confirmed_by_name(review_round):
     """Who confirmed the round; the chair's account may since have been deleted."""
-    if round.confirmed_by is None:
+    if review_round.confirmed_by is None:
         return _("（账号已删除）")
-    return scoring.expert_name(round.confirmed_by)
+    return scoring.expert_name(review_round.confirmed_by)
 
 
-def _ranking_context(request, round, rows=None, refusal=None):
-    rows = rows if rows is not None else tally(round)
+def _ranking_context(request, review_round, rows=None, refusal=None):
+    rows = rows if rows is not None else tally(review_round)
     return {
-        "round": round,
-        "confirmed_by_name": confirmed_by_name(round),
-        "rows": [{"row": row, "mark": mark_of(round, row)} for row in rows],
-        "criteria": [c.name for c in scoring.criteria_of(round)],
-        "missing": missing_sheets(round) if round.status != RoundStatus.CONFIRMED else [],
-        "can_close": can_close(request.user, round)[0],
-        "verified": verify_result(round) if round.status == RoundStatus.CONFIRMED else None,
+        "round": review_round,
+        "confirmed_by_name": confirmed_by_name(review_round),
+        "rows": [{"row": row, "mark": mark_of(review_round, row)} for row in rows],
+        "criteria": [c.name for c in scoring.criteria_of(review_round)],
+        "missing": missing_sheets(review_round)
+        if review_round.status != RoundStatus.CONFIRMED
+        else [],
+        "can_close": can_close(request.user, review_round)[0],
+        "verified": verify_result(review_round)
+        if review_round.status == RoundStatus.CONFIRMED
+        else None,
         "refusal": refusal,
         "has_rows": bool(rows),
     }
@@ -155,31 +159,33 @@ def _ranking_context(request, round, rows=None, refusal=None):
 
 def ranking_view(request, pk):
     _office_only(request)
-    round = _round(pk)
-    return render(request, "campaigns/ranking/ranking.html", _ranking_context(request, round))
+    review_round = _round(pk)
+    return render(
+        request, "campaigns/ranking/ranking.html", _ranking_context(request, review_round)
+    )
 
 
 @require_POST
 def close_view(request, pk):
     _office_only(request)
-    round = _round(pk)
+    review_round = _round(pk)
     try:
-        close_round(round, request.user)
+        close_round(review_round, request.user)
     except RoundRefused as refusal:
         return render(
             request,
             "campaigns/ranking/ranking.html",
-            _ranking_context(request, round, refusal=refusal),
+            _ranking_context(request, review_round, refusal=refusal),
             status=400,
         )
     messages.success(request, _("已结束本轮评审并写入名次，请评审组长确认结果。"))
-    return redirect("campaign_ranking:ranking", pk=round.pk)
+    return redirect("campaign_ranking:ranking", pk=review_round.pk)
 
 
 def ranking_xlsx(request, pk):
     _office_only(request)
-    round = _round(pk)
-    headers, lines = export_table(round, tally(round))
+    review_round = _round(pk)
+    headers, lines = export_table(review_round, tally(review_round))
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("排名")
@@ -192,14 +198,14 @@ def ranking_xlsx(request, pk):
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = _filename(round, "排名.xlsx")
+    response["Content-Disposition"] = _filename(review_round, "排名.xlsx")
     return response
 
 
 def ranking_csv(request, pk):
     _office_only(request)
-    round = _round(pk)
-    headers, lines = export_table(round, tally(round))
+    review_round = _round(pk)
+    headers, lines = export_table(review_round, tally(review_round))
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(headers)
@@ -207,24 +213,26 @@ def ranking_csv(request, pk):
         writer.writerow(["" if value is None else value for value in line])
     # The BOM makes Excel read the file as UTF-8 (otherwise the Chinese comes out garbled).
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = _filename(round, "排名.csv")
+    response["Content-Disposition"] = _filename(review_round, "排名.csv")
     return response
 
 
 def result_docx(request, pk):
-    round = _round(pk)
+    review_round = _round(pk)
     # The office, and the chair who signs it once the office has closed the round; the chair's
     # copy leaves out the nominations the chair is excluded from.
     hidden = frozenset()
     if not is_office(request.user):
-        if not is_chair(request.user, round):
+        if not is_chair(request.user, review_round):
             raise PermissionDenied(_("只有联合体秘书处和评审组长可以下载结果表。"))
-        allowed, reason = chair_may_see_result(round)
+        allowed, reason = chair_may_see_result(review_round)
         if not allowed:
             raise PermissionDenied(reason)
-        hidden = excluded_nominations(request.user, round)
-    response = HttpResponse(result_sheet_docx(round, hidden=hidden), content_type=DOCX_CONTENT_TYPE)
-    response["Content-Disposition"] = _filename(round, "结果表.docx")
+        hidden = excluded_nominations(request.user, review_round)
+    response = HttpResponse(
+        result_sheet_docx(review_round, hidden=hidden), content_type=DOCX_CONTENT_TYPE
+    )
+    response["Content-Disposition"] = _filename(review_round, "结果表.docx")
     return response
 
 
@@ -243,50 +251,50 @@ admin_urlpatterns = [
 
 @login_required
 def confirm_view(request, pk):
-    round = _round(pk)
-    if not (is_chair(request.user, round) or is_office(request.user)):
+    review_round = _round(pk)
+    if not (is_chair(request.user, review_round) or is_office(request.user)):
         return render(
             request,
             "components/refused.html",
             {
                 "title": _("无权访问"),
-                "heading": f"{round.campaign.title} · {round.get_kind_display()}",
+                "heading": f"{review_round.campaign.title} · {review_round.get_kind_display()}",
                 "reason": _("只有本轮评审组长可以确认评审结果。"),
-                "round": round,
+                "round": review_round,
             },
             status=403,
         )
     office = is_office(request.user)
-    if not office and not chair_may_see_result(round)[0]:
+    if not office and not chair_may_see_result(review_round)[0]:
         # The chair's page exists only once the office has closed the round: before that, not
         # even its existence tells the chair anything.
         raise Http404
     refusal = None
     if request.method == "POST":
         try:
-            confirm_round(round, request.user)
+            confirm_round(review_round, request.user)
         except RoundRefused as error:
             refusal = error.reason
         else:
             messages.success(request, _("评审结果已确认。"))
-            return redirect("round_confirm", pk=round.pk)
+            return redirect("round_confirm", pk=review_round.pk)
     # The office sees every row at any time (as in the admin). The chair sees nothing before the
     # office closes the round, and never a nomination the chair is excluded from.
-    visible = office or chair_may_see_result(round)[0]
-    hidden = frozenset() if office else excluded_nominations(request.user, round)
-    rows = tally(round) if visible else []
+    visible = office or chair_may_see_result(review_round)[0]
+    hidden = frozenset() if office else excluded_nominations(request.user, review_round)
+    rows = tally(review_round) if visible else []
     context = {
-        "round": round,
+        "round": review_round,
         "rows": [
-            {"row": row, "mark": mark_of(round, row)}
+            {"row": row, "mark": mark_of(review_round, row)}
             for row in rows
             if row.rank is not None and row.nomination_id not in hidden
         ],
         "hidden_count": sum(1 for row in rows if row.nomination_id in hidden),
-        "confirmed_by_name": confirmed_by_name(round),
-        "can_confirm": can_confirm(request.user, round)[0],
+        "confirmed_by_name": confirmed_by_name(review_round),
+        "can_confirm": can_confirm(request.user, review_round)[0],
         "refusal": refusal,
-        "docx_url": reverse("round_result_docx", args=[round.pk]),
+        "docx_url": reverse("round_result_docx", args=[review_round.pk]),
     }
     return render(
         request, "campaigns/ranking/confirm.html", context, status=400 if refusal else 200

@@ -81,13 +81,13 @@ def review_home(request):
 
 def _visible(request, round_id, nomination_id):
     """The round and nomination if the user may see them; 404 otherwise (nothing of them shows)."""
-    round = get_object_or_404(ReviewRound.objects.select_related("campaign"), pk=round_id)
-    nomination = Nomination.objects.filter(pk=nomination_id, campaign_id=round.campaign_id)
+    review_round = get_object_or_404(ReviewRound.objects.select_related("campaign"), pk=round_id)
+    nomination = Nomination.objects.filter(pk=nomination_id, campaign_id=review_round.campaign_id)
     nomination = nomination.select_related("recommender_society").first()
-    if nomination is None or not can_see(request.user, round, nomination)[0]:
+    if nomination is None or not can_see(request.user, review_round, nomination)[0]:
         raise Http404
-    nomination.campaign = round.campaign
-    return round, nomination
+    nomination.campaign = review_round.campaign
+    return review_round, nomination
 
 
 def _kind(slot, record):
@@ -101,8 +101,8 @@ def _kind(slot, record):
     return ""
 
 
-def _files(request, round, nomination):
-    campaign = round.campaign
+def _files(request, review_round, nomination):
+    campaign = review_round.campaign
     slots = {slot.code: slot for slot in campaign.slots_for(nomination.category)}
     files = []
     for record in nomination.files.all():
@@ -166,8 +166,8 @@ def _rule_texts(rules):
     return texts
 
 
-def _neighbours(request, round, nomination):
-    items = review_queue.work_lists(request.user, [round.pk])[round.pk]
+def _neighbours(request, review_round, nomination):
+    items = review_queue.work_lists(request.user, [review_round.pk])[review_round.pk]
     where = review_queue.position(items, nomination.pk)
     if where is None:
         return None
@@ -177,7 +177,7 @@ def _neighbours(request, round, nomination):
             return None
         return {
             "name": item.nomination.project_name,
-            "url": reverse("review:sheet", args=[round.pk, item.nomination.pk]),
+            "url": reverse("review:sheet", args=[review_round.pk, item.nomination.pk]),
         }
 
     return {
@@ -200,28 +200,30 @@ def _script_messages():
     }
 
 
-def _sheet_page(request, round, nomination, errors=(), data=None, status=200):
+def _sheet_page(request, review_round, nomination, errors=(), data=None, status=200):
     sheet = (
-        ScoreSheet.objects.filter(round=round, nomination=nomination, expert=request.user)
+        ScoreSheet.objects.filter(round=review_round, nomination=nomination, expert=request.user)
         .prefetch_related("scores")
         .first()
     )
-    assignment = Assignment.objects.get(round=round, nomination=nomination, expert=request.user)
-    assignment.round = round
-    criteria = scoring.criteria_of(round)
-    rules = list(round.rules.all())
+    assignment = Assignment.objects.get(
+        round=review_round, nomination=nomination, expert=request.user
+    )
+    assignment.round = review_round
+    criteria = scoring.criteria_of(review_round)
+    rules = list(review_round.rules.all())
     may_score, not_scoring = can_score(request.user, assignment)
     total = scoring.sheet_total(sheet, criteria) if sheet else None
     context = {
-        "round": round,
-        "campaign": round.campaign,
+        "round": review_round,
+        "campaign": review_round.campaign,
         "nomination": nomination,
-        "files": _files(request, round, nomination),
+        "files": _files(request, review_round, nomination),
         "rows": _criteria_rows(criteria, sheet, data),
         "total_reason": (data or {}).get("total_reason", sheet.total_reason if sheet else ""),
         "total": None if total is None else scoring.format_number(total),
         "max_total": scoring.format_number(scoring.max_total(criteria)),
-        "formula": {**scoring.score_formula(round, rules), "messages": _script_messages()},
+        "formula": {**scoring.score_formula(review_round, rules), "messages": _script_messages()},
         "rules": _rule_texts(rules),
         "sheet": sheet,
         "submitted": bool(sheet and sheet.status == SheetStatus.SUBMITTED),
@@ -230,19 +232,19 @@ def _sheet_page(request, round, nomination, errors=(), data=None, status=200):
         "can_declare": can_declare_conflict(request.user, assignment)[0],
         "errors": errors,
         "today": timezone.localdate(),
-        "position": _neighbours(request, round, nomination),
+        "position": _neighbours(request, review_round, nomination),
     }
     return render(request, "campaigns/review/sheet.html", context, status=status)
 
 
-def _posted(round, post):
-    criteria = scoring.criteria_of(round)
+def _posted(review_round, post):
+    criteria = scoring.criteria_of(review_round)
     values = {c.name: post.get(f"score_{i}", "")[:50] for i, c in enumerate(criteria)}
     reasons = {c.name: post.get(f"reason_{i}", "")[:5000] for i, c in enumerate(criteria)}
     return criteria, values, reasons, post.get("total_reason", "")[:5000]
 
 
-def _confirm_page(request, round, nomination, criteria, parsed, post):
+def _confirm_page(request, review_round, nomination, criteria, parsed, post):
     """What the expert is about to submit, with the button that submits it for good and the one
     that goes back to the sheet (the typed values carried in hidden fields, nothing saved)."""
     rows = [
@@ -258,8 +260,8 @@ def _confirm_page(request, round, nomination, criteria, parsed, post):
     ]
     total = scoring.weighted_total(parsed, criteria)
     context = {
-        "round": round,
-        "campaign": round.campaign,
+        "round": review_round,
+        "campaign": review_round.campaign,
         "nomination": nomination,
         "rows": rows,
         "total": scoring.format_number(total),
@@ -273,29 +275,33 @@ def _confirm_page(request, round, nomination, criteria, parsed, post):
 def sheet_view(request, round_id, nomination_id):
     if not is_panel_member(request.user):
         return _not_expert(request)
-    round, nomination = _visible(request, round_id, nomination_id)
+    review_round, nomination = _visible(request, round_id, nomination_id)
     if request.method != "POST":
-        return _sheet_page(request, round, nomination)
+        return _sheet_page(request, review_round, nomination)
     post = request.POST
     action = post.get("action")
     if action == "back":  # from the confirmation page: the sheet as typed, nothing saved
-        return _sheet_page(request, round, nomination, data=post)
-    criteria, values, reasons, total_reason = _posted(round, post)
+        return _sheet_page(request, review_round, nomination, data=post)
+    criteria, values, reasons, total_reason = _posted(review_round, post)
     submit = action == "submit"
     try:
         if submit and post.get("confirm") != "1":
-            parsed = check_sheet(round, nomination, request.user, values, reasons, total_reason)
-            return _confirm_page(request, round, nomination, criteria, parsed, post)
-        save_sheet(round, nomination, request.user, values, reasons, total_reason, submit=submit)
+            parsed = check_sheet(
+                review_round, nomination, request.user, values, reasons, total_reason
+            )
+            return _confirm_page(request, review_round, nomination, criteria, parsed, post)
+        save_sheet(
+            review_round, nomination, request.user, values, reasons, total_reason, submit=submit
+        )
     except ReviewRefused as refusal:
-        return _sheet_page(request, round, nomination, [refusal.reason], post, status=403)
+        return _sheet_page(request, review_round, nomination, [refusal.reason], post, status=403)
     except InvalidSheet as error:
-        return _sheet_page(request, round, nomination, error.messages, post, status=400)
+        return _sheet_page(request, review_round, nomination, error.messages, post, status=400)
     if submit:
         messages.success(request, _("评分表已提交并锁定。"))
     else:
         messages.success(request, _("评分已保存为草稿，提交前仍可修改。"))
-    return redirect(reverse("review:sheet", args=[round.pk, nomination.pk]))
+    return redirect(reverse("review:sheet", args=[review_round.pk, nomination.pk]))
 
 
 @login_required
@@ -303,21 +309,27 @@ def sheet_view(request, round_id, nomination_id):
 def conflict_view(request, round_id, nomination_id):
     if not is_panel_member(request.user):
         return _not_expert(request)
-    round, nomination = _visible(request, round_id, nomination_id)
-    assignment = Assignment.objects.get(round=round, nomination=nomination, expert=request.user)
-    assignment.round = round
+    review_round, nomination = _visible(request, round_id, nomination_id)
+    assignment = Assignment.objects.get(
+        round=review_round, nomination=nomination, expert=request.user
+    )
+    assignment.round = review_round
     reason = request.POST.get("reason", "")[:150]
     try:
         if request.POST.get("confirm") != "1":
             reason = check_conflict(assignment, request.user, reason)
-            context = {"round": round, "campaign": round.campaign, "nomination": nomination,
-                       "reason": reason}  # fmt: skip
+            context = {
+                "round": review_round,
+                "campaign": review_round.campaign,
+                "nomination": nomination,
+                "reason": reason,
+            }
             return render(request, "campaigns/review/conflict_confirm.html", context)
         declare_conflict(assignment, request.user, reason)
     except ReviewRefused as refusal:
-        return _sheet_page(request, round, nomination, [refusal.reason], status=403)
+        return _sheet_page(request, review_round, nomination, [refusal.reason], status=403)
     except InvalidSheet as error:
-        return _sheet_page(request, round, nomination, error.messages, status=400)
+        return _sheet_page(request, review_round, nomination, error.messages, status=400)
     messages.success(
         request,
         _("已声明回避：%(name)s。该项目不再出现在您的评审列表中。")

@@ -118,7 +118,7 @@ def test_office_opens_a_round_from_the_listing(page, demo, login):
         email="z@example.com",
         status=PASSED,
     )
-    round = ReviewRound.objects.create(
+    review_round = ReviewRound.objects.create(
         campaign=campaign,
         kind=RoundKind.FIRST,
         opens_on=datetime.date(2024, 9, 1),
@@ -126,21 +126,21 @@ def test_office_opens_a_round_from_the_listing(page, demo, login):
         advance_count=15,
         forward_count=5,
     )
-    PanelMember.objects.create(round=round, expert=users["expert"])
+    PanelMember.objects.create(round=review_round, expert=users["expert"])
 
     login("editor")
     page.goto("/admin/reviewround/")
     row = page.locator("tr", has_text="2024 中国智能制造科技进展")
     row.get_by_role("link", name="开启评审").click()
-    page.wait_for_url(f"**/admin/reviewround/open/{round.pk}/")
+    page.wait_for_url(f"**/admin/reviewround/open/{review_round.pk}/")
     expect(page.locator("main")).to_contain_text("开启后将冻结征集活动当前的评选标准")
     page.screenshot(path="test-artifacts/screenshots/office_open_round.png", full_page=True)
     page.locator("main form").get_by_role("button", name="开启评审").click()
-    page.wait_for_url(f"**/admin/reviewround/inspect/{round.pk}/")
+    page.wait_for_url(f"**/admin/reviewround/inspect/{review_round.pk}/")
     expect(page.locator(".messages")).to_contain_text("已开启评审")
-    round.refresh_from_db()
-    assert round.status == RoundStatus.OPEN
-    assert round.assignments.get().nomination.project_name == "浏览器测试项目（演示）"
+    review_round.refresh_from_db()
+    assert review_round.status == RoundStatus.OPEN
+    assert review_round.assignments.get().nomination.project_name == "浏览器测试项目（演示）"
     page.goto("/admin/reviewround/")
     row = page.locator("tr", has_text="2024 中国智能制造科技进展")
     expect(row.get_by_role("link", name="开启评审")).to_have_count(0)

@@ -103,7 +103,7 @@ def passed_with_files(campaign, applicant, society_user, office, name, society):
 
 def make_round(campaign, kind=RoundKind.FIRST, experts=(), chair=None, opens_on=None,
                closes_on=None, **fields):  # fmt: skip
-    round = ReviewRound.objects.create(
+    review_round = ReviewRound.objects.create(
         campaign=campaign,
         kind=kind,
         opens_on=opens_on or today() - DAY,
@@ -113,28 +113,30 @@ def make_round(campaign, kind=RoundKind.FIRST, experts=(), chair=None, opens_on=
         **fields,
     )
     for expert in experts:
-        PanelMember.objects.create(round=round, expert=expert, is_chair=expert == chair)
-    return round
+        PanelMember.objects.create(round=review_round, expert=expert, is_chair=expert == chair)
+    return review_round
 
 
-def rules_2021(round):
+def rules_2021(review_round):
     """Seed 000: a criterion scored above 9 or below 6 needs a reason."""
     return JustificationRule.objects.create(
-        round=round, scope=RuleScope.CRITERION, above=9, below=6
+        round=review_round, scope=RuleScope.CRITERION, above=9, below=6
     )
 
 
-def rules_2024(round):
+def rules_2024(review_round):
     """Seed 001: a total above 99 or below 50 needs a reason."""
-    return JustificationRule.objects.create(round=round, scope=RuleScope.TOTAL, above=99, below=50)
+    return JustificationRule.objects.create(
+        round=review_round, scope=RuleScope.TOTAL, above=99, below=50
+    )
 
 
-def sheet_url(round, nomination):
-    return reverse("review:sheet", args=[round.pk, nomination.pk])
+def sheet_url(review_round, nomination):
+    return reverse("review:sheet", args=[review_round.pk, nomination.pk])
 
 
-def conflict_url(round, nomination):
-    return reverse("review:conflict", args=[round.pk, nomination.pk])
+def conflict_url(review_round, nomination):
+    return reverse("review:conflict", args=[review_round.pk, nomination.pk])
 
 
 def conflict_post(reason, confirm=True):
@@ -142,13 +144,13 @@ def conflict_post(reason, confirm=True):
     return {"reason": reason, **({"confirm": "1"} if confirm else {})}
 
 
-def sheet_post(round, values, reasons=None, total_reason="", action="save", confirm=True):
+def sheet_post(review_round, values, reasons=None, total_reason="", action="save", confirm=True):
     """POST data for the score sheet: `values` and `reasons` map criterion names to text. A
     submission is confirmed (as from the confirmation page) unless `confirm` is false."""
     data = {"action": action, "total_reason": total_reason}
     if action == "submit" and confirm:
         data["confirm"] = "1"
-    for index, criterion in enumerate(round.criteria):
+    for index, criterion in enumerate(review_round.criteria):
         data[f"score_{index}"] = values.get(criterion["name"], "")
         data[f"reason_{index}"] = (reasons or {}).get(criterion["name"], "")
     return data

@@ -98,9 +98,16 @@ def world(campaign, users, experts, cmes, caa):
     n2 = passed(campaign, users["applicant"], "智能焊接机器人", organisation="乙公司", society=caa)
     draft = passed(campaign, users["applicant"], "草稿项目", status=DRAFT)
     endorsed = passed(campaign, users["applicant"], "待审项目", status=ENDORSED)
-    round = make_round(campaign, experts=experts.values(), chair=experts["ann"])
-    rounds.open_round(round, users["editor"])
-    return {"round": round, "n1": n1, "n2": n2, "draft": draft, "endorsed": endorsed, **experts}
+    review_round = make_round(campaign, experts=experts.values(), chair=experts["ann"])
+    rounds.open_round(review_round, users["editor"])
+    return {
+        "round": review_round,
+        "n1": n1,
+        "n2": n2,
+        "draft": draft,
+        "endorsed": endorsed,
+        **experts,
+    }
 
 
 def scores(innovation, leadership, application):
@@ -119,29 +126,29 @@ def refused_message(excinfo):
 
 
 def test_open_round_freezes_criteria_and_later_edits_change_nothing(world, campaign, users):
-    round = world["round"]
-    assert round.status == RoundStatus.OPEN and round.opened_at
-    assert round.criteria == [
-        {"name": INNOVATION, "explanation": round.criteria[0]["explanation"], "weight": "1",
+    review_round = world["round"]
+    assert review_round.status == RoundStatus.OPEN and review_round.opened_at
+    assert review_round.criteria == [
+        {"name": INNOVATION, "explanation": review_round.criteria[0]["explanation"], "weight": "1",
          "max_score": "40"},
-        {"name": LEADERSHIP, "explanation": round.criteria[1]["explanation"], "weight": "1",
+        {"name": LEADERSHIP, "explanation": review_round.criteria[1]["explanation"], "weight": "1",
          "max_score": "30"},
-        {"name": APPLICATION, "explanation": round.criteria[2]["explanation"], "weight": "1",
+        {"name": APPLICATION, "explanation": review_round.criteria[2]["explanation"], "weight": "1",
          "max_score": "30"},
     ]  # fmt: skip
-    sheets.save_sheet(round, world["n1"], world["ann"], scores(35, 25, 20), submit=True)
-    frozen = list(round.criteria)
+    sheets.save_sheet(review_round, world["n1"], world["ann"], scores(35, 25, 20), submit=True)
+    frozen = list(review_round.criteria)
 
     # The editors change the campaign's criteria afterwards.
     Criterion.objects.filter(page=campaign, name=INNOVATION).update(
         name="新颖性", max_score=10, weight=2
     )
-    round.refresh_from_db()
-    assert round.criteria == frozen
+    review_round.refresh_from_db()
+    assert review_round.criteria == frozen
     sheet = ScoreSheet.objects.get(expert=world["ann"], nomination=world["n1"])
     assert scoring.sheet_total(sheet) == Decimal(80)
     # The frozen scale still applies: 35 on 创新性 (0–40) is accepted for another expert.
-    sheets.save_sheet(round, world["n2"], world["ann"], scores(35, 25, 20))
+    sheets.save_sheet(review_round, world["n2"], world["ann"], scores(35, 25, 20))
     assert Score.objects.get(sheet__nomination=world["n2"], criterion=INNOVATION).value == 35
 
 
@@ -185,12 +192,12 @@ def test_opening_is_refused_with_a_reason_and_changes_nothing(campaign, users, e
 
 
 def test_default_assignments_exclude_conflicts_automatically(world):
-    round = world["round"]
-    assert round.assignments.count() == 2 * 4
-    assert set(round.assignments.values_list("source", flat=True)) == {AssignmentSource.AUTO}
+    review_round = world["round"]
+    assert review_round.assignments.count() == 2 * 4
+    assert set(review_round.assignments.values_list("source", flat=True)) == {AssignmentSource.AUTO}
     excluded = {
         (a.expert.username, a.nomination_id): a.exclusion_reason
-        for a in round.assignments.filter(excluded=True).select_related("expert")
+        for a in review_round.assignments.filter(excluded=True).select_related("expert")
     }
     assert set(excluded) == {
         ("bob", world["n1"].pk),  # the applicant's organisation
@@ -203,22 +210,27 @@ def test_default_assignments_exclude_conflicts_automatically(world):
 
 
 def test_excluded_expert_sees_nothing_of_the_nomination(world):
-    round, n1 = world["round"], world["n1"]
+    review_round, n1 = world["round"], world["n1"]
     bob = login(world["bob"])
     listing = bob.get(reverse("review:home")).content.decode()
     assert "智能焊接机器人" in listing and "数字孪生产线" not in listing
-    response = bob.get(sheet_url(round, n1))
+    response = bob.get(sheet_url(review_round, n1))
     assert response.status_code == 404
     assert "数字孪生产线" not in response.content.decode()
     assert bob.get(file_url(n1, "文件2")).status_code == 404
     assert bob.get(file_url(n1, "文件1")).status_code == 404
-    assert bob.post(sheet_url(round, n1), sheet_post(round, scores(30, 20, 20))).status_code == 404
+    assert (
+        bob.post(
+            sheet_url(review_round, n1), sheet_post(review_round, scores(30, 20, 20))
+        ).status_code
+        == 404
+    )
     assert not ScoreSheet.objects.filter(expert=world["bob"]).exists()
     with pytest.raises(review.ReviewRefused, match="回避"):
-        sheets.save_sheet(round, n1, world["bob"], scores(30, 20, 20))
+        sheets.save_sheet(review_round, n1, world["bob"], scores(30, 20, 20))
 
     ann = login(world["ann"])
-    page = ann.get(sheet_url(round, n1)).content.decode()
+    page = ann.get(sheet_url(review_round, n1)).content.decode()
     assert "数字孪生产线" in page
     assert f'<video controls preload="metadata" src="{quote(file_url(n1, "文件2"))}"' in page
     assert quote(file_url(n1, "文件1")) in page and quote(file_url(n1, "文件3")) in page
@@ -226,34 +238,36 @@ def test_excluded_expert_sees_nothing_of_the_nomination(world):
 
 
 def test_declared_conflict_excludes_the_expert(world):
-    round, n2 = world["round"], world["n2"]
+    review_round, n2 = world["round"], world["n2"]
     ann = login(world["ann"])
     snapshot = review_snapshot()
     for data in (conflict_post("  ", confirm=False), conflict_post("  ")):
-        response = ann.post(conflict_url(round, n2), data)
+        response = ann.post(conflict_url(review_round, n2), data)
         assert response.status_code == 400
         assert "回避理由：声明回避必须填写理由" in response.content.decode()
         assert review_snapshot() == snapshot
 
     # The first step only asks for confirmation; nothing changes until it is given.
-    response = ann.post(conflict_url(round, n2), conflict_post("曾参与该项目的技术指导", False))
+    response = ann.post(
+        conflict_url(review_round, n2), conflict_post("曾参与该项目的技术指导", False)
+    )
     assert response.status_code == 200
     assert "确认声明回避" in response.content.decode()
     assert review_snapshot() == snapshot
-    response = ann.post(conflict_url(round, n2), conflict_post("曾参与该项目的技术指导"))
+    response = ann.post(conflict_url(review_round, n2), conflict_post("曾参与该项目的技术指导"))
     assert response.status_code == 302
-    assignment = Assignment.objects.get(round=round, nomination=n2, expert=world["ann"])
+    assignment = Assignment.objects.get(round=review_round, nomination=n2, expert=world["ann"])
     assert assignment.excluded
     assert assignment.exclusion_reason == "本人声明回避：曾参与该项目的技术指导"
-    assert sheet_url(round, n2) not in ann.get(reverse("review:home")).content.decode()
-    assert ann.get(sheet_url(round, n2)).status_code == 404
-    assert ann.post(conflict_url(round, n2), conflict_post("再次")).status_code == 404
+    assert sheet_url(review_round, n2) not in ann.get(reverse("review:home")).content.decode()
+    assert ann.get(sheet_url(review_round, n2)).status_code == 404
+    assert ann.post(conflict_url(review_round, n2), conflict_post("再次")).status_code == 404
 
 
 def test_conflict_cannot_be_declared_after_submitting(world):
-    round, n2 = world["round"], world["n2"]
-    sheets.save_sheet(round, n2, world["ann"], scores(30, 20, 20), submit=True)
-    assignment = Assignment.objects.get(round=round, nomination=n2, expert=world["ann"])
+    review_round, n2 = world["round"], world["n2"]
+    sheets.save_sheet(review_round, n2, world["ann"], scores(30, 20, 20), submit=True)
+    assignment = Assignment.objects.get(round=review_round, nomination=n2, expert=world["ann"])
     snapshot = review_snapshot()
     with pytest.raises(review.ReviewRefused, match="评分表已提交"):
         rounds.declare_conflict(assignment, world["ann"], "后来发现")
@@ -277,13 +291,14 @@ def test_conflict_cannot_be_declared_after_submitting(world):
     ],
 )
 def test_score_out_of_range_or_not_a_number(world, value, message):
-    round, n2 = world["round"], world["n2"]
+    review_round, n2 = world["round"], world["n2"]
     snapshot = review_snapshot()
     with pytest.raises(review.InvalidSheet) as excinfo:
-        sheets.save_sheet(round, n2, world["ann"], {**scores(30, 20, 20), INNOVATION: value})
+        sheets.save_sheet(review_round, n2, world["ann"], {**scores(30, 20, 20), INNOVATION: value})
     assert message in refused_message(excinfo)
     response = login(world["ann"]).post(
-        sheet_url(round, n2), sheet_post(round, {**scores(30, 20, 20), INNOVATION: value})
+        sheet_url(review_round, n2),
+        sheet_post(review_round, {**scores(30, 20, 20), INNOVATION: value}),
     )
     assert response.status_code == 400
     assert message in response.content.decode()
@@ -291,11 +306,11 @@ def test_score_out_of_range_or_not_a_number(world, value, message):
 
 
 def test_submitting_needs_every_criterion(world):
-    round, n2 = world["round"], world["n2"]
-    sheets.save_sheet(round, n2, world["ann"], {INNOVATION: "30"})  # a partial draft is fine
+    review_round, n2 = world["round"], world["n2"]
+    sheets.save_sheet(review_round, n2, world["ann"], {INNOVATION: "30"})  # a partial draft is fine
     snapshot = review_snapshot()
     with pytest.raises(review.InvalidSheet) as excinfo:
-        sheets.save_sheet(round, n2, world["ann"], {INNOVATION: "30"}, submit=True)
+        sheets.save_sheet(review_round, n2, world["ann"], {INNOVATION: "30"}, submit=True)
     assert "引领性：提交前必须填写分数（0 到 30 分）" in refused_message(excinfo)
     assert review_snapshot() == snapshot
 
@@ -303,30 +318,34 @@ def test_submitting_needs_every_criterion(world):
 def test_2021_rule_per_criterion_above_9_or_below_6(index, users, experts):
     campaign = campaign_2021(index)
     nomination = passed(campaign, users["applicant"], "项目二〇二一", organisation="丁公司")
-    round = make_round(campaign, experts=[experts["ann"]])
-    rules_2021(round)
-    rounds.open_round(round, users["editor"])
-    values = {c["name"]: "8" for c in round.criteria}
+    review_round = make_round(campaign, experts=[experts["ann"]])
+    rules_2021(review_round)
+    rounds.open_round(review_round, users["editor"])
+    values = {c["name"]: "8" for c in review_round.criteria}
     snapshot = review_snapshot()
     with pytest.raises(review.InvalidSheet) as excinfo:
         sheets.save_sheet(
-            round, nomination, experts["ann"], {**values, "创新性": "9.5", "知识产权": "5"}
+            review_round, nomination, experts["ann"], {**values, "创新性": "9.5", "知识产权": "5"}
         )
     text = refused_message(excinfo)
     assert "创新性：9.5 分高于 9 分，须填写高分理由" in text
     assert "知识产权：5 分低于 6 分，须填写低分理由" in text
     assert review_snapshot() == snapshot
     # The thresholds themselves need no reason.
-    sheets.save_sheet(round, nomination, experts["ann"], {**values, "创新性": "9", "知识产权": "6"})
     sheets.save_sheet(
-        round,
+        review_round, nomination, experts["ann"], {**values, "创新性": "9", "知识产权": "6"}
+    )
+    sheets.save_sheet(
+        review_round,
         nomination,
         experts["ann"],
         {**values, "创新性": "9.5", "知识产权": "5"},
         reasons={"创新性": "国际领先，指标数据充分", "知识产权": "专利尚未授权"},
         submit=True,
     )
-    stored = dict(Score.objects.filter(sheet__round=round).values_list("criterion", "reason"))
+    stored = dict(
+        Score.objects.filter(sheet__round=review_round).values_list("criterion", "reason")
+    )
     assert stored["创新性"] == "国际领先，指标数据充分"
     assert stored["知识产权"] == "专利尚未授权"
     assert stored["应用性"] == ""
@@ -335,82 +354,93 @@ def test_2021_rule_per_criterion_above_9_or_below_6(index, users, experts):
 def test_2021_rule_for_one_named_criterion(index, users, experts):
     campaign = campaign_2021(index)
     nomination = passed(campaign, users["applicant"], "项目单项", organisation="丁公司")
-    round = make_round(campaign, experts=[experts["ann"]])
-    round.rules.create(scope="criterion", criterion_name="知识产权", below=6)
-    rounds.open_round(round, users["editor"])
-    values = {c["name"]: "5" for c in round.criteria}
+    review_round = make_round(campaign, experts=[experts["ann"]])
+    review_round.rules.create(scope="criterion", criterion_name="知识产权", below=6)
+    rounds.open_round(review_round, users["editor"])
+    values = {c["name"]: "5" for c in review_round.criteria}
     with pytest.raises(review.InvalidSheet) as excinfo:
-        sheets.save_sheet(round, nomination, experts["ann"], values)
+        sheets.save_sheet(review_round, nomination, experts["ann"], values)
     assert refused_message(excinfo) == "知识产权：5 分低于 6 分，须填写低分理由。"
 
 
 def test_2024_rule_on_the_total_above_99_or_below_50(world):
-    round, n2, ann = world["round"], world["n2"], world["ann"]
-    rules_2024(round)
+    review_round, n2, ann = world["round"], world["n2"], world["ann"]
+    rules_2024(review_round)
     snapshot = review_snapshot()
     with pytest.raises(review.InvalidSheet) as excinfo:
-        sheets.save_sheet(round, n2, ann, scores(40, 30, 30))
+        sheets.save_sheet(review_round, n2, ann, scores(40, 30, 30))
     assert refused_message(excinfo) == "总分：100 分高于 99 分，须填写高分理由。"
     with pytest.raises(review.InvalidSheet) as excinfo:
-        sheets.save_sheet(round, n2, ann, scores(20, 15, 10))
+        sheets.save_sheet(review_round, n2, ann, scores(20, 15, 10))
     assert refused_message(excinfo) == "总分：45 分低于 50 分，须填写低分理由。"
-    response = login(ann).post(sheet_url(round, n2), sheet_post(round, scores(40, 30, 30)))
+    response = login(ann).post(
+        sheet_url(review_round, n2), sheet_post(review_round, scores(40, 30, 30))
+    )
     assert response.status_code == 400
     assert "总分：100 分高于 99 分，须填写高分理由。" in response.content.decode()
     assert review_snapshot() == snapshot
-    sheets.save_sheet(round, n2, ann, scores(40, 29, 30))  # 99 itself needs no reason
+    sheets.save_sheet(review_round, n2, ann, scores(40, 29, 30))  # 99 itself needs no reason
     # With the reason, accepted and stored.
     response = login(ann).post(
-        sheet_url(round, n2),
-        sheet_post(round, scores(40, 30, 30), total_reason="各项指标均为同类最优", action="submit"),
+        sheet_url(review_round, n2),
+        sheet_post(
+            review_round, scores(40, 30, 30), total_reason="各项指标均为同类最优", action="submit"
+        ),
     )
     assert response.status_code == 302
-    sheet = ScoreSheet.objects.get(round=round, nomination=n2, expert=ann)
+    sheet = ScoreSheet.objects.get(round=review_round, nomination=n2, expert=ann)
     assert sheet.status == SheetStatus.SUBMITTED
     assert sheet.total_reason == "各项指标均为同类最优"
     assert scoring.sheet_total(sheet) == 100
 
 
 def test_weighted_total_uses_the_weights(world):
-    round, n2, ann = world["round"], world["n2"], world["ann"]
-    round.criteria[0]["weight"] = "2"  # as if the campaign had weighted 创新性 double
-    round.save()
-    sheets.save_sheet(round, n2, ann, scores(10, 20, 30))
-    sheet = ScoreSheet.objects.get(round=round, nomination=n2, expert=ann)
+    review_round, n2, ann = world["round"], world["n2"], world["ann"]
+    review_round.criteria[0]["weight"] = "2"  # as if the campaign had weighted 创新性 double
+    review_round.save()
+    sheets.save_sheet(review_round, n2, ann, scores(10, 20, 30))
+    sheet = ScoreSheet.objects.get(round=review_round, nomination=n2, expert=ann)
     assert scoring.sheet_total(sheet) == Decimal(70)
 
 
 def test_scoring_outside_the_window(world):
-    round, n2, ann = world["round"], world["n2"], world["ann"]
+    review_round, n2, ann = world["round"], world["n2"], world["ann"]
     snapshot = review_snapshot()
     with pytest.raises(review.ReviewRefused, match="评分将于"):
-        sheets.save_sheet(round, n2, ann, scores(30, 20, 20), today=round.opens_on - DAY)
+        sheets.save_sheet(
+            review_round, n2, ann, scores(30, 20, 20), today=review_round.opens_on - DAY
+        )
     with pytest.raises(review.ReviewRefused, match="截止"):
-        sheets.save_sheet(round, n2, ann, scores(30, 20, 20), today=round.closes_on + DAY)
+        sheets.save_sheet(
+            review_round, n2, ann, scores(30, 20, 20), today=review_round.closes_on + DAY
+        )
     # The closing day (Asia/Shanghai) counts.
-    ReviewRound.objects.filter(pk=round.pk).update(closes_on=today() - DAY)
-    response = login(ann).post(sheet_url(round, n2), sheet_post(round, scores(30, 20, 20)))
+    ReviewRound.objects.filter(pk=review_round.pk).update(closes_on=today() - DAY)
+    response = login(ann).post(
+        sheet_url(review_round, n2), sheet_post(review_round, scores(30, 20, 20))
+    )
     assert response.status_code == 403
     assert "评分已于" in response.content.decode()
     assert review_snapshot() == snapshot
-    sheets.save_sheet(round, n2, ann, scores(30, 20, 20), today=today() - DAY)
+    sheets.save_sheet(review_round, n2, ann, scores(30, 20, 20), today=today() - DAY)
     assert ScoreSheet.objects.filter(expert=ann).count() == 1
 
 
 def test_a_submitted_sheet_is_locked(world):
-    round, n2, ann = world["round"], world["n2"], world["ann"]
+    review_round, n2, ann = world["round"], world["n2"], world["ann"]
     client = login(ann)
     assert (
         client.post(
-            sheet_url(round, n2), sheet_post(round, scores(30, 20, 20), action="submit")
+            sheet_url(review_round, n2),
+            sheet_post(review_round, scores(30, 20, 20), action="submit"),
         ).status_code
         == 302
     )
     snapshot = review_snapshot()
     with pytest.raises(review.ReviewRefused, match="提交并锁定"):
-        sheets.save_sheet(round, n2, ann, scores(31, 21, 21), submit=True)
+        sheets.save_sheet(review_round, n2, ann, scores(31, 21, 21), submit=True)
     response = client.post(
-        sheet_url(round, n2), sheet_post(round, scores(31, 21, 21), action="submit")
+        sheet_url(review_round, n2), sheet_post(review_round, scores(31, 21, 21), action="submit")
     )
     assert response.status_code == 403
     assert "提交并锁定，不能再修改" in response.content.decode()
@@ -418,9 +448,9 @@ def test_a_submitted_sheet_is_locked(world):
 
 
 def test_drafts_are_rewritten_until_submitted(world):
-    round, n2, ann = world["round"], world["n2"], world["ann"]
-    sheets.save_sheet(round, n2, ann, scores(30, 20, 20))
-    sheets.save_sheet(round, n2, ann, {INNOVATION: "31", LEADERSHIP: "21"})
+    review_round, n2, ann = world["round"], world["n2"], world["ann"]
+    sheets.save_sheet(review_round, n2, ann, scores(30, 20, 20))
+    sheets.save_sheet(review_round, n2, ann, {INNOVATION: "31", LEADERSHIP: "21"})
     sheet = ScoreSheet.objects.get(expert=ann, nomination=n2)
     assert sheet.status == SheetStatus.DRAFT
     assert {c: s.value for c, s in scoring.current_scores(sheet).items()} == {
@@ -431,27 +461,27 @@ def test_drafts_are_rewritten_until_submitted(world):
 
 
 def test_another_experts_sheet_stays_hidden(world):
-    round, n1, n2 = world["round"], world["n1"], world["n2"]
+    review_round, n1, n2 = world["round"], world["n1"], world["n2"]
     sheets.save_sheet(
-        round, n1, world["cai"], scores(33, 22, 11), reasons={INNOVATION: "蔡某的私人意见"}
+        review_round, n1, world["cai"], scores(33, 22, 11), reasons={INNOVATION: "蔡某的私人意见"}
     )
     cai_sheet = ScoreSheet.objects.get(expert=world["cai"])
-    page = login(world["ann"]).get(sheet_url(round, n1)).content.decode()
+    page = login(world["ann"]).get(sheet_url(review_round, n1)).content.decode()
     assert "蔡某的私人意见" not in page and 'value="33"' not in page
     assert review.can_score(world["ann"], cai_sheet)[0] is False
     assert "本人" in review.can_score(world["ann"], cai_sheet)[1]
     # An expert not assigned to a nomination (the office assigns by hand) cannot reach it.
     Assignment.objects.filter(expert=world["ann"], nomination=n2).delete()
     client = login(world["ann"])
-    response = client.get(sheet_url(round, n2))
+    response = client.get(sheet_url(review_round, n2))
     assert response.status_code == 404 and "智能焊接机器人" not in response.content.decode()
     with pytest.raises(review.ReviewRefused, match="未分配"):
-        sheets.save_sheet(round, n2, world["ann"], scores(30, 20, 20))
+        sheets.save_sheet(review_round, n2, world["ann"], scores(30, 20, 20))
 
 
 def test_office_amends_by_recording_versions(world, users):
-    round, n2, ann = world["round"], world["n2"], world["ann"]
-    sheets.save_sheet(round, n2, ann, scores(30, 20, 20), submit=True)
+    review_round, n2, ann = world["round"], world["n2"], world["ann"]
+    sheets.save_sheet(review_round, n2, ann, scores(30, 20, 20), submit=True)
     sheet = ScoreSheet.objects.get(expert=ann, nomination=n2)
     snapshot = review_snapshot()
     with pytest.raises(review.ReviewRefused, match="评选办公室"):
@@ -478,14 +508,16 @@ def test_office_amends_by_recording_versions(world, users):
     ]
     assert scoring.current_scores(sheet)[INNOVATION].version == 3
     assert scoring.sheet_total(sheet) == Decimal(76)
-    page = login(ann).get(sheet_url(round, n2)).content.decode()
+    page = login(ann).get(sheet_url(review_round, n2)).content.decode()
     assert "评选办公室已修改（第 3 版）：再次更正" in page
 
 
 def test_an_amendment_is_held_to_the_rounds_rule_on_the_total(world, users):
-    round, n2, ann, office = world["round"], world["n2"], world["ann"], users["editor"]
-    rules_2024(round)
-    sheets.save_sheet(round, n2, ann, scores(40, 29, 30), submit=True)  # 99: no reason needed
+    review_round, n2, ann, office = world["round"], world["n2"], world["ann"], users["editor"]
+    rules_2024(review_round)
+    sheets.save_sheet(
+        review_round, n2, ann, scores(40, 29, 30), submit=True
+    )  # 99: no reason needed
     sheet = ScoreSheet.objects.get(expert=ann, nomination=n2)
     snapshot = review_snapshot()
     with pytest.raises(review.InvalidSheet) as excinfo:
@@ -505,15 +537,20 @@ def test_an_amendment_is_held_to_the_rounds_rule_on_the_total(world, users):
 def test_an_amendment_is_held_to_the_rounds_rule_per_criterion(index, users, experts):
     campaign = campaign_2021(index)
     nomination = passed(campaign, users["applicant"], "项目修改", organisation="丁公司")
-    round = make_round(campaign, experts=[experts["ann"]])
-    rules_2021(round)
-    rounds.open_round(round, users["editor"])
-    values = {c["name"]: "8" for c in round.criteria}
+    review_round = make_round(campaign, experts=[experts["ann"]])
+    rules_2021(review_round)
+    rounds.open_round(review_round, users["editor"])
+    values = {c["name"]: "8" for c in review_round.criteria}
     values["应用性"] = "9.5"
     sheets.save_sheet(
-        round, nomination, experts["ann"], values, reasons={"应用性": "应用广泛"}, submit=True
+        review_round,
+        nomination,
+        experts["ann"],
+        values,
+        reasons={"应用性": "应用广泛"},
+        submit=True,
     )
-    sheet = ScoreSheet.objects.get(round=round)
+    sheet = ScoreSheet.objects.get(round=review_round)
     snapshot = review_snapshot()
     # 9.5 on 创新性 needs a high-score reason, which the expert never wrote: refused.
     with pytest.raises(review.InvalidSheet) as excinfo:
@@ -536,23 +573,23 @@ def test_an_amendment_is_held_to_the_rounds_rule_per_criterion(index, users, exp
 
 
 def test_round_and_sheet_actions_are_logged(world, users, experts):
-    round, n1, n2, ann, office = (
+    review_round, n1, n2, ann, office = (
         world["round"], world["n1"], world["n2"], world["ann"], users["editor"]
     )  # fmt: skip
-    sheets.save_sheet(round, n2, ann, scores(30, 20, 20))
-    sheets.save_sheet(round, n2, ann, scores(31, 20, 20))  # a draft rewritten: no event
-    sheets.save_sheet(round, n2, ann, scores(31, 20, 20), submit=True)
+    sheets.save_sheet(review_round, n2, ann, scores(30, 20, 20))
+    sheets.save_sheet(review_round, n2, ann, scores(31, 20, 20))  # a draft rewritten: no event
+    sheets.save_sheet(review_round, n2, ann, scores(31, 20, 20), submit=True)
     sheet = ScoreSheet.objects.get(expert=ann, nomination=n2)
     sheets.amend_score(sheet, INNOVATION, "32", "专家现场更正", office)
     eve = make_expert("eve", organisation="戊大学")
-    PanelMember.objects.create(round=round, expert=eve)
-    rounds.assign(round, n2, eve, office)
+    PanelMember.objects.create(round=review_round, expert=eve)
+    rounds.assign(review_round, n2, eve, office)
     rounds.declare_conflict(
-        Assignment.objects.get(round=round, nomination=n1, expert=ann), ann, "曾参与技术指导"
+        Assignment.objects.get(round=review_round, nomination=n1, expert=ann), ann, "曾参与技术指导"
     )
     # Refused actions leave no trace.
     with pytest.raises(review.ReviewRefused):
-        rounds.open_round(round, office)
+        rounds.open_round(review_round, office)
     with pytest.raises(review.ReviewRefused):
         sheets.amend_score(sheet, INNOVATION, "33", "再改", ann)
 
@@ -565,12 +602,12 @@ def test_round_and_sheet_actions_are_logged(world, users, experts):
             )
         )
 
-    assert log("round", round.pk) == [
+    assert log("round", review_round.pk) == [
         ("open", "editor", "draft", "open", "", None),
         ("assign", "editor", "open", "open", "手动分配评审专家：eve", n2.pk),
         ("declare_conflict", "ann", "open", "open", "曾参与技术指导", n1.pk),
     ]
-    assert [event.action for event in rounds.round_events(round)] == [
+    assert [event.action for event in rounds.round_events(review_round)] == [
         "open",
         "assign",
         "declare_conflict",
@@ -580,39 +617,39 @@ def test_round_and_sheet_actions_are_logged(world, users, experts):
         ("submit", "ann", "draft", "submitted", "", n2.pk),
         ("amend", "editor", "submitted", "submitted", "专家现场更正", n2.pk),
     ]
-    assert set(ReviewEvent.objects.values_list("campaign", flat=True)) == {round.campaign_id}
+    assert set(ReviewEvent.objects.values_list("campaign", flat=True)) == {review_round.campaign_id}
     assert all(event.at for event in ReviewEvent.objects.all())
 
 
 def test_counted_sheets_leave_out_excluded_experts(world):
-    round, n2 = world["round"], world["n2"]
-    sheets.save_sheet(round, n2, world["ann"], scores(30, 20, 20), submit=True)
-    sheets.save_sheet(round, n2, world["dan"], scores(30, 20, 20), submit=True)
+    review_round, n2 = world["round"], world["n2"]
+    sheets.save_sheet(review_round, n2, world["ann"], scores(30, 20, 20), submit=True)
+    sheets.save_sheet(review_round, n2, world["dan"], scores(30, 20, 20), submit=True)
     Assignment.objects.filter(expert=world["dan"], nomination=n2).update(excluded=True)
-    assert [s.expert.username for s in scoring.counted_sheets(round)] == ["ann"]
+    assert [s.expert.username for s in scoring.counted_sheets(review_round)] == ["ann"]
 
 
 def test_manual_assignment(world, users, experts):
-    round, n1, n2 = world["round"], world["n1"], world["n2"]
+    review_round, n1, n2 = world["round"], world["n1"], world["n2"]
     Assignment.objects.filter(expert=experts["ann"], nomination=n2).delete()
     snapshot = review_snapshot()
     with pytest.raises(review.ReviewRefused, match="评选办公室"):
-        rounds.assign(round, n2, experts["ann"], experts["ann"])
+        rounds.assign(review_round, n2, experts["ann"], experts["ann"])
     with pytest.raises(review.ReviewRefused, match="已分配"):
-        rounds.assign(round, n1, experts["ann"], users["editor"])
+        rounds.assign(review_round, n1, experts["ann"], users["editor"])
     with pytest.raises(review.ReviewRefused, match="须回避"):
-        rounds.assign(round, n1, experts["bob"], users["editor"])
+        rounds.assign(review_round, n1, experts["bob"], users["editor"])
     with pytest.raises(review.ReviewRefused, match="不是本轮参评项目"):
-        rounds.assign(round, world["draft"], experts["ann"], users["editor"])
+        rounds.assign(review_round, world["draft"], experts["ann"], users["editor"])
     outsider = make_expert("eve")
     with pytest.raises(review.ReviewRefused, match="评审专家名单"):
-        rounds.assign(round, n2, outsider, users["editor"])
+        rounds.assign(review_round, n2, outsider, users["editor"])
     assert review_snapshot() == snapshot
-    assignment = rounds.assign(round, n2, experts["ann"], users["editor"])
+    assignment = rounds.assign(review_round, n2, experts["ann"], users["editor"])
     assert assignment.source == AssignmentSource.MANUAL and not assignment.excluded
     # A conflict still excludes a hand-made assignment.
     Assignment.objects.filter(expert=experts["cai"], nomination=n2).delete()
-    assert rounds.assign(round, n2, experts["cai"], users["editor"]).excluded
+    assert rounds.assign(review_round, n2, experts["cai"], users["editor"]).excluded
 
 
 # --- the video: Range requests ----------------------------------------------------------------
@@ -719,12 +756,12 @@ def _matrix_users(world, users, cmes):
 
 
 def test_permission_matrix_of_the_expert_pages(world, users, cmes):
-    round, n2 = world["round"], world["n2"]
+    review_round, n2 = world["round"], world["n2"]
     pages = {
         "home": ("get", reverse("review:home"), {}),
-        "sheet": ("get", sheet_url(round, n2), {}),
-        "save": ("post", sheet_url(round, n2), sheet_post(round, scores(30, 20, 20))),
-        "conflict": ("post", conflict_url(round, n2), conflict_post("x")),
+        "sheet": ("get", sheet_url(review_round, n2), {}),
+        "save": ("post", sheet_url(review_round, n2), sheet_post(review_round, scores(30, 20, 20))),
+        "conflict": ("post", conflict_url(review_round, n2), conflict_post("x")),
     }
     expected = {
         "anonymous": {"home": 302, "sheet": 302, "save": 302, "conflict": 302},
@@ -745,12 +782,12 @@ def test_permission_matrix_of_the_expert_pages(world, users, cmes):
 
 
 def test_permission_matrix_of_the_admin(world, users, cmes):
-    round = world["round"]
+    review_round = world["round"]
     urls = [
         reverse("reviewround:index"),
         reverse("reviewround:add"),
-        reverse("reviewround:inspect", args=[round.pk]),
-        reverse("reviewround:edit", args=[round.pk]),
+        reverse("reviewround:inspect", args=[review_round.pk]),
+        reverse("reviewround:edit", args=[review_round.pk]),
         reverse("panelmember:index"),
         reverse("panelmember:add"),
         reverse("justificationrule:index"),
@@ -765,21 +802,23 @@ def test_permission_matrix_of_the_admin(world, users, cmes):
             else:
                 # Wagtail sends those without access to the login page or the dashboard.
                 assert response.status_code in (302, 403), (who, url)
-        response = client.post(reverse("reviewround:inspect", args=[round.pk]), {"action": "open"})
+        response = client.post(
+            reverse("reviewround:inspect", args=[review_round.pk]), {"action": "open"}
+        )
         assert response.status_code in ((400,) if who == "office" else (302, 403)), who
 
 
 def test_office_opens_a_round_and_assigns_in_the_admin(campaign, users, experts):
     nomination = passed(campaign, users["applicant"], "后台项目", organisation="戊公司")
-    round = make_round(campaign, experts=[experts["ann"]])
+    review_round = make_round(campaign, experts=[experts["ann"]])
     client = login(users["editor"])
-    url = reverse("reviewround:inspect", args=[round.pk])
+    url = reverse("reviewround:inspect", args=[review_round.pk])
     assert "开启评审" in client.get(url).content.decode()
     response = client.post(url, {"action": "open"})
     assert response.status_code == 302
-    round.refresh_from_db()
-    assert round.status == RoundStatus.OPEN
-    assert round.assignments.get().nomination == nomination
+    review_round.refresh_from_db()
+    assert review_round.status == RoundStatus.OPEN
+    assert review_round.assignments.get().nomination == nomination
     Assignment.objects.all().delete()
     response = client.post(
         url, {"action": "assign", "nomination": nomination.pk, "expert": experts["ann"].pk}
@@ -805,28 +844,34 @@ def test_admin_forms_validate(campaign, users, experts):
     assert response.status_code == 200
     assert "评分截止日期不能早于评分开始日期" in response.content.decode()
     assert not ReviewRound.objects.exists()
-    round = make_round(campaign)
+    review_round = make_round(campaign)
     applicant_user = users["applicant"]
     response = client.post(
-        reverse("panelmember:add"), {"round": round.pk, "expert": applicant_user.pk}
+        reverse("panelmember:add"), {"round": review_round.pk, "expert": applicant_user.pk}
     )
     assert response.status_code == 200 and not PanelMember.objects.exists()
     response = client.post(
         reverse("panelmember:add"),
-        {"round": round.pk, "expert": experts["ann"].pk, "is_chair": "on"},
+        {"round": review_round.pk, "expert": experts["ann"].pk, "is_chair": "on"},
     )
     assert response.status_code == 302
     response = client.post(
         reverse("justificationrule:add"),
-        {"round": round.pk, "scope": "total", "criterion_name": ""},
+        {"round": review_round.pk, "scope": "total", "criterion_name": ""},
     )
     assert "至少填写一个分数界限" in response.content.decode()
     response = client.post(
         reverse("justificationrule:add"),
-        {"round": round.pk, "scope": "total", "criterion_name": "", "above": "99", "below": "50"},
+        {
+            "round": review_round.pk,
+            "scope": "total",
+            "criterion_name": "",
+            "above": "99",
+            "below": "50",
+        },
     )
     assert response.status_code == 302
-    assert round.rules.get().above == 99
+    assert review_round.rules.get().above == 99
 
 
 # --- queries ----------------------------------------------------------------------------------
@@ -837,10 +882,10 @@ def test_review_listing_queries(campaign, users, experts, count, django_assert_m
     for i in range(count):
         passed(campaign, users["applicant"], f"批量项目{i}", organisation=f"单位{i}")
     passed(campaign, users["applicant"], "未通过项目", status=REJECTED)
-    round = make_round(campaign, experts=[experts["ann"], experts["bob"]])
-    rounds.open_round(round, users["editor"])
-    for nomination in list(round.entries.all()[:3]):
-        sheets.save_sheet(round, nomination.nomination, experts["ann"], scores(30, 20, 20))
+    review_round = make_round(campaign, experts=[experts["ann"], experts["bob"]])
+    rounds.open_round(review_round, users["editor"])
+    for nomination in list(review_round.entries.all()[:3]):
+        sheets.save_sheet(review_round, nomination.nomination, experts["ann"], scores(30, 20, 20))
     client = login(experts["ann"])
     client.get(reverse("review:home"))
     with django_assert_max_num_queries(10):

@@ -167,8 +167,8 @@ def test_open_is_refused_with_its_reason_and_for_anyone_but_the_office(campaign,
     deadline = closes(campaign)
     passed(campaign, users["applicant"], "后台项目", organisation="戊公司")
     # No panel yet.
-    round = make_round(campaign, opens_on=deadline + DAY, closes_on=deadline + 30 * DAY)
-    open_url = reverse("reviewround:open", args=[round.pk])
+    review_round = make_round(campaign, opens_on=deadline + DAY, closes_on=deadline + 30 * DAY)
+    open_url = reverse("reviewround:open", args=[review_round.pk])
     snapshot = review_snapshot()
     office = login(users["editor"])
     page = office.get(open_url).content.decode()
@@ -179,7 +179,7 @@ def test_open_is_refused_with_its_reason_and_for_anyone_but_the_office(campaign,
     assert "请先为本轮添加评审专家" in response.content.decode()
     assert review_snapshot() == snapshot
 
-    round.panel.create(expert=make_expert("bea", organisation="乙大学"))
+    review_round.panel.create(expert=make_expert("bea", organisation="乙大学"))
     snapshot = review_snapshot()
     for username in ("applicant", "society", "expert"):
         client = login(users[username])
@@ -191,7 +191,7 @@ def test_open_is_refused_with_its_reason_and_for_anyone_but_the_office(campaign,
     strict.force_login(users["editor"])
     assert strict.post(open_url).status_code == 403
     assert review_snapshot() == snapshot
-    assert ReviewRound.objects.get(pk=round.pk).status == RoundStatus.DRAFT
+    assert ReviewRound.objects.get(pk=review_round.pk).status == RoundStatus.DRAFT
 
 
 # --- the office's 申报 listing leaves drafts out ----------------------------------------------
@@ -268,22 +268,31 @@ def test_the_demo_holds_an_open_round_with_the_expert_on_its_panel(db):
 
     call_command("load_demo")
     call_command("load_demo")  # safe to run twice: one round, the same nominations
-    round = ReviewRound.objects.get(campaign__slug__endswith="-china-progress-review-demo")
+    review_round = ReviewRound.objects.get(campaign__slug__endswith="-china-progress-review-demo")
     assert ReviewRound.objects.count() == 1
-    assert round.status == RoundStatus.OPEN and round.opens_on <= today() <= round.closes_on
-    campaign = CampaignPage.objects.get(pk=round.campaign_id)
+    assert (
+        review_round.status == RoundStatus.OPEN
+        and review_round.opens_on <= today() <= review_round.closes_on
+    )
+    campaign = CampaignPage.objects.get(pk=review_round.campaign_id)
     assert "（演示）" in campaign.title and not campaign.is_open()
     assert (
-        round_date_errors(campaign, RoundKind.FIRST, round.opens_on, round.closes_on, round.pk)
+        round_date_errors(
+            campaign,
+            RoundKind.FIRST,
+            review_round.opens_on,
+            review_round.closes_on,
+            review_round.pk,
+        )
         == {}
     )
     expert = get_user_model().objects.get(username="expert")
-    assert round.panel.get().expert == expert and round.panel.get().is_chair
-    assert round.entries.count() == len(NOMINATIONS) == 5
-    excluded = Assignment.objects.get(round=round, excluded=True)
+    assert review_round.panel.get().expert == expert and review_round.panel.get().is_chair
+    assert review_round.entries.count() == len(NOMINATIONS) == 5
+    excluded = Assignment.objects.get(round=review_round, excluded=True)
     assert excluded.nomination.applicant_organisation == DEMO_EXPERT_ORGANISATION
     # Real files that pass the campaign's checks, four slots' worth minus the optional 文件4.
-    for entry in round.entries.select_related("nomination"):
+    for entry in review_round.entries.select_related("nomination"):
         files = entry.nomination.files.all()
         assert sorted(f.slot_code for f in files) == ["文件1", "文件2", "文件3"]
         assert all(f.check_ok for f in files)
@@ -297,8 +306,10 @@ def test_the_demo_holds_an_open_round_with_the_expert_on_its_panel(db):
     )
     assert "0/4 已评" in text
     assert excluded.nomination.project_name not in text
-    first = round.assignments.filter(excluded=False).order_by("nomination__project_name").first()
-    page = client.get(reverse("review:sheet", args=[round.pk, first.nomination_id]))
+    first = (
+        review_round.assignments.filter(excluded=False).order_by("nomination__project_name").first()
+    )
+    page = client.get(reverse("review:sheet", args=[review_round.pk, first.nomination_id]))
     assert page.status_code == 200
     assert "docx-preview" in page.content.decode() and "?inline=1" in page.content.decode()
 

@@ -57,10 +57,10 @@ def world(federation, users):
     n3 = passed(campaign, users["applicant"], "丙·工业软件平台", organisation="丙公司", society=caa)
     ann = make_expert("ann", organisation="甲大学")
     bob = make_expert("bob", organisation="某某大学")
-    round = make_round(campaign, experts=[ann, bob], chair=ann)
-    rules_2024(round)
-    rounds.open_round(round, users["editor"])
-    return {"campaign": campaign, "round": round, "n1": n1, "n2": n2, "n3": n3, "ann": ann,
+    review_round = make_round(campaign, experts=[ann, bob], chair=ann)
+    rules_2024(review_round)
+    rounds.open_round(review_round, users["editor"])
+    return {"campaign": campaign, "round": review_round, "n1": n1, "n2": n2, "n3": n3, "ann": ann,
             "bob": bob}  # fmt: skip
 
 
@@ -72,13 +72,13 @@ def doc(response):
 
 
 def test_submit_shows_a_confirmation_and_changes_nothing_until_confirmed(world):
-    round, n2, ann = world["round"], world["n2"], world["ann"]
+    review_round, n2, ann = world["round"], world["n2"], world["ann"]
     client = login(ann)
-    sheets.save_sheet(round, n2, ann, scores(30, 20, 20))  # a draft, as the expert left it
+    sheets.save_sheet(review_round, n2, ann, scores(30, 20, 20))  # a draft, as the expert left it
     snapshot = review_snapshot()
 
-    data = sheet_post(round, scores(35, 25, 28), action="submit", confirm=False)
-    response = client.post(sheet_url(round, n2), data)
+    data = sheet_post(review_round, scores(35, 25, 28), action="submit", confirm=False)
+    response = client.post(sheet_url(review_round, n2), data)
     assert response.status_code == 200
     page = doc(response)
     assert page.findtext(".//h1") == "确认提交评分表"
@@ -93,12 +93,12 @@ def test_submit_shows_a_confirmation_and_changes_nothing_until_confirmed(world):
     assert ScoreSheet.objects.get(expert=ann, nomination=n2).status == SheetStatus.DRAFT
 
     # 返回修改: the sheet with what was typed, still nothing saved.
-    response = client.post(sheet_url(round, n2), {**hidden, "action": "back"})
+    response = client.post(sheet_url(review_round, n2), {**hidden, "action": "back"})
     assert response.status_code == 200
     assert doc(response).xpath("//input[@id='score_1']/@value") == ["25"]
     assert review_snapshot() == snapshot
 
-    response = client.post(sheet_url(round, n2), {**hidden, "action": "submit"})
+    response = client.post(sheet_url(review_round, n2), {**hidden, "action": "submit"})
     assert response.status_code == 302
     sheet = ScoreSheet.objects.get(expert=ann, nomination=n2)
     assert sheet.status == SheetStatus.SUBMITTED
@@ -106,25 +106,28 @@ def test_submit_shows_a_confirmation_and_changes_nothing_until_confirmed(world):
 
 
 def test_the_confirmation_refuses_what_submitting_would_refuse(world):
-    round, n2, ann = world["round"], world["n2"], world["ann"]
+    review_round, n2, ann = world["round"], world["n2"], world["ann"]
     client = login(ann)
     snapshot = review_snapshot()
     response = client.post(
-        sheet_url(round, n2), sheet_post(round, {INNOVATION: "30"}, action="submit", confirm=False)
+        sheet_url(review_round, n2),
+        sheet_post(review_round, {INNOVATION: "30"}, action="submit", confirm=False),
     )
     assert response.status_code == 400
     assert "引领性：提交前必须填写分数（0 到 30 分）" in response.content.decode()
     response = client.post(
-        sheet_url(round, n2), sheet_post(round, scores(40, 30, 30), action="submit", confirm=False)
+        sheet_url(review_round, n2),
+        sheet_post(review_round, scores(40, 30, 30), action="submit", confirm=False),
     )
     assert response.status_code == 400
     assert "总分：100 分高于 99 分，须填写高分理由。" in response.content.decode()
     assert review_snapshot() == snapshot
 
-    sheets.save_sheet(round, n2, ann, scores(30, 20, 20), submit=True)
+    sheets.save_sheet(review_round, n2, ann, scores(30, 20, 20), submit=True)
     snapshot = review_snapshot()
     response = client.post(
-        sheet_url(round, n2), sheet_post(round, scores(31, 20, 20), action="submit", confirm=False)
+        sheet_url(review_round, n2),
+        sheet_post(review_round, scores(31, 20, 20), action="submit", confirm=False),
     )
     assert response.status_code == 403
     assert "提交并锁定，不能再修改" in response.content.decode()
@@ -135,24 +138,29 @@ def test_the_confirmation_refuses_what_submitting_would_refuse(world):
 
 
 def test_declaring_a_conflict_is_apart_from_submitting_and_confirmed(world):
-    round, n2, ann = world["round"], world["n2"], world["ann"]
+    review_round, n2, ann = world["round"], world["n2"], world["ann"]
     client = login(ann)
-    page = doc(client.get(sheet_url(round, n2)))
+    page = doc(client.get(sheet_url(review_round, n2)))
     sheet_form = page.xpath("//form[contains(@class, 'score-sheet')]")[0]
     assert [b.text for b in sheet_form.xpath(".//button")] == ["保存草稿", "提交"]
     section = page.xpath("//section[contains(@class, 'conflict-declaration')]")[0]
-    assert section.xpath(".//form/@action") == [conflict_url(round, n2)]
+    assert section.xpath(".//form/@action") == [conflict_url(review_round, n2)]
     assert section.xpath(".//button/text()") == ["声明回避…"]
     # The declaration comes after the sheet and its 提交, in a section of its own.
     assert list(page.iter()).index(section) > list(page.iter()).index(sheet_form)
 
     snapshot = review_snapshot()
-    response = client.post(conflict_url(round, n2), conflict_post("曾指导该项目", confirm=False))
+    response = client.post(
+        conflict_url(review_round, n2), conflict_post("曾指导该项目", confirm=False)
+    )
     assert response.status_code == 200
     assert "您即将对“甲·智能焊接机器人”声明回避" in response.content.decode()
     assert review_snapshot() == snapshot
-    assert client.post(conflict_url(round, n2), conflict_post("曾指导该项目")).status_code == 302
-    assert Assignment.objects.get(round=round, nomination=n2, expert=ann).excluded
+    assert (
+        client.post(conflict_url(review_round, n2), conflict_post("曾指导该项目")).status_code
+        == 302
+    )
+    assert Assignment.objects.get(round=review_round, nomination=n2, expert=ann).excluded
 
 
 # --- progress and neighbours ------------------------------------------------------------------
@@ -169,32 +177,38 @@ def pager(response):
 
 
 def test_the_sheet_shows_the_progress_and_the_previous_and_next_nominations(world):
-    round, n1, n2, n3, ann = world["round"], world["n1"], world["n2"], world["n3"], world["ann"]
+    review_round, n1, n2, n3, ann = (
+        world["round"],
+        world["n1"],
+        world["n2"],
+        world["n3"],
+        world["ann"],
+    )
     client = login(ann)
     # By project name, as on the list at /review/: 丙 (n3), 乙 (n1), 甲 (n2) in code point order.
     order = sorted([n1, n2, n3], key=lambda n: n.project_name)
     first, middle, last = order
-    assert pager(client.get(sheet_url(round, first))) == (
+    assert pager(client.get(sheet_url(review_round, first))) == (
         "0/3 已评 · 第 1 项，共 3 项",
         [],
-        [sheet_url(round, middle)],
+        [sheet_url(review_round, middle)],
     )
-    sheets.save_sheet(round, middle, ann, scores(30, 20, 20), submit=True)
-    sheets.save_sheet(round, last, ann, scores(30, 20, 20))  # a draft is not 已评
-    assert pager(client.get(sheet_url(round, middle))) == (
+    sheets.save_sheet(review_round, middle, ann, scores(30, 20, 20), submit=True)
+    sheets.save_sheet(review_round, last, ann, scores(30, 20, 20))  # a draft is not 已评
+    assert pager(client.get(sheet_url(review_round, middle))) == (
         "1/3 已评 · 第 2 项，共 3 项",
-        [sheet_url(round, first)],
-        [sheet_url(round, last)],
+        [sheet_url(review_round, first)],
+        [sheet_url(review_round, last)],
     )
-    assert pager(client.get(sheet_url(round, last)))[2] == []
+    assert pager(client.get(sheet_url(review_round, last)))[2] == []
     home = " ".join(doc(client.get(reverse("review:home"))).text_content().split())
     assert "1/3 已评" in home
 
     # bob is excluded from n1: it is neither counted nor linked on his sheets.
     bob = login(world["bob"])
-    progress, previous, following = pager(bob.get(sheet_url(round, n2)))
+    progress, previous, following = pager(bob.get(sheet_url(review_round, n2)))
     assert "共 2 项" in progress
-    assert sheet_url(round, n1) not in previous + following
+    assert sheet_url(review_round, n1) not in previous + following
 
 
 @pytest.mark.parametrize("count", [5, 50])
@@ -204,13 +218,15 @@ def test_sheet_queries_do_not_grow_with_the_round(federation, users, count,
     for i in range(count):
         passed(campaign, users["applicant"], f"批量项目{i:02d}", organisation=f"单位{i}")
     ann = make_expert("ann", organisation="甲大学")
-    round = make_round(campaign, experts=[ann])
-    rounds.open_round(round, users["editor"])
-    entries = list(round.entries.select_related("nomination").order_by("nomination__project_name"))
+    review_round = make_round(campaign, experts=[ann])
+    rounds.open_round(review_round, users["editor"])
+    entries = list(
+        review_round.entries.select_related("nomination").order_by("nomination__project_name")
+    )
     for entry in entries[:3]:
-        sheets.save_sheet(round, entry.nomination, ann, scores(30, 20, 20), submit=True)
+        sheets.save_sheet(review_round, entry.nomination, ann, scores(30, 20, 20), submit=True)
     client = login(ann)
-    url = sheet_url(round, entries[1].nomination)
+    url = sheet_url(review_round, entries[1].nomination)
     client.get(url)  # warm caches (content types, site root paths)
     with django_assert_max_num_queries(QUERIES):
         response = client.get(url)
@@ -224,10 +240,10 @@ def test_sheet_queries_do_not_grow_with_the_round(federation, users, count,
 
 
 def test_the_weighted_total_formula_reaches_the_page_as_data(world):
-    round, n2, ann = world["round"], world["n2"], world["ann"]
-    round.criteria[0]["weight"] = "2"  # as if 创新性 weighed double
-    round.save()
-    page = doc(login(ann).get(sheet_url(round, n2)))
+    review_round, n2, ann = world["round"], world["n2"], world["ann"]
+    review_round.criteria[0]["weight"] = "2"  # as if 创新性 weighed double
+    review_round.save()
+    page = doc(login(ann).get(sheet_url(review_round, n2)))
     assert page.xpath("//script[contains(@src, 'js/score_sheet.js')]")
     formula = json.loads(page.xpath("//script[@id='score-formula']")[0].text)
     assert formula["criteria"] == [
@@ -240,7 +256,7 @@ def test_the_weighted_total_formula_reaches_the_page_as_data(world):
     # The page computes Σ score × weight; so does the server, with the same data.
     typed = scores("10.5", 20, 30)
     total = sum(Decimal(typed[c["name"]]) * Decimal(c["weight"]) for c in formula["criteria"])
-    sheets.save_sheet(round, n2, ann, typed)
+    sheets.save_sheet(review_round, n2, ann, typed)
     assert scoring.sheet_total(ScoreSheet.objects.get(expert=ann, nomination=n2)) == total == 71
     assert page.xpath("//output[@id='live-total']")
 
@@ -249,9 +265,9 @@ def test_the_weighted_total_formula_reaches_the_page_as_data(world):
 
 
 def test_the_word_form_is_shown_in_the_page_and_cached_per_file(world, users):
-    round, n1, ann = world["round"], world["n1"], world["ann"]
+    review_round, n1, ann = world["round"], world["n1"], world["ann"]
     client = login(ann)
-    page = doc(client.get(sheet_url(round, n1)))
+    page = doc(client.get(sheet_url(review_round, n1)))
     preview = page.xpath("//div[contains(@class, 'docx-preview')]")[0]
     # docx_form's headings (Word's 标题 2) start at h4 under the page's h1/h2/h3.
     assert preview.xpath(".//h4/text()")[0] == "一、本项智能制造科技进展的背景和意义"
@@ -261,10 +277,10 @@ def test_the_word_form_is_shown_in_the_page_and_cached_per_file(world, users):
     # Cached per stored file: the page still shows it once the file is gone from storage…
     record = n1.files.get(slot_code="文件1")
     record.file.storage.delete(record.file.name)
-    assert "背景和意义" in client.get(sheet_url(round, n1)).content.decode()
+    assert "背景和意义" in client.get(sheet_url(review_round, n1)).content.decode()
     # …and a new upload (another stored name) is rendered anew.
     record.file.save("新推荐表.docx", _content(docx_form(1500, headings=("一、新的背景",))))
-    assert "一、新的背景" in client.get(sheet_url(round, n1)).content.decode()
+    assert "一、新的背景" in client.get(sheet_url(review_round, n1)).content.decode()
 
 
 def _content(data):
@@ -289,10 +305,10 @@ def test_word_html_is_sanitised():
 
 
 def test_the_pdf_is_shown_inline_only_to_whoever_may_read_it(world, users):
-    round, n1, ann = world["round"], world["n1"], world["ann"]
+    review_round, n1, ann = world["round"], world["n1"], world["ann"]
     client = login(ann)
     url = file_url(n1, "文件3")
-    page = doc(client.get(sheet_url(round, n1)))
+    page = doc(client.get(sheet_url(review_round, n1)))
     frames = page.xpath("//section[contains(@class, 'review-pdf')]//iframe/@src")
     assert [src.split("?")[1] for src in frames] == ["inline=1"]
 

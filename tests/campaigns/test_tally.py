@@ -80,7 +80,7 @@ def experts(db, federation):
 def make_round(
     campaign, experts, kind=RoundKind.FIRST, aggregation=Aggregation.MEAN, advance=3, forward=1
 ):
-    round = ReviewRound.objects.create(
+    review_round = ReviewRound.objects.create(
         campaign=campaign,
         kind=kind,
         opens_on=datetime.date(2024, 9, 1),
@@ -92,14 +92,14 @@ def make_round(
         criteria=CRITERIA,
     )
     for index, expert in enumerate(experts):
-        PanelMember.objects.create(round=round, expert=expert, is_chair=index == 0)
-    return round
+        PanelMember.objects.create(round=review_round, expert=expert, is_chair=index == 0)
+    return review_round
 
 
-def add_nomination(round, name, applicant, experts, excluded=()):
+def add_nomination(review_round, name, applicant, experts, excluded=()):
     society = MemberSociety.objects.order_by("pk").first()
     nomination, _created = Nomination.objects.get_or_create(
-        campaign=round.campaign,
+        campaign=review_round.campaign,
         project_name=name,
         defaults={
             "category": "智能制造技术",
@@ -113,10 +113,10 @@ def add_nomination(round, name, applicant, experts, excluded=()):
             "status": PASSED,
         },
     )
-    RoundEntry.objects.create(round=round, nomination=nomination)
+    RoundEntry.objects.create(round=review_round, nomination=nomination)
     for expert in experts:
         Assignment.objects.create(
-            round=round,
+            round=review_round,
             nomination=nomination,
             expert=expert,
             excluded=expert in excluded,
@@ -125,9 +125,9 @@ def add_nomination(round, name, applicant, experts, excluded=()):
     return nomination
 
 
-def give(round, nomination, expert, a, b, c, status=SheetStatus.SUBMITTED, reasons=None):
+def give(review_round, nomination, expert, a, b, c, status=SheetStatus.SUBMITTED, reasons=None):
     sheet = ScoreSheet.objects.create(
-        round=round,
+        round=review_round,
         nomination=nomination,
         expert=expert,
         status=status,
@@ -159,22 +159,22 @@ def scored(campaign, experts, users):
 
     def build(aggregation=Aggregation.MEAN, kind=RoundKind.FIRST, advance=3, forward=1):
         e1, e2, e3, e4 = experts
-        round = make_round(campaign, experts, kind, aggregation, advance, forward)
+        review_round = make_round(campaign, experts, kind, aggregation, advance, forward)
         applicant = users["applicant"]
-        p = add_nomination(round, "P项目", applicant, experts, excluded=[e4])
-        q = add_nomination(round, "Q项目", applicant, [e1, e2, e3])
-        r = add_nomination(round, "R项目", applicant, [e1, e2, e3])
-        give(round, p, e1, 8, 6, 0, reasons={A: "创新突出"})
-        give(round, p, e2, 7, 9, 0)
-        give(round, p, e3, 9, 5, 0)
-        give(round, p, e4, 0, 0, 0)  # excluded: never counts
-        give(round, q, e1, 9, 9, 0)
-        give(round, q, e2, 6, 6, 0)
-        give(round, q, e3, 8, 7, 0)
-        give(round, r, e1, 10, 10, 0)
-        give(round, r, e2, 10, 10, 0)
-        give(round, r, e3, 2, 2, 0, reasons={A: "缺乏数据支撑"})
-        return round, {"P": p, "Q": q, "R": r}
+        p = add_nomination(review_round, "P项目", applicant, experts, excluded=[e4])
+        q = add_nomination(review_round, "Q项目", applicant, [e1, e2, e3])
+        r = add_nomination(review_round, "R项目", applicant, [e1, e2, e3])
+        give(review_round, p, e1, 8, 6, 0, reasons={A: "创新突出"})
+        give(review_round, p, e2, 7, 9, 0)
+        give(review_round, p, e3, 9, 5, 0)
+        give(review_round, p, e4, 0, 0, 0)  # excluded: never counts
+        give(review_round, q, e1, 9, 9, 0)
+        give(review_round, q, e2, 6, 6, 0)
+        give(review_round, q, e3, 8, 7, 0)
+        give(review_round, r, e1, 10, 10, 0)
+        give(review_round, r, e2, 10, 10, 0)
+        give(review_round, r, e3, 2, 2, 0, reasons={A: "缺乏数据支撑"})
+        return review_round, {"P": p, "Q": q, "R": r}
 
     return build
 
@@ -187,8 +187,8 @@ def names(rows):
 
 
 def test_mean_with_weights_and_a_tie_broken_on_the_first_criterion(scored):
-    round, _noms = scored(Aggregation.MEAN)
-    rows = tally.tally(round)
+    review_round, _noms = scored(Aggregation.MEAN)
+    rows = tally.tally(review_round)
     assert names(rows) == ["P", "Q", "R"]
     p, q, r = rows
     assert [row.rank for row in rows] == [1, 2, 3]
@@ -210,8 +210,8 @@ def round_to(value, places="0.0001"):
 
 
 def test_trimmed_mean_drops_one_highest_and_one_lowest(scored):
-    round, _noms = scored(Aggregation.TRIMMED_MEAN)
-    rows = tally.tally(round)
+    review_round, _noms = scored(Aggregation.TRIMMED_MEAN)
+    rows = tally.tally(review_round)
     assert names(rows) == ["R", "Q", "P"]
     r, q, p = rows
     assert (r.score, q.score, p.score) == (D(30), D(23), D(23))
@@ -223,18 +223,18 @@ def test_trimmed_mean_drops_one_highest_and_one_lowest(scored):
 
 def test_trimmed_mean_with_fewer_than_three_sheets_falls_back_to_the_mean(campaign, experts, users):
     e1, e2, *_rest = experts
-    round = make_round(campaign, experts, aggregation=Aggregation.TRIMMED_MEAN)
-    nomination = add_nomination(round, "两份项目", users["applicant"], [e1, e2])
-    give(round, nomination, e1, 8, 8, 8)  # 32
-    give(round, nomination, e2, 6, 6, 6)  # 24
-    [row] = tally.tally(round)
+    review_round = make_round(campaign, experts, aggregation=Aggregation.TRIMMED_MEAN)
+    nomination = add_nomination(review_round, "两份项目", users["applicant"], [e1, e2])
+    give(review_round, nomination, e1, 8, 8, 8)  # 32
+    give(review_round, nomination, e2, 6, 6, 6)  # 24
+    [row] = tally.tally(review_round)
     assert row.score == D(28) and row.fell_back and not row.trimmed
     assert "不足 3 份" in row.notes[0] and "按平均分计算" in row.notes[0]
 
 
 def test_ties_go_to_the_next_criterion_and_full_ties_share_the_rank(campaign, experts, users):
     e1 = experts[0]
-    round = make_round(campaign, experts)
+    review_round = make_round(campaign, experts)
     applicant = users["applicant"]
     for name, scores in (
         ("S项目", (5, 7, 3)),  # 10 + 7 + 3 = 20
@@ -242,9 +242,9 @@ def test_ties_go_to_the_next_criterion_and_full_ties_share_the_rank(campaign, ex
         ("U项目", (5, 7, 3)),  # identical to S
         ("V项目", (6, 1, 1)),  # 14
     ):
-        nomination = add_nomination(round, name, applicant, [e1])
-        give(round, nomination, e1, *scores)
-    rows = tally.tally(round)
+        nomination = add_nomination(review_round, name, applicant, [e1])
+        give(review_round, nomination, e1, *scores)
+    rows = tally.tally(review_round)
     assert names(rows) == ["S", "U", "T", "V"]
     assert [row.rank for row in rows] == [1, 1, 3, 4]
     assert [row.tied for row in rows] == [True, True, False, False]
@@ -252,8 +252,8 @@ def test_ties_go_to_the_next_criterion_and_full_ties_share_the_rank(campaign, ex
 
 
 def test_the_current_version_counts(scored, users):
-    round, noms = scored(Aggregation.MEAN)
-    sheet = ScoreSheet.objects.get(round=round, nomination=noms["R"], expert__username="e3")
+    review_round, noms = scored(Aggregation.MEAN)
+    sheet = ScoreSheet.objects.get(round=review_round, nomination=noms["R"], expert__username="e3")
     Score.objects.create(
         sheet=sheet,
         criterion=A,
@@ -262,68 +262,68 @@ def test_the_current_version_counts(scored, users):
         recorded_by=users["editor"],
         amendment_reason="录入错误",
     )
-    rows = tally.tally(round)
+    rows = tally.tally(review_round)
     r = next(row for row in rows if row.nomination == noms["R"])
     assert r.score == D(82) / 3  # e3: 10×2 + 2 + 0 = 22; 30 + 30 + 22
     assert names(rows) == ["R", "P", "Q"]
 
 
 def test_a_disqualified_entry_is_not_ranked(scored):
-    round, noms = scored(Aggregation.MEAN)
-    RoundEntry.objects.filter(round=round, nomination=noms["P"]).update(
+    review_round, noms = scored(Aggregation.MEAN)
+    RoundEntry.objects.filter(round=review_round, nomination=noms["P"]).update(
         disqualified=True, disqualified_reason="异议成立"
     )
-    assert names(tally.tally(round)) == ["Q", "R"]
+    assert names(tally.tally(review_round)) == ["Q", "R"]
 
 
 # --- closing ----------------------------------------------------------------------------------
 
 
-def entry_state(round):
+def entry_state(review_round):
     return list(
-        RoundEntry.objects.filter(round=round)
+        RoundEntry.objects.filter(round=review_round)
         .order_by("pk")
         .values_list("rank", "score", "advanced", "forwarded")
     )
 
 
 def test_close_is_refused_while_sheets_are_missing_and_names_them(scored, experts, users):
-    round, noms = scored(Aggregation.MEAN)
+    review_round, noms = scored(Aggregation.MEAN)
     ScoreSheet.objects.filter(nomination=noms["Q"], expert=experts[1]).update(
         status=SheetStatus.DRAFT
     )
     ScoreSheet.objects.filter(nomination=noms["R"], expert=experts[2]).delete()
-    before = entry_state(round)
+    before = entry_state(review_round)
     with pytest.raises(rounds.RoundRefused) as refused:
-        rounds.close_round(round, users["editor"])
+        rounds.close_round(review_round, users["editor"])
     assert "还有 2 份评分表未提交" in refused.value.reason
     assert "e2 × Q项目" in refused.value.reason and "e3 × R项目" in refused.value.reason
     assert [str(item) for item in refused.value.missing] == ["e2 × Q项目", "e3 × R项目"]
-    round.refresh_from_db()
-    assert round.status == RoundStatus.OPEN and round.closed_at is None
-    assert entry_state(round) == before
+    review_round.refresh_from_db()
+    assert review_round.status == RoundStatus.OPEN and review_round.closed_at is None
+    assert entry_state(review_round) == before
 
 
 def test_only_the_office_closes(scored, experts, users):
-    round, _noms = scored(Aggregation.MEAN)
+    review_round, _noms = scored(Aggregation.MEAN)
     for user in (users["society"], users["expert"], experts[0], users["applicant"]):
         with pytest.raises(rounds.RoundRefused) as refused:
-            rounds.close_round(round, user)
+            rounds.close_round(review_round, user)
         assert "秘书处" in refused.value.reason
-    round.refresh_from_db()
-    assert round.status == RoundStatus.OPEN
+    review_round.refresh_from_db()
+    assert review_round.status == RoundStatus.OPEN
 
 
 def test_close_marks_the_first_rounds_finalists_and_forwarded(campaign, experts, users):
     e1 = experts[0]
-    round = make_round(campaign, experts, advance=3, forward=1)
+    review_round = make_round(campaign, experts, advance=3, forward=1)
     for index, a in enumerate((9, 7, 8, 5, 6)):
-        nomination = add_nomination(round, f"项目{index}", users["applicant"], [e1])
-        give(round, nomination, e1, a, 5, 5)
-    rounds.close_round(round, users["editor"])
-    round.refresh_from_db()
-    assert round.status == RoundStatus.CLOSED and round.closed_by == users["editor"]
-    entries = list(round.entries.order_by("rank").select_related("nomination"))
+        nomination = add_nomination(review_round, f"项目{index}", users["applicant"], [e1])
+        give(review_round, nomination, e1, a, 5, 5)
+    rounds.close_round(review_round, users["editor"])
+    review_round.refresh_from_db()
+    assert review_round.status == RoundStatus.CLOSED and review_round.closed_by == users["editor"]
+    entries = list(review_round.entries.order_by("rank").select_related("nomination"))
     assert [e.nomination.project_name for e in entries] == [
         "项目0",
         "项目2",
@@ -339,12 +339,12 @@ def test_close_marks_the_first_rounds_finalists_and_forwarded(campaign, experts,
 
 def test_close_selects_the_final_rounds_top(campaign, experts, users):
     e1 = experts[0]
-    round = make_round(campaign, experts, kind=RoundKind.FINAL, advance=2, forward=0)
+    review_round = make_round(campaign, experts, kind=RoundKind.FINAL, advance=2, forward=0)
     for index, a in enumerate((5, 9, 7)):
-        nomination = add_nomination(round, f"终评{index}", users["applicant"], [e1])
-        give(round, nomination, e1, a, 5, 5)
-    rounds.close_round(round, users["editor"])
-    entries = list(round.entries.order_by("rank").select_related("nomination"))
+        nomination = add_nomination(review_round, f"终评{index}", users["applicant"], [e1])
+        give(review_round, nomination, e1, a, 5, 5)
+    rounds.close_round(review_round, users["editor"])
+    entries = list(review_round.entries.order_by("rank").select_related("nomination"))
     assert [e.nomination.project_name for e in entries] == ["终评1", "终评2", "终评0"]
     assert [e.advanced for e in entries] == [True, True, False]
     assert not any(e.forwarded for e in entries)
@@ -354,105 +354,109 @@ def test_close_selects_the_final_rounds_top(campaign, experts, users):
 
 
 def test_only_the_chair_confirms_a_closed_round(scored, experts, users):
-    round, _noms = scored(Aggregation.MEAN)
+    review_round, _noms = scored(Aggregation.MEAN)
     chair = experts[0]
     with pytest.raises(rounds.RoundRefused) as refused:
-        rounds.confirm_round(round, chair)
+        rounds.confirm_round(review_round, chair)
     assert "秘书处结束本轮评审后" in refused.value.reason
-    rounds.close_round(round, users["editor"])
+    rounds.close_round(review_round, users["editor"])
     for user in (users["editor"], experts[1], users["expert"], users["society"]):
         with pytest.raises(rounds.RoundRefused) as refused:
-            rounds.confirm_round(round, user)
+            rounds.confirm_round(review_round, user)
         assert "只有本轮评审组长" in refused.value.reason
-    round.refresh_from_db()
-    assert round.status == RoundStatus.CLOSED and not round.result_hash
+    review_round.refresh_from_db()
+    assert review_round.status == RoundStatus.CLOSED and not review_round.result_hash
 
-    rounds.confirm_round(round, chair)
-    round.refresh_from_db()
-    assert round.status == RoundStatus.CONFIRMED and round.confirmed_by == chair
-    assert len(round.result_hash) == 64
-    scores = [row for row in round.result_rows if row["kind"] == "score"]
-    ranks = [row for row in round.result_rows if row["kind"] == "rank"]
+    rounds.confirm_round(review_round, chair)
+    review_round.refresh_from_db()
+    assert review_round.status == RoundStatus.CONFIRMED and review_round.confirmed_by == chair
+    assert len(review_round.result_hash) == 64
+    scores = [row for row in review_round.result_rows if row["kind"] == "score"]
+    ranks = [row for row in review_round.result_rows if row["kind"] == "rank"]
     assert len(scores) == 10 * 3 and len(ranks) == 3
     assert {row["nomination"]: row["rank"] for row in ranks} == {"P项目": 1, "Q项目": 2, "R项目": 3}
     assert any(row["reason"] == "缺乏数据支撑" for row in scores)
 
 
 def test_the_hash_is_stable_and_changes_with_any_score_row(scored, experts, users):
-    round, noms = scored(Aggregation.MEAN)
-    rounds.close_round(round, users["editor"])
-    rounds.confirm_round(round, experts[0])
-    round.refresh_from_db()
-    assert tally.verify_result(round)
-    assert tally.hash_rows(tally.result_rows_of(round)) == round.result_hash
+    review_round, noms = scored(Aggregation.MEAN)
+    rounds.close_round(review_round, users["editor"])
+    rounds.confirm_round(review_round, experts[0])
+    review_round.refresh_from_db()
+    assert tally.verify_result(review_round)
+    assert tally.hash_rows(tally.result_rows_of(review_round)) == review_round.result_hash
 
     score = Score.objects.filter(sheet__nomination=noms["Q"], criterion=B).first()
     original = score.value
     Score.objects.filter(pk=score.pk).update(value=original + D("0.01"))
-    assert not tally.verify_result(round)
+    assert not tally.verify_result(review_round)
     Score.objects.filter(pk=score.pk).update(value=original)
-    assert tally.verify_result(round)
+    assert tally.verify_result(review_round)
 
     Score.objects.filter(pk=score.pk).update(reason="补写的理由")
-    assert not tally.verify_result(round)
+    assert not tally.verify_result(review_round)
     Score.objects.filter(pk=score.pk).update(reason="")
-    assert tally.verify_result(round)
+    assert tally.verify_result(review_round)
 
-    RoundEntry.objects.filter(round=round, nomination=noms["R"]).update(rank=2)
-    assert not tally.verify_result(round)
-    RoundEntry.objects.filter(round=round, nomination=noms["R"]).update(rank=3)
+    RoundEntry.objects.filter(round=review_round, nomination=noms["R"]).update(rank=2)
+    assert not tally.verify_result(review_round)
+    RoundEntry.objects.filter(round=review_round, nomination=noms["R"]).update(rank=3)
 
     # A stored sheet changed behind the hash's back is caught too.
-    round.result_rows[0]["value"] = "9.99"
-    assert not tally.verify_result(round)
+    review_round.result_rows[0]["value"] = "9.99"
+    assert not tally.verify_result(review_round)
 
 
 def test_a_confirmed_round_refuses_changes(scored, experts, users):
-    round, _noms = scored(Aggregation.MEAN)
-    rounds.close_round(round, users["editor"])
-    rounds.confirm_round(round, experts[0])
-    round.refresh_from_db()
-    before = (entry_state(round), round.result_hash, round.confirmed_at)
-    allowed, reason = tally.can_change_scores(round)
+    review_round, _noms = scored(Aggregation.MEAN)
+    rounds.close_round(review_round, users["editor"])
+    rounds.confirm_round(review_round, experts[0])
+    review_round.refresh_from_db()
+    before = (entry_state(review_round), review_round.result_hash, review_round.confirmed_at)
+    allowed, reason = tally.can_change_scores(review_round)
     assert not allowed and "已由评审组长确认" in reason
     with pytest.raises(rounds.RoundRefused) as refused:
-        rounds.close_round(round, users["editor"])
+        rounds.close_round(review_round, users["editor"])
     assert "已由评审组长确认" in refused.value.reason
     with pytest.raises(rounds.RoundRefused) as refused:
-        rounds.confirm_round(round, experts[0])
+        rounds.confirm_round(review_round, experts[0])
     assert "不能重复确认" in refused.value.reason
-    round.refresh_from_db()
-    assert (entry_state(round), round.result_hash, round.confirmed_at) == before
+    review_round.refresh_from_db()
+    assert (
+        entry_state(review_round),
+        review_round.result_hash,
+        review_round.confirmed_at,
+    ) == before
 
 
 def test_closing_and_confirming_are_logged_and_refusals_are_not(scored, experts, users):
-    round, noms = scored(Aggregation.MEAN)
+    review_round, noms = scored(Aggregation.MEAN)
     ScoreSheet.objects.filter(nomination=noms["Q"], expert=experts[1]).update(
         status=SheetStatus.DRAFT
     )
     with pytest.raises(rounds.RoundRefused):
-        rounds.close_round(round, users["editor"])
+        rounds.close_round(review_round, users["editor"])
     with pytest.raises(rounds.RoundRefused):
-        rounds.close_round(round, experts[0])
-    assert not rounds.round_events(round).exists()
+        rounds.close_round(review_round, experts[0])
+    assert not rounds.round_events(review_round).exists()
     ScoreSheet.objects.filter(nomination=noms["Q"], expert=experts[1]).update(
         status=SheetStatus.SUBMITTED
     )
-    rounds.close_round(round, users["editor"])
-    rounds.close_round(round, users["secretary"])  # closed again: the result written anew
+    rounds.close_round(review_round, users["editor"])
+    rounds.close_round(review_round, users["secretary"])  # closed again: the result written anew
     with pytest.raises(rounds.RoundRefused):
-        rounds.confirm_round(round, users["editor"])
-    rounds.confirm_round(round, experts[0])
-    round.refresh_from_db()
+        rounds.confirm_round(review_round, users["editor"])
+    rounds.confirm_round(review_round, experts[0])
+    review_round.refresh_from_db()
     assert [
         (event.action, event.actor.username, event.from_status, event.to_status)
-        for event in rounds.round_events(round)
+        for event in rounds.round_events(review_round)
     ] == [
         ("close", "editor", "open", "closed"),
         ("close", "secretary", "closed", "closed"),
         ("confirm", "e1", "closed", "confirmed"),
     ]
-    assert rounds.round_events(round).last().at >= round.confirmed_at
+    assert rounds.round_events(review_round).last().at >= review_round.confirmed_at
 
 
 def test_the_marks_before_and_after_closing_are_the_same_rule(campaign, experts, users):
@@ -466,14 +470,20 @@ def test_the_marks_before_and_after_closing_are_the_same_rule(campaign, experts,
     ):
         RoundEntry.objects.all().delete()
         ReviewRound.objects.all().delete()
-        round = make_round(campaign, experts, kind=kind, advance=advance, forward=forward)
+        review_round = make_round(campaign, experts, kind=kind, advance=advance, forward=forward)
         for index, a in enumerate((9, 7, 8, 5)):
-            nomination = add_nomination(round, f"{kind}项目{index}", users["applicant"], [e1])
-            give(round, nomination, e1, a, 5, 5)
-        before = [(row.nomination_id, mark_of(round, row)) for row in tally.tally(round)]
-        rounds.close_round(round, users["editor"])
-        round.refresh_from_db()
-        after = [(row.nomination_id, mark_of(round, row)) for row in tally.tally(round)]
+            nomination = add_nomination(
+                review_round, f"{kind}项目{index}", users["applicant"], [e1]
+            )
+            give(review_round, nomination, e1, a, 5, 5)
+        before = [
+            (row.nomination_id, mark_of(review_round, row)) for row in tally.tally(review_round)
+        ]
+        rounds.close_round(review_round, users["editor"])
+        review_round.refresh_from_db()
+        after = [
+            (row.nomination_id, mark_of(review_round, row)) for row in tally.tally(review_round)
+        ]
         assert before == after, kind
         assert [mark for _pk, mark in before].count("") == (4 - max(advance, forward))
 
@@ -487,16 +497,16 @@ def login(user):
     return client
 
 
-def url(name, round):
-    return reverse(f"campaign_ranking:{name}", args=[round.pk])
+def url(name, review_round):
+    return reverse(f"campaign_ranking:{name}", args=[review_round.pk])
 
 
 def test_xlsx_and_csv_read_back_with_the_same_numbers(scored, users):
-    round, _noms = scored(Aggregation.MEAN)
-    rows = tally.tally(round)
+    review_round, _noms = scored(Aggregation.MEAN)
+    rows = tally.tally(review_round)
     client = login(users["editor"])
 
-    response = client.get(url("xlsx", round))
+    response = client.get(url("xlsx", review_round))
     assert response.status_code == 200
     assert "spreadsheetml" in response["Content-Type"]
     sheet = load_workbook(io.BytesIO(response.content)).active
@@ -524,7 +534,7 @@ def test_xlsx_and_csv_read_back_with_the_same_numbers(scored, users):
     assert first[8] == "进入终评；推荐参加世界智能制造十大科技进展评选"
     assert (first[9], first[10], first[11], first[16]) == ("e1", 8, "创新突出", 22)
 
-    response = client.get(url("csv", round))
+    response = client.get(url("csv", review_round))
     assert response.status_code == 200
     assert response.content.startswith("\ufeff".encode())
     text = response.content.decode("utf-8-sig")
@@ -539,16 +549,20 @@ def test_xlsx_and_csv_read_back_with_the_same_numbers(scored, users):
 
 
 def test_the_docx_result_sheet(scored, experts, users):
-    round, _noms = scored(Aggregation.MEAN)
+    review_round, _noms = scored(Aggregation.MEAN)
     chair = experts[0]
     chair.first_name, chair.last_name = "明", "李"
     chair.save()
-    rounds.close_round(round, users["editor"])
-    rounds.confirm_round(round, chair)
-    round.refresh_from_db()
-    document = Document(io.BytesIO(result_sheet_docx(round)))
+    rounds.close_round(review_round, users["editor"])
+    rounds.confirm_round(review_round, chair)
+    review_round.refresh_from_db()
+    document = Document(io.BytesIO(result_sheet_docx(review_round)))
     texts = [paragraph.text for paragraph in document.paragraphs]
-    assert texts[0] == "“2024 中国智能制造科技进展”第一轮遴选结果表" == result_sheet_title(round)
+    assert (
+        texts[0]
+        == "“2024 中国智能制造科技进展”第一轮遴选结果表"
+        == result_sheet_title(review_round)
+    )
     [table] = document.tables
     cells = [[cell.text for cell in row.cells] for row in table.rows]
     assert cells[0] == ["名次", "项目名称", "申报单位", "推荐单位", "得分", "结果"]
@@ -557,12 +571,12 @@ def test_the_docx_result_sheet(scored, experts, users):
     assert cells[1][5] == "进入终评；推荐参加世界智能制造十大科技进展评选"
     assert cells[3][5] == "进入终评"
     chair_line = next(text for text in texts if text.startswith("评审组长确认"))
-    assert chair.get_full_name() in chair_line and cn_date(round.confirmed_at) in chair_line
-    assert any(round.result_hash in text for text in texts)
+    assert chair.get_full_name() in chair_line and cn_date(review_round.confirmed_at) in chair_line
+    assert any(review_round.result_hash in text for text in texts)
     section = document.sections[0]
     assert round_to(D(section.page_width.mm), "1") == 210
 
-    response = login(users["editor"]).get(url("docx", round))
+    response = login(users["editor"]).get(url("docx", review_round))
     assert response.status_code == 200 and response.content[:2] == b"PK"
 
 
@@ -632,10 +646,10 @@ def test_stage_entries_reach_the_report_of_the_month_of_confirmation(
 ADMIN_VIEWS = ("index", "ranking", "xlsx", "csv", "docx")
 
 
-def admin_url(name, round):
+def admin_url(name, review_round):
     if name == "index":
         return reverse("campaign_ranking:index")
-    return url(name, round)
+    return url(name, review_round)
 
 
 @pytest.mark.parametrize(
@@ -649,37 +663,37 @@ def admin_url(name, round):
     ],
 )
 def test_permission_matrix_of_the_admin_views(scored, users, username, expected):
-    round, _noms = scored(Aggregation.MEAN)
+    review_round, _noms = scored(Aggregation.MEAN)
     client = login(users[username]) if username else Client()
     for name in ADMIN_VIEWS:
-        response = client.get(admin_url(name, round))
+        response = client.get(admin_url(name, review_round))
         assert response.status_code == expected, name
         if expected != 200:
             assert "P项目".encode() not in response.content
             assert response["Location"].startswith(("/admin/", "/accounts/login/"))
-    response = client.post(url("close", round))
+    response = client.post(url("close", review_round))
     assert response.status_code == 302
     if expected != 200:
-        assert not response["Location"].startswith(url("ranking", round))
-    round.refresh_from_db()
-    assert round.status == (RoundStatus.CLOSED if expected == 200 else RoundStatus.OPEN)
+        assert not response["Location"].startswith(url("ranking", review_round))
+    review_round.refresh_from_db()
+    assert review_round.status == (RoundStatus.CLOSED if expected == 200 else RoundStatus.OPEN)
 
 
 def test_close_in_the_admin_shows_the_missing_sheets(scored, experts, users):
-    round, noms = scored(Aggregation.MEAN)
+    review_round, noms = scored(Aggregation.MEAN)
     ScoreSheet.objects.filter(nomination=noms["Q"], expert=experts[1]).delete()
     client = login(users["editor"])
-    response = client.post(url("close", round))
+    response = client.post(url("close", review_round))
     assert response.status_code == 400
     content = response.content.decode()
     assert "还有 1 份评分表未提交" in content and "e2 × Q项目" in content
-    round.refresh_from_db()
-    assert round.status == RoundStatus.OPEN
+    review_round.refresh_from_db()
+    assert review_round.status == RoundStatus.OPEN
 
 
 def test_ranking_page_shows_every_experts_scores_and_reasons(scored, users):
-    round, _noms = scored(Aggregation.MEAN)
-    response = login(users["editor"]).get(url("ranking", round))
+    review_round, _noms = scored(Aggregation.MEAN)
+    response = login(users["editor"]).get(url("ranking", review_round))
     content = response.content.decode()
     for text in ("P项目", "e1", "e2", "e3", "创新突出", "缺乏数据支撑", "22.67", "0.47", "11.31"):
         assert text in content, text
@@ -687,10 +701,10 @@ def test_ranking_page_shows_every_experts_scores_and_reasons(scored, users):
 
 
 def test_the_chairs_confirmation_page(scored, experts, users):
-    round, _noms = scored(Aggregation.MEAN)
-    rounds.close_round(round, users["editor"])
-    confirm = reverse("round_confirm", args=[round.pk])
-    docx = reverse("round_result_docx", args=[round.pk])
+    review_round, _noms = scored(Aggregation.MEAN)
+    rounds.close_round(review_round, users["editor"])
+    confirm = reverse("round_confirm", args=[review_round.pk])
+    docx = reverse("round_result_docx", args=[review_round.pk])
 
     assert Client().get(confirm).status_code == 302
     for user in (users["applicant"], users["society"], users["expert"], experts[1]):
@@ -702,8 +716,8 @@ def test_the_chairs_confirmation_page(scored, experts, users):
     # The office sees the result but cannot confirm it.
     response = login(users["editor"]).post(confirm)
     assert response.status_code == 400 and "只有本轮评审组长" in response.content.decode()
-    round.refresh_from_db()
-    assert round.status == RoundStatus.CLOSED
+    review_round.refresh_from_db()
+    assert review_round.status == RoundStatus.CLOSED
 
     chair = login(experts[0])
     response = chair.get(confirm)
@@ -711,8 +725,8 @@ def test_the_chairs_confirmation_page(scored, experts, users):
     assert chair.get(docx).status_code == 200
     response = chair.post(confirm, follow=True)
     assert response.status_code == 200 and "评审结果已确认" in response.content.decode()
-    round.refresh_from_db()
-    assert round.status == RoundStatus.CONFIRMED
+    review_round.refresh_from_db()
+    assert review_round.status == RoundStatus.CONFIRMED
     response = chair.post(confirm)
     assert response.status_code == 400 and "不能重复确认" in response.content.decode()
 
@@ -720,13 +734,13 @@ def test_the_chairs_confirmation_page(scored, experts, users):
 def test_the_chair_sees_no_score_before_the_round_is_closed_and_never_an_excluded_one(
     scored, experts, users
 ):
-    round, noms = scored(Aggregation.MEAN)
+    review_round, noms = scored(Aggregation.MEAN)
     # The chair (e1) declares a conflict with Q: from then on nothing of Q reaches e1.
-    Assignment.objects.filter(round=round, nomination=noms["Q"], expert=experts[0]).update(
+    Assignment.objects.filter(round=review_round, nomination=noms["Q"], expert=experts[0]).update(
         excluded=True, exclusion_reason="本人申报"
     )
-    confirm = reverse("round_confirm", args=[round.pk])
-    docx = reverse("round_result_docx", args=[round.pk])
+    confirm = reverse("round_confirm", args=[review_round.pk])
+    docx = reverse("round_result_docx", args=[review_round.pk])
     chair = login(experts[0])
 
     # Open round: the chair's page does not exist yet; the sheet is refused.
@@ -738,12 +752,12 @@ def test_the_chair_sees_no_score_before_the_round_is_closed_and_never_an_exclude
     response = chair.get(docx)
     assert response.status_code == 403
     assert "P项目".encode() not in response.content
-    round.refresh_from_db()
-    assert round.status == RoundStatus.OPEN
+    review_round.refresh_from_db()
+    assert review_round.status == RoundStatus.OPEN
 
     # Closed: the ranking, without Q (its rank, name, organisation and score).
-    rounds.close_round(round, users["editor"])
-    q_entry = RoundEntry.objects.get(round=round, nomination=noms["Q"])
+    rounds.close_round(review_round, users["editor"])
+    q_entry = RoundEntry.objects.get(round=review_round, nomination=noms["Q"])
     assert q_entry.rank is not None
     content = chair.get(confirm).content.decode()
     assert "P项目" in content and "R项目" in content
@@ -769,17 +783,17 @@ def test_the_chair_sees_no_score_before_the_round_is_closed_and_never_an_exclude
 
 
 def test_a_round_confirmed_by_a_deleted_account_still_shows(scored, experts, users):
-    round, _noms = scored(Aggregation.MEAN)
-    rounds.close_round(round, users["editor"])
-    rounds.confirm_round(round, experts[0])
+    review_round, _noms = scored(Aggregation.MEAN)
+    rounds.close_round(review_round, users["editor"])
+    rounds.confirm_round(review_round, experts[0])
     # The chair's account is deleted (its membership and sheets first, as the admin would).
-    ReviewRound.objects.filter(pk=round.pk).update(confirmed_by=None)
-    response = login(users["editor"]).get(url("ranking", round))
+    ReviewRound.objects.filter(pk=review_round.pk).update(confirmed_by=None)
+    response = login(users["editor"]).get(url("ranking", review_round))
     assert response.status_code == 200
     assert "评审组长 （账号已删除） 已于" in response.content.decode()
-    response = login(users["editor"]).get(reverse("round_confirm", args=[round.pk]))
+    response = login(users["editor"]).get(reverse("round_confirm", args=[review_round.pk]))
     assert response.status_code == 200 and "（账号已删除）" in response.content.decode()
-    assert login(users["editor"]).get(url("docx", round)).status_code == 200
+    assert login(users["editor"]).get(url("docx", review_round)).status_code == 200
 
 
 # --- query count ------------------------------------------------------------------------------
@@ -787,15 +801,15 @@ def test_a_round_confirmed_by_a_deleted_account_still_shows(scored, experts, use
 
 @pytest.mark.parametrize("count", [5, 30])
 def test_ranking_view_queries(campaign, experts, users, count, django_assert_max_num_queries):
-    round = make_round(campaign, experts[:3])
+    review_round = make_round(campaign, experts[:3])
     for index in range(count):
-        nomination = add_nomination(round, f"批量{index}", users["applicant"], experts[:3])
+        nomination = add_nomination(review_round, f"批量{index}", users["applicant"], experts[:3])
         for offset, expert in enumerate(experts[:3]):
-            give(round, nomination, expert, (index + offset) % 10, 5, 5)
+            give(review_round, nomination, expert, (index + offset) % 10, 5, 5)
     client = login(users["editor"])
-    client.get(url("ranking", round))
+    client.get(url("ranking", review_round))
     # 20: the admin's reports menu asks once whether the user is the office (cms.site_reports).
     with django_assert_max_num_queries(20):
-        response = client.get(url("ranking", round))
+        response = client.get(url("ranking", review_round))
     assert response.status_code == 200
     assert response.content.decode().count('class="ranking-row"') == count
