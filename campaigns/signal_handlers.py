@@ -13,17 +13,23 @@ from campaigns.models import CampaignPage, Milestone, Nomination, NominationEven
 from campaigns.models.nominations import PASSED
 from cms.signals import send_linked_entries_changed
 
+
+def _stored(instance, field, raw):
+    """The value of `field` as the database holds it before this save; None for a new row or
+    a fixture load."""
+    if raw or not instance.pk:
+        return None
+    model = type(instance)
+    return model.objects.filter(pk=instance.pk).values_list(field, flat=True).first()
+
+
 # Milestones -------------------------------------------------------------------------------------
 
 
 @receiver(pre_save, sender=Milestone)
 def remember_milestone_date(sender, instance, raw=False, **kwargs):
     """Moving a milestone from July to August concerns both months."""
-    instance._linked_previous_date = (
-        Milestone.objects.filter(pk=instance.pk).values_list("date", flat=True).first()
-        if instance.pk and not raw
-        else None
-    )
+    instance._linked_previous_date = _stored(instance, "date", raw)
 
 
 @receiver(post_save, sender=Milestone)
@@ -68,11 +74,7 @@ def campaign_published(sender, instance, **kwargs):
 
 @receiver(pre_save, sender=Nomination)
 def remember_submission(sender, instance, raw=False, **kwargs):
-    instance._linked_previous_submitted_at = (
-        Nomination.objects.filter(pk=instance.pk).values_list("submitted_at", flat=True).first()
-        if instance.pk and not raw
-        else None
-    )
+    instance._linked_previous_submitted_at = _stored(instance, "submitted_at", raw)
 
 
 @receiver(post_save, sender=Nomination)

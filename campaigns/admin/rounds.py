@@ -239,28 +239,36 @@ class ReviewRoundIndexView(IndexView):
         return buttons
 
 
-class ReviewRoundViewSet(ModelViewSet):
-    model = ReviewRound
-    index_view_class = ReviewRoundIndexView
-    edit_view_class = ReviewRoundEditView
+class RoundRecordViewSet(ModelViewSet):
+    """The admin of a round and of what belongs to it: the office's only (the round's policy),
+    reached from the round rather than the menu, never copied."""
+
     delete_view_class = InstanceDeleteView
-    icon = "group"
-    menu_label = gettext_lazy("评审轮次")
     add_to_admin_menu = False
-    form_fields = ReviewRoundForm.Meta.fields
-    list_display = ["__str__", "opens_on", "closes_on", "status", "aggregation"]
-    list_filter = ["campaign", "kind", "status"]
-    ordering = ["-opens_on"]
-    inspect_view_enabled = True
-    inspect_view_class = ReviewRoundInspectView
     copy_view_enabled = False
+    record_form = None
 
     @property
     def permission_policy(self):
         return RoundPermissionPolicy(self.model)
 
     def get_form_class(self, for_update=False):
-        return ReviewRoundForm
+        return self.record_form
+
+
+class ReviewRoundViewSet(RoundRecordViewSet):
+    model = ReviewRound
+    record_form = ReviewRoundForm
+    index_view_class = ReviewRoundIndexView
+    edit_view_class = ReviewRoundEditView
+    icon = "group"
+    menu_label = gettext_lazy("评审轮次")
+    form_fields = ReviewRoundForm.Meta.fields
+    list_display = ["__str__", "opens_on", "closes_on", "status", "aggregation"]
+    list_filter = ["campaign", "kind", "status"]
+    ordering = ["-opens_on"]
+    inspect_view_enabled = True
+    inspect_view_class = ReviewRoundInspectView
 
     @property
     def open_view(self):
@@ -309,23 +317,14 @@ class PanelMemberForm(WagtailAdminModelForm):
         return cleaned
 
 
-class PanelMemberViewSet(ModelViewSet):
+class PanelMemberViewSet(RoundRecordViewSet):
     model = PanelMember
+    record_form = PanelMemberForm
     icon = "user"
     menu_label = gettext_lazy("评审专家名单")
-    add_to_admin_menu = False
-    delete_view_class = InstanceDeleteView
     form_fields = PanelMemberForm.Meta.fields
     list_display = ["expert", "round", "is_chair"]
     list_filter = ["round"]
-    copy_view_enabled = False
-
-    @property
-    def permission_policy(self):
-        return RoundPermissionPolicy(self.model)
-
-    def get_form_class(self, for_update=False):
-        return PanelMemberForm
 
 
 # --- justification rules ----------------------------------------------------------------------
@@ -351,20 +350,11 @@ class JustificationRuleForm(WagtailAdminModelForm):
         return cleaned
 
 
-class JustificationRuleViewSet(ModelViewSet):
+class JustificationRuleViewSet(RoundRecordViewSet):
     model = JustificationRule
+    record_form = JustificationRuleForm
     icon = "edit"
     menu_label = gettext_lazy("理由规则")
-    add_to_admin_menu = False
-    delete_view_class = InstanceDeleteView
     form_fields = JustificationRuleForm.Meta.fields
     list_display = ["round", "scope", "criterion_name", "above", "below"]
     list_filter = ["round"]
-    copy_view_enabled = False
-
-    @property
-    def permission_policy(self):
-        return RoundPermissionPolicy(self.model)
-
-    def get_form_class(self, for_update=False):
-        return JustificationRuleForm
