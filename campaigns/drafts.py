@@ -13,8 +13,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from campaigns import permissions
-from campaigns.models import Nomination
-from campaigns.models.nominations import DRAFT, QUOTA_STATES
+from campaigns.models import Nomination, NominationStatus
+from campaigns.models.nominations import QUOTA_STATES
 from campaigns.nominations import (
     CREATE,
     NONE,
@@ -75,7 +75,7 @@ def _create(campaign, user, data, recommender, errors, today):
     allowed, why = permissions.can_apply(user, campaign, today)
     if not allowed:
         raise ActionRefused(why)
-    nomination = Nomination(campaign=campaign, applicant=user, status=DRAFT)
+    nomination = Nomination(campaign=campaign, applicant=user, status=NominationStatus.DRAFT)
     name = data.get("project_name", "")
     if name and Nomination.objects.filter(campaign=campaign, project_name=name).exists():
         errors.setdefault("project_name", []).append(_duplicate(name))

@@ -6,9 +6,7 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from campaigns.models import Nomination
-from campaigns.models.nominations import DRAFT
-from campaigns.models.pages import SLOT_PDF, SLOT_VIDEO, SLOT_WORD
+from campaigns.models import Nomination, NominationStatus, SlotKind
 from campaigns.nominations import (
     ACTION_LABELS,
     NO_RECOMMENDER,
@@ -48,14 +46,14 @@ def _text_field(name, **kwargs):
 
 
 # What the file chooser offers for each kind of slot.
-ACCEPT = {SLOT_WORD: ".docx", SLOT_VIDEO: ".mp4,.mov", SLOT_PDF: ".pdf"}
+ACCEPT = {SlotKind.WORD: ".docx", SlotKind.VIDEO: ".mp4,.mov", SlotKind.PDF: ".pdf"}
 
 
 def max_upload_bytes(slot):
     """The largest file the slot takes: its own limit, and for Word forms the site's limit for
     any .docx, whichever is smaller."""
     limit = slot.rules().max_size_bytes
-    if slot.kind == SLOT_WORD:
+    if slot.kind == SlotKind.WORD:
         docx_limit = settings.LIANHE_DOCX_MAX_UPLOAD_BYTES
         limit = min(limit, docx_limit) if limit else docx_limit
     return limit
@@ -66,16 +64,16 @@ def limit_text(slot):
     5,000 字`."""
     parts = [
         {
-            SLOT_WORD: _("Word 文档（.docx）"),
-            SLOT_VIDEO: _("MP4 或 MOV 视频"),
-            SLOT_PDF: _("PDF 文档"),
+            SlotKind.WORD: _("Word 文档（.docx）"),
+            SlotKind.VIDEO: _("MP4 或 MOV 视频"),
+            SlotKind.PDF: _("PDF 文档"),
         }[slot.kind]
     ]
     if limit := max_upload_bytes(slot):
         parts.append(_("不超过 %(size)s MB") % {"size": megabytes(limit)})
-    if slot.kind == SLOT_WORD and slot.char_limit:
+    if slot.kind == SlotKind.WORD and slot.char_limit:
         parts.append(_("不超过 %(count)s 字") % {"count": f"{slot.char_limit:,}"})
-    if slot.kind == SLOT_VIDEO and slot.max_video_minutes:
+    if slot.kind == SlotKind.VIDEO and slot.max_video_minutes:
         parts.append(
             _("时长不超过 %(minutes)s 分钟") % {"minutes": f"{float(slot.max_video_minutes):g}"}
         )
@@ -141,7 +139,7 @@ class NominationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.campaign = campaign
         self.nomination = nomination
-        self.draft = nomination is None or nomination.status == DRAFT
+        self.draft = nomination is None or nomination.status == NominationStatus.DRAFT
         self.slots = list(campaign.document_slots.all())
         self.uploads = []
         self.recommender = None

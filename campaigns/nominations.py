@@ -21,17 +21,16 @@ from django.utils.translation import gettext_lazy
 
 from campaigns.file_checks import CheckResult, check_file
 from campaigns.form_templates import safe_filename_part, short_label
-from campaigns.models import CampaignPage, Nomination, NominationEvent, NominationFile, Quota
+from campaigns.models import (
+    CampaignPage,
+    Nomination,
+    NominationEvent,
+    NominationFile,
+    NominationStatus,
+    Quota,
+)
 from campaigns.models.nominations import (
-    CORRECTION,
-    DRAFT,
-    ENDORSED,
-    PASSED,
     QUOTA_STATES,
-    REJECTED,
-    RETURNED,
-    SUBMITTED,
-    WITHDRAWN,
 )
 from cms import locks
 from cms.models import MemberSociety
@@ -84,28 +83,54 @@ class NominationTransition:
 
 
 TRANSITIONS = {
-    (NONE, CREATE): NominationTransition(DRAFT, APPLICANT, while_open=True),
-    (DRAFT, SUBMIT): NominationTransition(SUBMITTED, APPLICANT, while_open=True),
-    (RETURNED, SUBMIT): NominationTransition(SUBMITTED, APPLICANT, while_open=True),
+    (NONE, CREATE): NominationTransition(NominationStatus.DRAFT, APPLICANT, while_open=True),
+    (NominationStatus.DRAFT, SUBMIT): NominationTransition(
+        NominationStatus.SUBMITTED, APPLICANT, while_open=True
+    ),
+    (NominationStatus.RETURNED, SUBMIT): NominationTransition(
+        NominationStatus.SUBMITTED, APPLICANT, while_open=True
+    ),
     # A nomination corrected after formal review goes back to formal review: the society's
     # recommendation stands.
-    (CORRECTION, SUBMIT): NominationTransition(ENDORSED, APPLICANT, while_correctable=True),
-    (SUBMITTED, ENDORSE): NominationTransition(ENDORSED, RECOMMENDER),
-    (SUBMITTED, RETURN): NominationTransition(RETURNED, RECOMMENDER, reason_required=True),
-    (ENDORSED, PASS): NominationTransition(PASSED, OFFICE, reason_required=True),
-    (ENDORSED, CORRECT): NominationTransition(CORRECTION, OFFICE, reason_required=True),
-    (ENDORSED, REJECT): NominationTransition(REJECTED, OFFICE, reason_required=True),
+    (NominationStatus.CORRECTION, SUBMIT): NominationTransition(
+        NominationStatus.ENDORSED, APPLICANT, while_correctable=True
+    ),
+    (NominationStatus.SUBMITTED, ENDORSE): NominationTransition(
+        NominationStatus.ENDORSED, RECOMMENDER
+    ),
+    (NominationStatus.SUBMITTED, RETURN): NominationTransition(
+        NominationStatus.RETURNED, RECOMMENDER, reason_required=True
+    ),
+    (NominationStatus.ENDORSED, PASS): NominationTransition(
+        NominationStatus.PASSED, OFFICE, reason_required=True
+    ),
+    (NominationStatus.ENDORSED, CORRECT): NominationTransition(
+        NominationStatus.CORRECTION, OFFICE, reason_required=True
+    ),
+    (NominationStatus.ENDORSED, REJECT): NominationTransition(
+        NominationStatus.REJECTED, OFFICE, reason_required=True
+    ),
     # A draft was never sent to anyone: its applicant deletes it (files and all) rather than
     # withdrawing it.
-    (DRAFT, DELETE): NominationTransition(NONE, APPLICANT),
-    (SUBMITTED, WITHDRAW): NominationTransition(WITHDRAWN, APPLICANT),
-    (RETURNED, WITHDRAW): NominationTransition(WITHDRAWN, APPLICANT),
-    (ENDORSED, WITHDRAW): NominationTransition(WITHDRAWN, APPLICANT),
-    (CORRECTION, WITHDRAW): NominationTransition(WITHDRAWN, APPLICANT),
-    (PASSED, WITHDRAW): NominationTransition(WITHDRAWN, APPLICANT),
+    (NominationStatus.DRAFT, DELETE): NominationTransition(NONE, APPLICANT),
+    (NominationStatus.SUBMITTED, WITHDRAW): NominationTransition(
+        NominationStatus.WITHDRAWN, APPLICANT
+    ),
+    (NominationStatus.RETURNED, WITHDRAW): NominationTransition(
+        NominationStatus.WITHDRAWN, APPLICANT
+    ),
+    (NominationStatus.ENDORSED, WITHDRAW): NominationTransition(
+        NominationStatus.WITHDRAWN, APPLICANT
+    ),
+    (NominationStatus.CORRECTION, WITHDRAW): NominationTransition(
+        NominationStatus.WITHDRAWN, APPLICANT
+    ),
+    (NominationStatus.PASSED, WITHDRAW): NominationTransition(
+        NominationStatus.WITHDRAWN, APPLICANT
+    ),
 }
 # The applicant may change the nomination's data and files in these states (until the deadline).
-EDITABLE_STATES = (DRAFT, RETURNED, CORRECTION)
+EDITABLE_STATES = (NominationStatus.DRAFT, NominationStatus.RETURNED, NominationStatus.CORRECTION)
 
 # Recommender types of the federation campaigns; government calls use the campaign's own
 # recommender types (province, city with separate planning status, …).
@@ -618,7 +643,9 @@ def save_nomination(campaign, user, data, recommender, uploads=(), nomination=No
                 allowed, why = can_apply(user, campaign, today)
                 if not allowed:
                     raise ActionRefused(why)
-                nomination = Nomination(campaign=campaign, applicant=user, status=DRAFT)
+                nomination = Nomination(
+                    campaign=campaign, applicant=user, status=NominationStatus.DRAFT
+                )
                 assign_fields(nomination, data, recommender)
                 save_unique(nomination)
                 log_event(nomination, CREATE, user, "")

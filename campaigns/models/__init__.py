@@ -1,7 +1,8 @@
 from .milestones import Milestone
-from .nominations import Nomination, NominationEvent, NominationFile
+from .nominations import Nomination, NominationEvent, NominationFile, NominationStatus
 from .pages import (
     CampaignIndexPage,
+    CampaignKind,
     CampaignPage,
     CampaignRecommender,
     Criterion,
@@ -9,6 +10,7 @@ from .pages import (
     Quota,
     RecommenderType,
     ScopeCategory,
+    SlotKind,
 )
 from .review import (
     Assignment,
@@ -22,13 +24,20 @@ from .review import (
     Score,
     ScoreSheet,
 )
-from .showcase import AchievementPage, AchievementTag, ShowcaseIndexPage, ShowcaseYearPage
+from .showcase import (
+    AchievementPage,
+    AchievementTag,
+    ShowcaseIndexPage,
+    ShowcaseList,
+    ShowcaseYearPage,
+)
 
 __all__ = [
     "AchievementPage",
     "AchievementTag",
     "Assignment",
     "CampaignIndexPage",
+    "CampaignKind",
     "CampaignPage",
     "CampaignRecommender",
     "Criterion",
@@ -38,6 +47,7 @@ __all__ = [
     "Nomination",
     "NominationEvent",
     "NominationFile",
+    "NominationStatus",
     "Objection",
     "PanelMember",
     "PublicNotice",
@@ -50,5 +60,7 @@ __all__ = [
     "Score",
     "ScoreSheet",
     "ShowcaseIndexPage",
+    "ShowcaseList",
     "ShowcaseYearPage",
+    "SlotKind",
 ]

@@ -17,17 +17,16 @@ from wagtail.search import index
 
 from cms.search_text import SegmentedSearchMixin
 
-KIND_FEDERATION = "federation"
-KIND_GOVERNMENT = "government"
-CAMPAIGN_KINDS = [
-    (KIND_FEDERATION, _("联合体科技进展征集")),
-    (KIND_GOVERNMENT, _("政府部门试点示范申报")),
-]
 
-SLOT_WORD = "word"
-SLOT_VIDEO = "video"
-SLOT_PDF = "pdf"
-SLOT_KINDS = [(SLOT_WORD, _("Word 表格")), (SLOT_VIDEO, _("视频（MP4/MOV）")), (SLOT_PDF, _("PDF"))]
+class CampaignKind(models.TextChoices):
+    FEDERATION = "federation", _("联合体科技进展征集")
+    GOVERNMENT = "government", _("政府部门试点示范申报")
+
+
+class SlotKind(models.TextChoices):
+    WORD = "word", _("Word 表格")
+    VIDEO = "video", _("视频（MP4/MOV）")
+    PDF = "pdf", _("PDF")
 
 
 class CampaignIndexPage(RoutablePageMixin, Page):
@@ -75,7 +74,7 @@ class CampaignIndexPage(RoutablePageMixin, Page):
 class CampaignPage(SegmentedSearchMixin, RoutablePageMixin, Page):
     year = models.PositiveIntegerField(_("年度"))
     kind = models.CharField(
-        _("类型"), max_length=20, choices=CAMPAIGN_KINDS, default=KIND_FEDERATION
+        _("类型"), max_length=20, choices=CampaignKind.choices, default=CampaignKind.FEDERATION
     )
     organiser = models.CharField(
         _("主办单位"), max_length=200, default="中国科协智能制造学会联合体"
@@ -350,7 +349,7 @@ class DocumentSlot(Orderable):
     page = ParentalKey(CampaignPage, on_delete=models.CASCADE, related_name="document_slots")
     code = models.CharField(_("编号"), max_length=20, help_text=_("例如：文件1"))
     label = models.CharField(_("名称"), max_length=100)
-    kind = models.CharField(_("文件类型"), max_length=10, choices=SLOT_KINDS)
+    kind = models.CharField(_("文件类型"), max_length=10, choices=SlotKind.choices)
     required = models.BooleanField(_("必须提交"), default=True)
     char_limit = models.PositiveIntegerField(_("字数上限"), null=True, blank=True)
     sections = models.TextField(

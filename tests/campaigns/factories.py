@@ -18,8 +18,8 @@ from campaigns.models import (
     ReviewRound,
     Score,
     ScoreSheet,
+    ShowcaseList,
 )
-from campaigns.models.showcase import CHINA
 from cms.roles import Role
 from tests.cms.bulk_pages import add_children, values
 from tests.cms.factories import UserFactory, WorkstreamFactory
@@ -79,7 +79,7 @@ class NominationFactory(factory.django.DjangoModelFactory):
 class AchievementPageFactory(wagtail_factories.PageFactory):
     title = factory.Sequence(lambda n: f"智能制造关键技术{n}")
     slug = factory.Sequence(lambda n: f"achievement-{n}")
-    list = CHINA
+    list = ShowcaseList.CHINA
     organisations = "某大学"
 
     class Meta:

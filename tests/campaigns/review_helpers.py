@@ -16,6 +16,7 @@ from campaigns.models import (
     Assignment,
     JustificationRule,
     Nomination,
+    NominationStatus,
     PanelMember,
     ReviewEvent,
     ReviewRound,
@@ -23,7 +24,6 @@ from campaigns.models import (
     Score,
     ScoreSheet,
 )
-from campaigns.models.nominations import PASSED
 from campaigns.models.review import RoundKind, RuleScope
 from campaigns.nominations import ENDORSE, PASS, SOCIETY_RECOMMENDER, perform
 from cms.accounts import mark_email_verified
@@ -75,7 +75,7 @@ def campaign_2024(index, slug="call-2024"):
 
 
 def passed(campaign, applicant, name, organisation="某某智能装备有限公司", society=None,
-           status=PASSED):  # fmt: skip
+           status=NominationStatus.PASSED):  # fmt: skip
     """A nomination written directly in a state (default: passed formal review)."""
     society = society or campaign.recommending_societies.first().society
     return Nomination.objects.create(

@@ -10,8 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, connections
 
 from campaigns import nominations
-from campaigns.models import Nomination
-from campaigns.models.nominations import DRAFT, SUBMITTED
+from campaigns.models import Nomination, NominationStatus
 from cms.accounts import mark_email_verified
 from cms.models import MemberSociety
 from tests.campaigns.nomination_helpers import open_campaign, prepare_site
@@ -36,7 +35,7 @@ def draft(campaign, applicant, society, name):
         contact_person="张三",
         phone="010-1",
         email="z@example.com",
-        status=DRAFT,
+        status=NominationStatus.DRAFT,
     )
 
 
@@ -88,5 +87,5 @@ def test_only_one_of_two_simultaneous_submissions_gets_the_last_place(federation
     assert list(outcomes.values()).count("submitted") == 1, outcomes
     refused = next(v for v in outcomes.values() if v != "submitted")
     assert "推荐名额为 1 项，已全部使用" in refused
-    assert Nomination.objects.filter(status=SUBMITTED).count() == 1
-    assert Nomination.objects.filter(status=DRAFT).count() == 1
+    assert Nomination.objects.filter(status=NominationStatus.SUBMITTED).count() == 1
+    assert Nomination.objects.filter(status=NominationStatus.DRAFT).count() == 1

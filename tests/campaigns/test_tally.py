@@ -24,13 +24,13 @@ from campaigns import rounds, tally
 from campaigns.models import (
     Assignment,
     Nomination,
+    NominationStatus,
     PanelMember,
     ReviewRound,
     RoundEntry,
     Score,
     ScoreSheet,
 )
-from campaigns.models.nominations import PASSED
 from campaigns.models.review import Aggregation, RoundKind, RoundStatus, SheetStatus
 from campaigns.reporting import entries_for
 from campaigns.result_sheet import result_sheet_docx, result_sheet_title
@@ -110,7 +110,7 @@ def add_nomination(review_round, name, applicant, experts, excluded=()):
             "phone": "010-1",
             "email": "a@example.org",
             "applicant": applicant,
-            "status": PASSED,
+            "status": NominationStatus.PASSED,
         },
     )
     RoundEntry.objects.create(round=review_round, nomination=nomination)
