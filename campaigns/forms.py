@@ -7,13 +7,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from campaigns.models import Nomination, NominationStatus, SlotKind
-from campaigns.nominations import (
-    ACTION_LABELS,
+from campaigns.nomination_errors import InvalidNomination
+from campaigns.nomination_files import check_upload
+from campaigns.nominations import ACTION_LABELS, NOMINATION_FIELDS
+from campaigns.recommenders import (
     NO_RECOMMENDER,
-    NOMINATION_FIELDS,
-    InvalidNomination,
     category_error,
-    check_upload,
     recommender_choice_of,
     recommender_choices,
     resolve_recommender,
@@ -85,7 +84,7 @@ class NominationForm(forms.Form):
     the campaign; values outside them are refused with a message naming the field.
 
     A draft (a new nomination, or one still in 草稿) may lack any field: what is there is checked,
-    what is missing is listed by `nominations.checklist` and demanded on submission. A nomination
+    what is missing is listed by `checklist.checklist` and demanded on submission. A nomination
     that was submitted before (returned for changes) keeps every field filled in."""
 
     project_name = _text_field("project_name")

@@ -29,7 +29,8 @@ from campaigns.models import (
     ShowcaseYearPage,
 )
 from campaigns.models.review import RoundKind, RoundStatus
-from campaigns.nominations import ActionRefused, lock_campaign
+from campaigns.nomination_errors import ActionRefused
+from campaigns.quotas import lock_campaign
 from cms.filter_forms import FilterForm, ignored
 from cms.models import MemberSociety
 from cms.roles import is_office

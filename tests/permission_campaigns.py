@@ -25,8 +25,9 @@ from campaigns.models import (
 )
 from campaigns.models.milestones import MilestoneKind
 from campaigns.models.review import RoundKind, RoundStatus, RuleScope
-from campaigns.nominations import CREATE, SOCIETY_RECOMMENDER, log_event
+from campaigns.nominations import CREATE, log_event
 from campaigns.notice import start_notice
+from campaigns.recommenders import SOCIETY_RECOMMENDER
 from cms.accounts import mark_email_verified
 from cms.models import MemberSociety
 from cms.roles import Role, group_for

@@ -16,22 +16,13 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from campaigns import permissions
 from campaigns.admin.listing import ListingOnlyViewSetMixin
+from campaigns.checklist import submission_problems
 from campaigns.forms import DecisionForm
 from campaigns.models import Nomination, NominationStatus
-from campaigns.nominations import (
-    ACTION_LABELS,
-    DELETE,
-    SUBMIT,
-    WITHDRAW,
-    ActionRefused,
-    InvalidNomination,
-    perform,
-    places_taken,
-    quota_limit,
-    reason_required,
-    recommender_of,
-    submission_problems,
-)
+from campaigns.nomination_errors import ActionRefused, InvalidNomination
+from campaigns.nominations import ACTION_LABELS, DELETE, SUBMIT, WITHDRAW, perform, reason_required
+from campaigns.quotas import places_taken, quota_limit
+from campaigns.recommenders import recommender_of
 from campaigns.views.nominations import file_url
 from cms.roles import OfficePermissionPolicy, is_office, society_ids
 

@@ -25,7 +25,8 @@ from campaigns.models import (
     ScoreSheet,
 )
 from campaigns.models.review import RoundKind, RuleScope
-from campaigns.nominations import ENDORSE, PASS, SOCIETY_RECOMMENDER, perform
+from campaigns.nominations import ENDORSE, PASS, perform
+from campaigns.recommenders import SOCIETY_RECOMMENDER
 from cms.accounts import mark_email_verified
 from cms.models import AccountProfile
 from cms.roles import Role, group_for

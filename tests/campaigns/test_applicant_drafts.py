@@ -13,17 +13,9 @@ from lxml import html as lxml_html
 from wagtail.models import ModelLogEntry
 
 from campaigns.models import Nomination, NominationFile, NominationStatus
-from campaigns.nominations import (
-    CREATE,
-    DELETE,
-    DELETE_LOG_ACTION,
-    RETURN,
-    SUBMIT,
-    ActionRefused,
-    InvalidNomination,
-    check_upload,
-    perform,
-)
+from campaigns.nomination_errors import ActionRefused, InvalidNomination
+from campaigns.nomination_files import check_upload
+from campaigns.nominations import CREATE, DELETE, DELETE_LOG_ACTION, RETURN, SUBMIT, perform
 from cms import upload_mp4
 from cms.models import MemberSociety
 from tests import hostile_docx

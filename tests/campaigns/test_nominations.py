@@ -12,17 +12,9 @@ from django.utils import timezone
 
 from campaigns import permissions
 from campaigns.models import Nomination, NominationFile, NominationStatus, Quota
-from campaigns.nominations import (
-    CORRECT,
-    ENDORSE,
-    REJECT,
-    RETURN,
-    SOCIETY_RECOMMENDER,
-    SUBMIT,
-    ActionRefused,
-    InvalidNomination,
-    perform,
-)
+from campaigns.nomination_errors import ActionRefused, InvalidNomination
+from campaigns.nominations import CORRECT, ENDORSE, REJECT, RETURN, SUBMIT, perform
+from campaigns.recommenders import SOCIETY_RECOMMENDER
 from campaigns.views.nominations import CONTENT_TYPES
 from cms import upload_mp4
 from cms.models import MemberSociety

@@ -30,8 +30,9 @@ from campaigns.models import (
     RoundEntry,
 )
 from campaigns.models.review import ObjectionStatus, RoundKind, RoundStatus
-from campaigns.nominations import SOCIETY_RECOMMENDER, ActionRefused
+from campaigns.nomination_errors import ActionRefused
 from campaigns.notice import close_due_notices, period_text, start_notice
+from campaigns.recommenders import SOCIETY_RECOMMENDER
 from cms.accounts import mark_email_verified
 from cms.models import MemberSociety
 from cms.storage import private_storage

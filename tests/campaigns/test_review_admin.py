@@ -12,7 +12,6 @@ from django.urls import reverse
 from lxml import html
 
 from campaigns.models import Assignment, CampaignPage, Nomination, NominationStatus, ReviewRound
-from campaigns.models.nominations import DRAFT
 from campaigns.models.review import RoundKind, RoundStatus
 from campaigns.round_dates import round_date_errors
 from cms.models import MemberSociety
@@ -209,7 +208,8 @@ def add_nominations(campaign, applicant, count):
         Nomination(
             campaign=campaign,
             applicant=applicant,
-            project_name=f"{'草稿' if statuses[i % 4] == DRAFT else '申报'}项目{i:03d}",
+            project_name=f"{'草稿' if statuses[i % 4] == NominationStatus.DRAFT else '申报'}"
+            f"项目{i:03d}",
             category="智能制造技术",
             recommender_type="成员学会",
             recommender_society=societies[i % 2],

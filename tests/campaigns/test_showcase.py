@@ -24,7 +24,7 @@ from campaigns.models import (
     ShowcaseYearPage,
 )
 from campaigns.models.review import RoundKind, RoundStatus
-from campaigns.nominations import ActionRefused
+from campaigns.nomination_errors import ActionRefused
 from campaigns.showcase import create_china_items
 from cms.models import MemberSociety
 from tests.campaigns.factories import add_achievements
