@@ -22,19 +22,17 @@ member in chunks and never trusts a declared size):
 """
 
 import posixpath
-from dataclasses import dataclass
 
 import olefile
 from django.conf import settings
 from django.utils.translation import gettext as _
 
 from cms.docx_xml import REL_NS, RELATIONSHIP_ROOTS, rels_source, resolve_target
+from cms.office_formats import FORMATS
 from cms.upload_checks import (
     DOCX,
     OLE2,
     OLE2_MAGIC,
-    PPTX,
-    XLSX,
     ZIP,
     DocumentRejected,
     as_file,
@@ -63,50 +61,6 @@ VBA_CONTENT_TYPES = ("application/vnd.ms-office.vbaproject", "application/vnd.ms
 VBA_REL_SUFFIXES = ("/vbaproject", "/wordvbadata")
 VBA_PART_NAMES = ("vbaproject.bin", "vbadata.xml")
 OLE_OBJECT_REL_SUFFIX = "/oleobject"
-
-
-@dataclass(frozen=True)
-class OfficeFormat:
-    name: str  # in messages: "Word（.docx）"
-    application: str  # "Word"
-    extension: str
-    macro_extension: str
-    legacy: str  # "Word 97-2003（.doc）"
-    main_types: tuple  # the content types of the main part (a document, a template)
-    main_part: str | None = None  # where that part must be, when the readers expect it there
-
-
-FORMATS = {
-    DOCX: OfficeFormat(
-        "Word（.docx）",
-        "Word",
-        ".docx",
-        ".docm",
-        "Word 97-2003（.doc）",
-        (
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
-            # A .dotx template: the same body, opened by Word as a new document.
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
-        ),
-        "word/document.xml",
-    ),
-    XLSX: OfficeFormat(
-        "Excel（.xlsx）",
-        "Excel",
-        ".xlsx",
-        ".xlsm",
-        "Excel 97-2003（.xls）",
-        ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",),
-    ),
-    PPTX: OfficeFormat(
-        "PowerPoint（.pptx）",
-        "PowerPoint",
-        ".pptx",
-        ".pptm",
-        "PowerPoint 97-2003（.ppt）",
-        ("application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml",),
-    ),
-}
 
 
 def check_docx(data, label: str = "文件") -> None:

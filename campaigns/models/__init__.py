@@ -1,9 +1,4 @@
-from .milestones import Milestone
-from .nominations import Nomination, NominationEvent, NominationFile, NominationStatus
-from .pages import (
-    CampaignIndexPage,
-    CampaignKind,
-    CampaignPage,
+from .call_terms import (
     CampaignRecommender,
     Criterion,
     DocumentSlot,
@@ -12,6 +7,9 @@ from .pages import (
     ScopeCategory,
     SlotKind,
 )
+from .milestones import Milestone
+from .nominations import Nomination, NominationEvent, NominationFile, NominationStatus
+from .pages import CampaignIndexPage, CampaignKind, CampaignPage
 from .review import (
     Assignment,
     JustificationRule,
