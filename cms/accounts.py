@@ -14,7 +14,7 @@ from django.contrib.auth.forms import UserCreationForm
 from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -75,6 +75,12 @@ def mark_email_verified(user):
         user.account_profile = profile
     user.groups.add(group_for(Role.APPLICANT))
     return profile
+
+
+def applicant_home():
+    """Where a verified applicant goes next: settings.LIANHE_APPLICANT_HOME, a URL name the
+    settings give (cms names no app's URL)."""
+    return resolve_url(settings.LIANHE_APPLICANT_HOME)
 
 
 def site_link(path):
@@ -184,7 +190,7 @@ def verify_email_sent(request):
     return render(
         request,
         "registration/verify_email_sent.html",
-        {"verified": is_email_verified(request.user)},
+        {"verified": is_email_verified(request.user), "applicant_home": applicant_home()},
     )
 
 
@@ -194,7 +200,8 @@ def verify_email(request, token):
         return render(request, "registration/verify_email_failed.html", status=400)
     mark_email_verified(user)
     next_url = request.session.pop("after_verification", "")
-    return render(request, "registration/verify_email_done.html", {"next": next_url})
+    context = {"next": next_url, "applicant_home": applicant_home()}
+    return render(request, "registration/verify_email_done.html", context)
 
 
 @login_required

@@ -30,11 +30,10 @@ DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
+# The project's own apps (cms names none of them; where it must know them, it reads this).
+LIANHE_APPS = ["cms", "reports", "campaigns", "activities"]
 INSTALLED_APPS = [
-    "cms",
-    "reports",
-    "campaigns",
-    "activities",
+    *LIANHE_APPS,
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -198,6 +197,8 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
+# Where a newly verified applicant is sent (a URL name): the settings wire the apps, cms does not.
+LIANHE_APPLICANT_HOME = "my_nominations"
 LOGOUT_REDIRECT_URL = "/"
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 
