@@ -44,7 +44,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from activities.models import ActivityKind
-from campaigns.models import ShowcaseList
+from campaigns.models import ShowcaseListKind
 
 BENCH_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BENCH_DIR.parent
@@ -404,7 +404,7 @@ def build_showcase(rng, home):
                     release_place="南京",
                 ),
             )
-        for list_key in (ShowcaseList.WORLD, ShowcaseList.CHINA):
+        for list_key in (ShowcaseListKind.WORLD, ShowcaseListKind.CHINA):
             have = AchievementPage.objects.child_of(year_page).filter(list=list_key).count()
             for rank in range(have + 1, ITEMS_PER_LIST + 1):
                 org = rng.sample(ORGANISATIONS, rng.randint(1, 3))
@@ -417,7 +417,7 @@ def build_showcase(rng, home):
                         rank=rank,
                         organisations="、".join(org),
                         recommender_society=rng.choice(societies)
-                        if list_key == ShowcaseList.CHINA
+                        if list_key == ShowcaseListKind.CHINA
                         else None,
                         category=rng.choice(categories),
                         summary=paragraph(rng, True, sentences=(2, 3)),

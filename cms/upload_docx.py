@@ -71,10 +71,10 @@ def check_docx(data, label: str = "文件") -> None:
 
 def check_office(data, kind, label="文件"):
     """Refuse `data` unless it is a plain package of `kind` ("docx", "xlsx", "pptx")."""
-    _Package(as_file(data), FORMATS[kind], label).check()
+    _PackageCheck(as_file(data), FORMATS[kind], label).check()
 
 
-class _Package:
+class _PackageCheck:
     def __init__(self, file, office, label):
         self.file, self.office, self.label = file, office, label
         self.content_types = {}  # lower-cased part name or "*.extension" -> content type

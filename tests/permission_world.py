@@ -34,7 +34,7 @@ from activities.models import ActivityPage, Feed, SocietyActivitiesPage
 from campaigns.demo.review import ensure_demo_expert
 from campaigns.models import (
     ShowcaseIndexPage,
-    ShowcaseList,
+    ShowcaseListKind,
     ShowcaseYearPage,
 )
 from cms.models import AccountProfile, MemberSociety, NewsPage, Workstream
@@ -259,7 +259,7 @@ def _site_pages(world, federation):
     year.save_revision().publish()
     world["showcase"], world["showcase_year"] = showcase, year
     world["achievement"] = AchievementPageFactory(
-        parent=year, list=ShowcaseList.CHINA, title="矩阵双十条目"
+        parent=year, list=ShowcaseListKind.CHINA, title="矩阵双十条目"
     )
     world["document"] = Document.objects.create(
         title="矩阵公开文件", file=ContentFile(pdf(), name="matrix-public.pdf")

@@ -26,7 +26,7 @@ from .showcase import (
     AchievementPage,
     AchievementTag,
     ShowcaseIndexPage,
-    ShowcaseList,
+    ShowcaseListKind,
     ShowcaseYearPage,
 )
 
@@ -58,7 +58,7 @@ __all__ = [
     "Score",
     "ScoreSheet",
     "ShowcaseIndexPage",
-    "ShowcaseList",
+    "ShowcaseListKind",
     "ShowcaseYearPage",
     "SlotKind",
 ]

@@ -18,7 +18,7 @@ from campaigns.models import (
     ReviewRound,
     Score,
     ScoreSheet,
-    ShowcaseList,
+    ShowcaseListKind,
 )
 from cms.roles import Role
 from tests.cms.bulk_pages import add_children, values
@@ -79,7 +79,7 @@ class NominationFactory(factory.django.DjangoModelFactory):
 class AchievementPageFactory(wagtail_factories.PageFactory):
     title = factory.Sequence(lambda n: f"智能制造关键技术{n}")
     slug = factory.Sequence(lambda n: f"achievement-{n}")
-    list = ShowcaseList.CHINA
+    list = ShowcaseListKind.CHINA
     organisations = "某大学"
 
     class Meta:

@@ -44,7 +44,7 @@ from campaigns.models import (
     PublicNotice,
     ReviewRound,
     RoundEntry,
-    ShowcaseList,
+    ShowcaseListKind,
     ShowcaseYearPage,
 )
 from campaigns.models.milestones import MilestoneKind
@@ -503,8 +503,8 @@ def test_a_whole_campaign_from_the_call_to_the_showcase(federation, users, synce
         assert year_page.get_parent().pk == showcase_index.pk and not year_page.live
         items = list(AchievementPage.objects.child_of(year_page).order_by("rank"))
         assert [(i.title, i.rank, i.list) for i in items] == [
-            (N3, 1, ShowcaseList.CHINA),
-            (N2, 2, ShowcaseList.CHINA),
+            (N3, 1, ShowcaseListKind.CHINA),
+            (N2, 2, ShowcaseListKind.CHINA),
         ]
         assert [i.organisations for i in items] == [PROJECTS[N3][0], PROJECTS[N2][0]]
         assert all(not i.live and i.recommender_society == cmes for i in items)

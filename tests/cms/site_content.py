@@ -7,7 +7,7 @@ import wagtail_factories
 from django.utils import timezone
 from wagtail.models import Site
 
-from campaigns.models import ShowcaseList
+from campaigns.models import ShowcaseListKind
 from tests.cms.bulk_pages import add_children
 from tests.cms.factories import NewsPageFactory
 
@@ -104,9 +104,9 @@ def full_site(federation, society_pages):
     )
     achievement = add_item(
         year, "活体细胞精准操作机器人技术及系统", rank=1, category="智能产品",
-        list=ShowcaseList.CHINA, body=picture_body(image, caption="机器人系统"),
+        list=ShowcaseListKind.CHINA, body=picture_body(image, caption="机器人系统"),
     )  # fmt: skip
-    add_item(year, "小型工业机器人 IRB 1010", list=ShowcaseList.WORLD, organisations="ABB")
+    add_item(year, "小型工业机器人 IRB 1010", list=ShowcaseListKind.WORLD, organisations="ABB")
 
     workstreams = list(Workstream.objects.order_by("order"))
     report = MonthlyReportPageFactory(
