@@ -3,10 +3,12 @@ object, and each trait gives the state it names."""
 
 import datetime
 
+import factory as factory_boy
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from activities.models import SocietyActivitiesPage
 from campaigns.checklist import submission_problems
 from campaigns.models import NominationStatus, SlotKind
 from campaigns.models.milestones import MilestoneKind
@@ -212,8 +214,6 @@ def test_feed_traits():
 
 
 def test_society_page_factory_names_the_page_after_its_society():
-    from activities.models import SocietyActivitiesPage
-
     society = MemberSocietyFactory(abbreviation="CMES")
     page = SocietyActivitiesPageFactory(society=society)
     assert isinstance(page, SocietyActivitiesPage) and page.slug == "cmes"
@@ -499,3 +499,37 @@ def test_showcase_traits():
     assert not ShowcaseYearPageFactory().release_date
     tag = AchievementTagFactory()
     assert list(tag.content_object.keywords.all()) == [tag.tag]
+
+
+def test_every_model_of_the_projects_apps_has_a_factory():
+    """A new model gets its factory (and its place in FACTORIES) with it."""
+    from django.apps import apps
+
+    from tests.activities import factories as activities
+    from tests.campaigns import factories as campaigns
+    from tests.cms import factories as cms
+    from tests.reports import factories as reports
+
+    made = {
+        value._meta.model
+        for module in (cms, activities, campaigns, reports)
+        for value in vars(module).values()
+        if isinstance(value, type)
+        and issubclass(value, factory_boy.django.DjangoModelFactory)
+        and value._meta.model is not None
+    }
+    models = {
+        model
+        for label in ("cms", "activities", "campaigns", "reports")
+        for model in apps.get_app_config(label).get_models()
+    }
+    assert sorted(model.__name__ for model in models - made) == []
+    assert {f._meta.model for f in FACTORIES} | {SocietyActivitiesPage} >= models
+
+
+def test_hooks_that_add_rows_refuse_an_unsaved_object():
+    with pytest.raises(ValueError, match="needs a saved"):
+        NominationFactory.build(passed=True)  # its open call first
+    with pytest.raises(ValueError, match="saved page"):
+        CampaignPageFactory.build(open=True)
+    assert NominationFactory.build(status=NominationStatus.PASSED).pk is None

@@ -210,6 +210,14 @@ class CampaignIndexPageFactory(wagtail_factories.PageFactory):
         model = CampaignIndexPage
 
 
+def _adds_rows(create, extracted, name):
+    """Whether a hook that adds rows to the saved page has work to do; refused on a page only
+    built (`published_campaign`, `add_campaigns`), which has no rows to add them to yet."""
+    if extracted and not create:
+        raise ValueError(f"CampaignPageFactory({name}=…) needs a saved page, not a built one")
+    return bool(extracted)
+
+
 class CampaignPageFactory(wagtail_factories.PageFactory):
     """A federation call with no terms. Hooks add them once the page is saved, in this order:
     `call_2024=True` (four categories, 创新性 40 / 引领性 30 / 应用性 30, the four slots of
@@ -230,44 +238,44 @@ class CampaignPageFactory(wagtail_factories.PageFactory):
 
     @factory.post_generation
     def call_2024(self, create, extracted, **kwargs):
-        if create and extracted:
+        if _adds_rows(create, extracted, "call_2024"):
             add_terms(self, categories=CATEGORIES_2024, criteria=CRITERIA_2024)
             add_terms(self, slots=slots_2024(self.year))
 
     @factory.post_generation
     def call_2021(self, create, extracted, **kwargs):
-        if create and extracted:
+        if _adds_rows(create, extracted, "call_2021"):
             add_terms(self, categories=CATEGORIES_2024[:1], criteria=CRITERIA_2021)
 
     @factory.post_generation
     def word_slot(self, create, extracted, **kwargs):
-        if create and extracted:
+        if _adds_rows(create, extracted, "word_slot"):
             DocumentSlotFactory(page=self, code="文件1", word=True, **kwargs)
 
     @factory.post_generation
     def categories(self, create, extracted, **kwargs):
-        if create and extracted:
+        if _adds_rows(create, extracted, "categories"):
             add_terms(self, categories=extracted)
 
     @factory.post_generation
     def criteria(self, create, extracted, **kwargs):
-        if create and extracted:
+        if _adds_rows(create, extracted, "criteria"):
             add_terms(self, criteria=extracted)
 
     @factory.post_generation
     def slots(self, create, extracted, **kwargs):
-        if create and extracted:
+        if _adds_rows(create, extracted, "slots"):
             add_terms(self, slots=extracted)
 
     @factory.post_generation
     def societies(self, create, extracted, **kwargs):
-        if create and extracted:
+        if _adds_rows(create, extracted, "societies"):
             for society in extracted:
                 CampaignRecommenderFactory(page=self, society=society)
 
     @factory.post_generation
     def open(self, create, extracted, **kwargs):
-        if not (create and extracted):
+        if not _adds_rows(create, extracted, "open"):
             return
         day = today()
         MilestoneFactory(campaign=self, call_opens=True, date=day - 30 * DAY)
@@ -410,7 +418,7 @@ def _first(related, attribute, default):
 
 
 def _status_trait(status):
-    return factory.Trait(reach=status, open_call=True)
+    return factory.Trait(target_status=status, open_call=True)
 
 
 class NominationFactory(factory.django.DjangoModelFactory):
@@ -439,7 +447,7 @@ class NominationFactory(factory.django.DjangoModelFactory):
     phone = "010-12345678"
     email = "apply@example.org"
     # Not fields: what the hooks below do once the row is saved (taken out in `_create`).
-    reach = None
+    target_status = None
     recommended_by = None
     reviewed_by = None
 
@@ -458,17 +466,17 @@ class NominationFactory(factory.django.DjangoModelFactory):
         withdrawn = _status_trait(NominationStatus.WITHDRAWN)
 
     @classmethod
-    def _build(cls, model_class, *args, reach=None, recommended_by=None, reviewed_by=None,
+    def _build(cls, model_class, *args, target_status=None, recommended_by=None, reviewed_by=None,
                **kwargs):  # fmt: skip
-        if reach:
+        if target_status:
             raise ValueError("a status reached through the services needs a saved nomination")
         return super()._build(model_class, *args, **kwargs)
 
     @classmethod
-    def _create(cls, model_class, *args, reach=None, recommended_by=None, reviewed_by=None,
+    def _create(cls, model_class, *args, target_status=None, recommended_by=None, reviewed_by=None,
                 **kwargs):  # fmt: skip
         nomination = super()._create(model_class, *args, **kwargs)
-        nomination._path = (reach, recommended_by, reviewed_by)
+        nomination._path = (target_status, recommended_by, reviewed_by)
         return nomination
 
     @factory.post_generation
