@@ -25,9 +25,8 @@ from campaigns.models import (
     ScoreSheet,
 )
 from campaigns.models.review import AssignmentSource, RoundKind, RoundStatus, SheetStatus
-from cms.models import MemberSociety
 from cms.roles import Role
-from tests.campaigns.nomination_helpers import file_url, mp4, prepare_site
+from tests.campaigns.nomination_helpers import file_url, mp4
 from tests.campaigns.review_helpers import (
     DAY,
     campaign_2021,
@@ -54,30 +53,28 @@ INNOVATION, LEADERSHIP, APPLICATION = "创新性", "引领性", "应用性"
 
 
 # --- fixtures ---------------------------------------------------------------------------------
+# The places and people come from tests/campaigns/conftest.py (`campaign_index`, `cmes`, `caa`,
+# `people`), made by the factories.
 
 
 @pytest.fixture
-def index(federation):
-    return prepare_site(federation)
+def index(campaign_index):
+    return campaign_index
 
 
 @pytest.fixture
-def cmes(federation):
-    return MemberSociety.objects.get(abbreviation="CMES")
+def users(people):
+    """The office (editor, secretary), the applicant, CMES's person (society), an expert."""
+    return people
 
 
 @pytest.fixture
-def caa(federation):
-    return MemberSociety.objects.get(abbreviation="CAA")
+def campaign(index, cmes, caa):
+    return campaign_2024(index, societies=[cmes, caa])
 
 
 @pytest.fixture
-def campaign(index):
-    return campaign_2024(index)
-
-
-@pytest.fixture
-def experts(federation, cmes, caa):
+def experts(cmes, caa):
     """ann: no conflicts; bob: works at 某某大学, n1's applicant (typed with other spacing);
     cai: member of CAA on his profile; dan: in CMES's group."""
     return {
