@@ -302,6 +302,8 @@ CELERY_BEAT_SCHEDULE = {
     "publish_scheduled": {"task": "cms.tasks.publish_scheduled", "schedule": 300.0},
     # A safety net: signals sync reports at once; this catches anything a lost task missed.
     "sync_reports": {"task": "reports.tasks.sync_all_reports", "schedule": 3600.0},
+    # The month's draft report on the 1st, the reminders of due days and of waiting approvals.
+    "monthly_rhythm": {"task": "reports.tasks.monthly_rhythm", "schedule": 3600.0},
     # Notices close the day after their last day; hourly is soon enough after midnight.
     "close_notices": {"task": "campaigns.tasks.close_notices", "schedule": 3600.0},
     # Each feed has its own interval; this only picks the feeds that are due.
