@@ -3,7 +3,10 @@
 from cms.models import OutboxMessage
 from cms.notifications import notify
 
-NOTICE = {"subject": "申报已获学会推荐", "message": "您的申报“数字孪生产线”已获中国机械工程学会推荐。"}
+NOTICE = {
+    "subject": "申报已获学会推荐",
+    "message": "您的申报“数字孪生产线”已获中国机械工程学会推荐。",
+}
 
 
 def send_notice(recipients, key="", link="/campaigns/2024/"):

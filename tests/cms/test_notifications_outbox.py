@@ -59,7 +59,11 @@ def test_the_mail_is_chinese_multipart_with_the_link_and_one_click_unsubscribe(
     (received,) = smtp_server.messages
     assert received["Subject"] == "申报已获学会推荐"
     assert received["To"] == "firm@example.com"
-    assert str(received["List-Unsubscribe"]).strip().startswith("<http://testserver/notifications/unsubscribe/")
+    assert (
+        str(received["List-Unsubscribe"])
+        .strip()
+        .startswith("<http://testserver/notifications/unsubscribe/")
+    )
     assert received["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     text = received.get_body(("plain",)).get_content()
     html = received.get_body(("html",)).get_content()
@@ -158,10 +162,9 @@ def test_a_repeated_key_sends_one_mail(smtp_server, notice_kind, on_commit):
 def test_bad_addresses_never_stop_the_change(smtp_server, notice_kind, on_commit):
     invalid = UserFactory(email="not-an-address")
     nobody = UserFactory(email="")
-    with on_commit():
-        with transaction.atomic():
-            send_notice([invalid, nobody])
-            UserFactory(username="the-change")  # the caller's own change
+    with on_commit(), transaction.atomic():
+        send_notice([invalid, nobody])
+        UserFactory(username="the-change")  # the caller's own change
     assert smtp_server.messages == []
     (message,) = rows_of(invalid)
     assert message.state == MessageState.BOUNCED
