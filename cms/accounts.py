@@ -95,12 +95,11 @@ def send_verification_email(request, user):
 def count_verification_mail(request, email, account=None):
     """Count one more verification mail to `email` (for `account`, when it exists) asked for
     from the request's address; LimitReached (nothing counted) past any limit."""
-    pairs = [
+    pairs = [("verify", account.pk)] if account is not None else []
+    pairs += [
         ("verify-address", email.strip().lower()),
         ("verify-ip", limits.client_address(request)),
     ]
-    if account is not None:
-        pairs.append(("verify", account.pk))
     limits.count_each(pairs)
 
 

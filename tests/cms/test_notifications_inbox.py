@@ -44,7 +44,7 @@ def test_the_header_shows_the_unread_count_and_the_inbox_lists_them(client, pers
 
 
 def test_mark_one_read_then_all(client, person):
-    first, second, third = (send_notice(person, key=k)[0].notifications.get() for k in "abc")
+    first, _second, _third = (send_notice(person, key=k)[0].notifications.get() for k in "abc")
     client.force_login(person)
     assert client.get(f"/notifications/{first.pk}/read/").status_code == 405
     response = client.post(f"/notifications/{first.pk}/read/")
