@@ -18,7 +18,15 @@ from tests.campaigns.factories import (
     ScoreFactory,
     ScoreSheetFactory,
 )
-from tests.cms.factories import MemberSocietyFactory, UserFactory, WorkstreamFactory
+from tests.cms.factories import (
+    DeliveryAttemptFactory,
+    MemberSocietyFactory,
+    NotificationFactory,
+    NotificationPreferenceFactory,
+    OutboxMessageFactory,
+    UserFactory,
+    WorkstreamFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +46,10 @@ FACTORIES = [
     ScoreFactory,
     PublicNoticeFactory,
     ObjectionFactory,
+    OutboxMessageFactory,
+    DeliveryAttemptFactory,
+    NotificationFactory,
+    NotificationPreferenceFactory,
 ]
 
 
