@@ -23,7 +23,9 @@ def send_outbox_message(self, pk):
     from cms.notifications.delivery import deliver, wait_after
 
     state = deliver(pk)
-    if state == MessageState.DEFERRED and not self.request.is_eager:
+    if state != MessageState.DEFERRED or self.request.is_eager:
+        return
+    if self.request.retries < self.max_retries:  # past them, the periodic job goes on
         attempts = self.request.retries + 1
         raise self.retry(countdown=wait_after(attempts).total_seconds())
 
