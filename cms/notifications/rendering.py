@@ -3,6 +3,7 @@ mail shares (`templates/cms/notifications/email.txt`, `email.html`), with the fe
 name, the link to act on and, for a kind one may turn off, the unsubscribe link."""
 
 from dataclasses import dataclass
+from html import unescape
 
 from django.template.loader import render_to_string
 from django.utils.html import linebreaks
@@ -23,10 +24,11 @@ class Rendered:
 
 def render(kind, context, link, unsubscribe_url=""):
     context = {**context, "link": link, "federation_name": FEDERATION_NAME}
-    subject = " ".join(render_to_string(kind.subject_template, context).split())
+    # Plain text: what the template engine escaped for HTML (a title's & or ") reads as it is.
+    subject = " ".join(unescape(render_to_string(kind.subject_template, context)).split())
     if len(subject) > SUBJECT_LENGTH:
         subject = subject[: SUBJECT_LENGTH - 1] + "…"
-    text = render_to_string(kind.text_template, context).strip()
+    text = unescape(render_to_string(kind.text_template, context)).strip()
     if kind.html_template:
         html = render_to_string(kind.html_template, context)
     else:

@@ -259,3 +259,18 @@ def test_notify_takes_a_user_a_list_or_a_queryset(notice_kind):
     assert len(send_notice(experts[0])) == 1
     assert len(send_notice(experts, key="b")) == 3
     assert len(send_notice(users_with_role(Role.EXPERT), key="c")) == 3
+
+
+def test_a_title_with_html_characters_reads_as_it_is(smtp_server, notice_kind, on_commit):
+    applicant = UserFactory(email="firm@example.com")
+    with on_commit():
+        notify(
+            applicant,
+            notice_kind.code,
+            {"subject": "“R&D <平台>”已获推荐", "message": "“R&D <平台>”已获推荐。"},
+            "/",
+        )
+    (received,) = smtp_server.messages
+    assert received["Subject"] == "“R&D <平台>”已获推荐"
+    assert "“R&D <平台>”已获推荐。" in received.get_body(("plain",)).get_content()
+    assert "R&amp;D &lt;平台&gt;" in received.get_body(("html",)).get_content()
