@@ -86,11 +86,6 @@ def get_kind(code):
         raise UnknownKind(code) from None
 
 
-def optional_kinds():
-    """The kinds a person may choose for, in the order of their labels' codes."""
-    return [kind for kind in all_kinds().values() if not kind.required]
-
-
 def kind_label(code):
     kind = all_kinds().get(code)
     return kind.label if kind else code

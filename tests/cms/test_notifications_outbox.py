@@ -274,3 +274,22 @@ def test_a_title_with_html_characters_reads_as_it_is(smtp_server, notice_kind, o
     assert received["Subject"] == "“R&D <平台>”已获推荐"
     assert "“R&D <平台>”已获推荐。" in received.get_body(("plain",)).get_content()
     assert "R&amp;D &lt;平台&gt;" in received.get_body(("html",)).get_content()
+
+
+def test_a_message_whose_worker_was_lost_is_sent_by_the_job(smtp_server, notice_kind):
+    from cms.notifications.delivery import STALE_CLAIM, claim
+
+    applicant = UserFactory(email="firm@example.com")
+    (message,) = send_notice(applicant)
+    start = timezone.now()
+    assert claim(message.pk, start)  # … and the worker is killed
+    send_due(start + datetime.timedelta(minutes=1))
+    assert smtp_server.messages == []  # still its worker's, for all the job knows
+    later = start + STALE_CLAIM + datetime.timedelta(minutes=1)
+    send_due(later)
+    send_due(later + wait_after(1) + datetime.timedelta(seconds=1))
+    assert len(smtp_server.messages) == 1
+    message.refresh_from_db()
+    assert message.state == MessageState.SENT
+    outcomes = list(message.attempt_log.values_list("outcome", flat=True))
+    assert outcomes == ["deferred", "sent"]
