@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from cms.models import Mode, Notification, OutboxMessage
 from cms.notifications.kinds import get_kind, kind_label
-from cms.notifications.outbox import _absolute, enqueue
+from cms.notifications.outbox import absolute_link, enqueue
 from cms.notifications.rendering import render
 
 DIGEST_KIND = "cms.digest"
@@ -49,7 +49,7 @@ def _digest(items, day):
         "day": day,
         "items": [{"item": item, "kind_label": kind_label(item.kind)} for item in items],
     }
-    rendered = render(kind, context, _absolute(reverse("notifications:inbox")))
+    rendered = render(kind, context, absolute_link(reverse("notifications:inbox")))
     try:
         with transaction.atomic():
             message = OutboxMessage.objects.create(

@@ -35,7 +35,7 @@ def notify(recipients, kind, context=None, link="", *, key=""):
     if not users:
         return []
     modes = modes_for(users, kind)
-    link = _absolute(link)
+    link = absolute_link(link)
     messages = []
     with transaction.atomic():
         for user in users:
@@ -68,7 +68,7 @@ def _users(recipients):
     return list(unique.values())
 
 
-def _absolute(link):
+def absolute_link(link):
     from cms.accounts import site_link
 
     return site_link(link) if link.startswith("/") else link
@@ -84,7 +84,7 @@ def _already_sent(user, kind, key):
 def _notify_one(user, kind, context, link, key, mode):
     if _already_sent(user, kind, key):
         return None
-    unsubscribe = "" if kind.required else _absolute(unsubscribe_path(user, kind.code))
+    unsubscribe = "" if kind.required else absolute_link(unsubscribe_path(user, kind.code))
     rendered = render(kind, {**context, "recipient": user}, link, unsubscribe)
     try:
         # A savepoint: a concurrent call with the same key wins, this one writes nothing.

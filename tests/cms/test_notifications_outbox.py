@@ -25,7 +25,7 @@ class Rollback(Exception):
     pass
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_rolled_back_change_sends_nothing_and_a_committed_one_sends_once(
     smtp_server, notice_kind
 ):

@@ -52,7 +52,7 @@ def sent(pk):
         return False
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_worker_sends_a_committed_notification(redis_app, smtp_server, notice_kind):
     applicant = UserFactory(email="firm@example.com")
     with start_worker(redis_app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
