@@ -34,8 +34,7 @@ from wagtail.admin.widgets.button import Button, HeaderButton
 
 from activities import permissions
 from activities.forms import FeedForm, OpmlImportForm
-from activities.models import Feed
-from activities.models.feeds import STATUS_CHOICES
+from activities.models import Feed, FeedStatus
 from activities.opml import OpmlError, enqueue_first_fetch, import_opml
 
 logger = logging.getLogger(__name__)
@@ -75,7 +74,7 @@ def _society_choices(request):
 class FeedFilterSet(WagtailFilterSet):
     # Only the user's own societies to filter by: the others' names would be noise.
     society = ModelChoiceFilter(label=gettext_lazy("成员学会"), queryset=_society_choices)
-    status = ChoiceFilter(label=gettext_lazy("状态"), choices=STATUS_CHOICES)
+    status = ChoiceFilter(label=gettext_lazy("状态"), choices=FeedStatus.choices)
 
     class Meta:
         model = Feed

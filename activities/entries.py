@@ -13,7 +13,7 @@ import nh3
 from django.utils.translation import gettext as _
 from lxml import html as lxml_html
 
-from activities.models import pages as page_models
+from activities.models import ActivityKind
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # RSS appeared in 1999: an earlier date is a placeholder (1970-01-01, 0001-01-01), and a
@@ -35,11 +35,11 @@ _EMPTY_LINK = re.compile(r'<a(?:\s+href="")?\s*>(.*?)</a>', re.S)
 # Title words → kind, the first match wins (云课堂 before 培训 and 会议: a cloud class is a
 # class even when it is about a meeting).
 KIND_WORDS = [
-    (("云课堂",), page_models.KIND_CLASS),
-    (("论坛",), page_models.KIND_FORUM),
-    (("培训",), page_models.KIND_TRAINING),
-    (("调研", "走访"), page_models.KIND_VISIT),
-    (("会议", "年会", "研讨会"), page_models.KIND_MEETING),
+    (("云课堂",), ActivityKind.CLASS),
+    (("论坛",), ActivityKind.FORUM),
+    (("培训",), ActivityKind.TRAINING),
+    (("调研", "走访"), ActivityKind.VISIT),
+    (("会议", "年会", "研讨会"), ActivityKind.MEETING),
 ]
 
 
@@ -116,7 +116,7 @@ def guess_kind(title):
     for words, kind in KIND_WORDS:
         if any(word in title for word in words):
             return kind
-    return page_models.KIND_OTHER
+    return ActivityKind.OTHER
 
 
 def http_url(value):

@@ -45,8 +45,7 @@ from activities.ingest_health import backoff, lease_duration  # noqa: F401 (the 
 from activities.ingest_health import record_failure as _record_failure
 from activities.ingest_health import release as _release
 from activities.ingest_health import why_skipped as _why_skipped
-from activities.models import Feed, FeedEntry, SocietyActivitiesPage
-from activities.models import feeds as feed_models
+from activities.models import Feed, FeedEntry, FeedStatus, SocietyActivitiesPage
 from activities.parse import ParseError, parse
 from cms.locks import locked
 
@@ -79,7 +78,7 @@ class IngestResult:
             return _("%(feed)s：%(reason)s") % {"feed": head, "reason": self.skipped}
         if self.error:
             line = _("%(feed)s：抓取失败：%(error)s") % {"feed": head, "error": self.error}
-        elif self.status == feed_models.STATUS_NOT_MODIFIED:
+        elif self.status == FeedStatus.NOT_MODIFIED:
             line = _("%(feed)s：无更新（HTTP 304）") % {"feed": head}
         else:
             line = _("%(feed)s：新增 %(created)s 条，跳过重复 %(duplicates)s 条") % {
@@ -174,12 +173,12 @@ def ingest_feed(feed, force=False, now=None):
             )
         fetched = fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
         if fetched.not_modified:
-            result.status = feed_models.STATUS_NOT_MODIFIED
+            result.status = FeedStatus.NOT_MODIFIED
         else:
             parsed = parse(fetched.content, fetched.content_type)
             result.warnings.extend(parsed.warnings)
             _store_items(feed, society_page, parsed, now, result)
-            result.status = feed_models.STATUS_PARTIAL if result.failed else feed_models.STATUS_OK
+            result.status = FeedStatus.PARTIAL if result.failed else FeedStatus.OK
             if not feed.title and parsed.title:
                 feed.title = parsed.title
                 Feed.objects.filter(pk=feed.pk).update(title=feed.title)

@@ -8,8 +8,7 @@ from django.utils.translation import gettext as _
 from wagtail.rich_text import RichText
 
 from activities.entries import guess_kind, http_url, plain_text, sanitise_body, truncate
-from activities.models import ActivityPage
-from activities.models import pages as page_models
+from activities.models import ActivityPage, ActivitySource
 
 SUMMARY_LENGTH = 300
 TITLE_FROM_TEXT_LENGTH = 40
@@ -103,7 +102,7 @@ def draft(item, today, warnings):
         summary=summary,
         body=[("paragraph", RichText(body_html))] if body_html else [],
         kind=guess_kind(title),
-        source=page_models.SOURCE_FEED,
+        source=ActivitySource.FEED,
         source_url=_source_url(item, title, warnings),
         live=False,
     )

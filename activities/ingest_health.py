@@ -11,7 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from activities.models import Feed
+from activities.models import Feed, FeedStatus
 from activities.models import feeds as feed_models
 
 # The lease covers one run of `ingest_feed`: the download (FEEDS_TOTAL_TIMEOUT at most, the
@@ -73,14 +73,12 @@ def record_failure(feed, lease, now, message, status_code=None, gone=False):
         "last_status_code": status_code,
     }
     if gone:
-        values.update(active=False, status=feed_models.STATUS_GONE, next_fetch_at=None)
-        status = feed_models.STATUS_GONE
+        values.update(active=False, status=FeedStatus.GONE, next_fetch_at=None)
+        status = FeedStatus.GONE
     else:
         failures = feed.consecutive_failures + 1
         status = (
-            feed_models.STATUS_UNHEALTHY
-            if failures >= feed_models.UNHEALTHY_AFTER
-            else feed_models.STATUS_ERROR
+            FeedStatus.UNHEALTHY if failures >= feed_models.UNHEALTHY_AFTER else FeedStatus.ERROR
         )
         values.update(
             consecutive_failures=failures,

@@ -9,8 +9,7 @@ import re
 
 from django.db.models import Q
 
-from activities.models import ActivityPage
-from activities.models.pages import KIND_MEETING, KIND_VISIT
+from activities.models import ActivityKind, ActivityPage
 from cms.cn_dates import cn_date_range
 from cms.linked_entries import LinkedEntry, Origin, sentence
 from cms.models import Workstream
@@ -21,7 +20,7 @@ from cms.models import Workstream
 DEFAULT_WORKSTREAM = "学术交流"
 
 # "召开会议", "开展调研"; a forum, training, class or anything else is "举办".
-VERBS = {KIND_MEETING: "召开", KIND_VISIT: "开展"}
+VERBS = {ActivityKind.MEETING: "召开", ActivityKind.VISIT: "开展"}
 
 
 def origin_key(page_id):

@@ -13,7 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from activities.models import KIND_CHOICES, ActivityPage
+from activities.models import ActivityKind, ActivityPage
 from activities.month_calendar import month_grid, neighbour_month, reachable
 from cms.filter_forms import FilterForm, ignored
 from cms.models import MemberSociety, Workstream
@@ -101,7 +101,7 @@ class ActivityFilterForm(FilterForm):
         self.fields["workstream"].choices = [("", _("全部板块"))] + [
             (w.pk, w.name) for w in workstreams
         ]
-        self.fields["kind"].choices = [("", _("全部类型")), *KIND_CHOICES]
+        self.fields["kind"].choices = [("", _("全部类型")), *ActivityKind.choices]
         if not with_society:
             del self.fields["society"]
 

@@ -43,6 +43,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
+from activities.models import ActivityKind
+from campaigns.models import ShowcaseListKind
+
 BENCH_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BENCH_DIR.parent
 RESULTS = BENCH_DIR / "results.md"
@@ -342,13 +345,13 @@ def build_activities(rng):
     often, from ACTIVITIES_START to two months ahead (the calendar has a future)."""
     from django.utils import timezone
 
-    from activities.models import KIND_CHOICES, ActivityPage, SocietyActivitiesPage
+    from activities.models import ActivityPage, SocietyActivitiesPage
     from cms.models import Workstream
 
     areas = list(SocietyActivitiesPage.objects.select_related("society").order_by("path"))
     weights = [len(areas) - i for i in range(len(areas))]
     workstreams = list(Workstream.objects.all())
-    kinds = [key for key, _label in KIND_CHOICES]
+    kinds = [key for key, _label in ActivityKind.choices]
     days = (timezone.localdate() + datetime.timedelta(days=60) - ACTIVITIES_START).days
     for n in range(ACTIVITIES_TOTAL - ActivityPage.objects.live().count()):
         area = rng.choices(areas, weights)[0]
@@ -381,7 +384,6 @@ def build_showcase(rng, home):
     demo data (the pages badge them), after the demo's verified ones."""
     from campaigns.demo.showcase import SYNTHETIC_SOURCE, ensure_index
     from campaigns.models import AchievementPage, ShowcaseYearPage
-    from campaigns.models.showcase import CHINA, WORLD
     from cms.models import MemberSociety
 
     index = ensure_index(home)
@@ -402,7 +404,7 @@ def build_showcase(rng, home):
                     release_place="南京",
                 ),
             )
-        for list_key in (WORLD, CHINA):
+        for list_key in (ShowcaseListKind.WORLD, ShowcaseListKind.CHINA):
             have = AchievementPage.objects.child_of(year_page).filter(list=list_key).count()
             for rank in range(have + 1, ITEMS_PER_LIST + 1):
                 org = rng.sample(ORGANISATIONS, rng.randint(1, 3))
@@ -414,7 +416,9 @@ def build_showcase(rng, home):
                         list=list_key,
                         rank=rank,
                         organisations="、".join(org),
-                        recommender_society=rng.choice(societies) if list_key == CHINA else None,
+                        recommender_society=rng.choice(societies)
+                        if list_key == ShowcaseListKind.CHINA
+                        else None,
                         category=rng.choice(categories),
                         summary=paragraph(rng, True, sentences=(2, 3)),
                         synthetic=True,

@@ -1,7 +1,7 @@
 """Saving an applicant's work as it comes, so that nothing valid is lost to one refusal.
 
 A draft keeps whatever passed: the fields that are valid (a draft may still lack some; the
-checklist of `campaigns.nominations.checklist` says which) and every file that passed its checks,
+checklist of `campaigns.checklist.checklist` says which) and every file that passed its checks,
 each stored at once, whether it came alone (the upload of one slot) or with the whole form. What
 is refused changes nothing: an invalid field keeps its stored value, a refused file leaves its
 slot as it was. Submitting is a separate step (`nominations.perform(…, SUBMIT)`), which demands
@@ -13,21 +13,20 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from campaigns import permissions
-from campaigns.models import Nomination
-from campaigns.models.nominations import DRAFT, QUOTA_STATES
+from campaigns.models import Nomination, NominationStatus
+from campaigns.models.nominations import QUOTA_STATES
+from campaigns.nomination_errors import ActionRefused, InvalidNomination
+from campaigns.nomination_files import store_file
 from campaigns.nominations import (
     CREATE,
     NONE,
-    ActionRefused,
-    InvalidNomination,
     assign_fields,
-    lock_campaign,
     locked,
     log_event,
     save_unique,
-    store_file,
     update_fields,
 )
+from campaigns.quotas import lock_campaign
 
 
 @dataclass
@@ -75,7 +74,7 @@ def _create(campaign, user, data, recommender, errors, today):
     allowed, why = permissions.can_apply(user, campaign, today)
     if not allowed:
         raise ActionRefused(why)
-    nomination = Nomination(campaign=campaign, applicant=user, status=DRAFT)
+    nomination = Nomination(campaign=campaign, applicant=user, status=NominationStatus.DRAFT)
     name = data.get("project_name", "")
     if name and Nomination.objects.filter(campaign=campaign, project_name=name).exists():
         errors.setdefault("project_name", []).append(_duplicate(name))

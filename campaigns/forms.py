@@ -6,16 +6,13 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from campaigns.models import Nomination
-from campaigns.models.nominations import DRAFT
-from campaigns.models.pages import SLOT_PDF, SLOT_VIDEO, SLOT_WORD
-from campaigns.nominations import (
-    ACTION_LABELS,
+from campaigns.models import Nomination, NominationStatus, SlotKind
+from campaigns.nomination_errors import InvalidNomination
+from campaigns.nomination_files import check_upload
+from campaigns.nominations import ACTION_LABELS, NOMINATION_FIELDS
+from campaigns.recommenders import (
     NO_RECOMMENDER,
-    NOMINATION_FIELDS,
-    InvalidNomination,
     category_error,
-    check_upload,
     recommender_choice_of,
     recommender_choices,
     resolve_recommender,
@@ -48,14 +45,14 @@ def _text_field(name, **kwargs):
 
 
 # What the file chooser offers for each kind of slot.
-ACCEPT = {SLOT_WORD: ".docx", SLOT_VIDEO: ".mp4,.mov", SLOT_PDF: ".pdf"}
+ACCEPT = {SlotKind.WORD: ".docx", SlotKind.VIDEO: ".mp4,.mov", SlotKind.PDF: ".pdf"}
 
 
 def max_upload_bytes(slot):
     """The largest file the slot takes: its own limit, and for Word forms the site's limit for
     any .docx, whichever is smaller."""
     limit = slot.rules().max_size_bytes
-    if slot.kind == SLOT_WORD:
+    if slot.kind == SlotKind.WORD:
         docx_limit = settings.LIANHE_DOCX_MAX_UPLOAD_BYTES
         limit = min(limit, docx_limit) if limit else docx_limit
     return limit
@@ -66,16 +63,16 @@ def limit_text(slot):
     5,000 字`."""
     parts = [
         {
-            SLOT_WORD: _("Word 文档（.docx）"),
-            SLOT_VIDEO: _("MP4 或 MOV 视频"),
-            SLOT_PDF: _("PDF 文档"),
+            SlotKind.WORD: _("Word 文档（.docx）"),
+            SlotKind.VIDEO: _("MP4 或 MOV 视频"),
+            SlotKind.PDF: _("PDF 文档"),
         }[slot.kind]
     ]
     if limit := max_upload_bytes(slot):
         parts.append(_("不超过 %(size)s MB") % {"size": megabytes(limit)})
-    if slot.kind == SLOT_WORD and slot.char_limit:
+    if slot.kind == SlotKind.WORD and slot.char_limit:
         parts.append(_("不超过 %(count)s 字") % {"count": f"{slot.char_limit:,}"})
-    if slot.kind == SLOT_VIDEO and slot.max_video_minutes:
+    if slot.kind == SlotKind.VIDEO and slot.max_video_minutes:
         parts.append(
             _("时长不超过 %(minutes)s 分钟") % {"minutes": f"{float(slot.max_video_minutes):g}"}
         )
@@ -87,7 +84,7 @@ class NominationForm(forms.Form):
     the campaign; values outside them are refused with a message naming the field.
 
     A draft (a new nomination, or one still in 草稿) may lack any field: what is there is checked,
-    what is missing is listed by `nominations.checklist` and demanded on submission. A nomination
+    what is missing is listed by `checklist.checklist` and demanded on submission. A nomination
     that was submitted before (returned for changes) keeps every field filled in."""
 
     project_name = _text_field("project_name")
@@ -141,7 +138,7 @@ class NominationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.campaign = campaign
         self.nomination = nomination
-        self.draft = nomination is None or nomination.status == DRAFT
+        self.draft = nomination is None or nomination.status == NominationStatus.DRAFT
         self.slots = list(campaign.document_slots.all())
         self.uploads = []
         self.recommender = None

@@ -28,7 +28,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from campaigns.models import ReviewEvent
-from campaigns.nominations import ActionRefused
+from campaigns.nomination_errors import ActionRefused
 
 # The "status" before the subject exists.
 NONE = ""

@@ -1,5 +1,5 @@
-"""Nominations: the transitions of their status, who may make them, quotas, and what a submission
-needs. Plain functions; the public views and the admin call them, and nothing else changes a
+"""Nominations: the transitions of their status and the saving of an applicant's data. Plain
+functions; the public views and the admin call them, and nothing else changes a
 nomination's status.
 
 The transitions are one explicit table, `TRANSITIONS`: (from status, action) → (to status, who,
@@ -7,36 +7,26 @@ whether a reason is required, whether the call must still be open). Every change
 `NominationEvent` (who, when, from, to, why) in the same transaction as the change itself.
 
 Who may take an action, and when: `campaigns.permissions`, which reads the table; its functions
-return `(allowed, reason)`, the reason in Chinese for the person refused.
+return `(allowed, reason)`, the reason in Chinese for the person refused. What a nomination may
+name: `campaigns.recommenders`; its quota: `campaigns.quotas`; its files:
+`campaigns.nomination_files`; what a submission needs: `campaigns.checklist`.
 """
 
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from campaigns.file_checks import CheckResult, check_file
-from campaigns.form_templates import safe_filename_part, short_label
-from campaigns.models import CampaignPage, Nomination, NominationEvent, NominationFile, Quota
-from campaigns.models.nominations import (
-    CORRECTION,
-    DRAFT,
-    ENDORSED,
-    PASSED,
-    QUOTA_STATES,
-    REJECTED,
-    RETURNED,
-    SUBMITTED,
-    WITHDRAWN,
-)
+from campaigns.checklist import submission_problems
+from campaigns.models import Nomination, NominationEvent, NominationStatus
+from campaigns.models.nominations import QUOTA_STATES
+from campaigns.nomination_errors import ActionRefused, InvalidNomination
+from campaigns.nomination_files import recheck_files, store_file
+from campaigns.quotas import lock_campaign, quota_error
+from campaigns.recommenders import recommender_of
 from cms import locks
-from cms.models import MemberSociety
-from cms.models.snippets import normalise_name
-from cms.upload_checks import megabytes
 
 # --- who --------------------------------------------------------------------------------------
 
@@ -84,46 +74,54 @@ class NominationTransition:
 
 
 TRANSITIONS = {
-    (NONE, CREATE): NominationTransition(DRAFT, APPLICANT, while_open=True),
-    (DRAFT, SUBMIT): NominationTransition(SUBMITTED, APPLICANT, while_open=True),
-    (RETURNED, SUBMIT): NominationTransition(SUBMITTED, APPLICANT, while_open=True),
+    (NONE, CREATE): NominationTransition(NominationStatus.DRAFT, APPLICANT, while_open=True),
+    (NominationStatus.DRAFT, SUBMIT): NominationTransition(
+        NominationStatus.SUBMITTED, APPLICANT, while_open=True
+    ),
+    (NominationStatus.RETURNED, SUBMIT): NominationTransition(
+        NominationStatus.SUBMITTED, APPLICANT, while_open=True
+    ),
     # A nomination corrected after formal review goes back to formal review: the society's
     # recommendation stands.
-    (CORRECTION, SUBMIT): NominationTransition(ENDORSED, APPLICANT, while_correctable=True),
-    (SUBMITTED, ENDORSE): NominationTransition(ENDORSED, RECOMMENDER),
-    (SUBMITTED, RETURN): NominationTransition(RETURNED, RECOMMENDER, reason_required=True),
-    (ENDORSED, PASS): NominationTransition(PASSED, OFFICE, reason_required=True),
-    (ENDORSED, CORRECT): NominationTransition(CORRECTION, OFFICE, reason_required=True),
-    (ENDORSED, REJECT): NominationTransition(REJECTED, OFFICE, reason_required=True),
+    (NominationStatus.CORRECTION, SUBMIT): NominationTransition(
+        NominationStatus.ENDORSED, APPLICANT, while_correctable=True
+    ),
+    (NominationStatus.SUBMITTED, ENDORSE): NominationTransition(
+        NominationStatus.ENDORSED, RECOMMENDER
+    ),
+    (NominationStatus.SUBMITTED, RETURN): NominationTransition(
+        NominationStatus.RETURNED, RECOMMENDER, reason_required=True
+    ),
+    (NominationStatus.ENDORSED, PASS): NominationTransition(
+        NominationStatus.PASSED, OFFICE, reason_required=True
+    ),
+    (NominationStatus.ENDORSED, CORRECT): NominationTransition(
+        NominationStatus.CORRECTION, OFFICE, reason_required=True
+    ),
+    (NominationStatus.ENDORSED, REJECT): NominationTransition(
+        NominationStatus.REJECTED, OFFICE, reason_required=True
+    ),
     # A draft was never sent to anyone: its applicant deletes it (files and all) rather than
     # withdrawing it.
-    (DRAFT, DELETE): NominationTransition(NONE, APPLICANT),
-    (SUBMITTED, WITHDRAW): NominationTransition(WITHDRAWN, APPLICANT),
-    (RETURNED, WITHDRAW): NominationTransition(WITHDRAWN, APPLICANT),
-    (ENDORSED, WITHDRAW): NominationTransition(WITHDRAWN, APPLICANT),
-    (CORRECTION, WITHDRAW): NominationTransition(WITHDRAWN, APPLICANT),
-    (PASSED, WITHDRAW): NominationTransition(WITHDRAWN, APPLICANT),
+    (NominationStatus.DRAFT, DELETE): NominationTransition(NONE, APPLICANT),
+    (NominationStatus.SUBMITTED, WITHDRAW): NominationTransition(
+        NominationStatus.WITHDRAWN, APPLICANT
+    ),
+    (NominationStatus.RETURNED, WITHDRAW): NominationTransition(
+        NominationStatus.WITHDRAWN, APPLICANT
+    ),
+    (NominationStatus.ENDORSED, WITHDRAW): NominationTransition(
+        NominationStatus.WITHDRAWN, APPLICANT
+    ),
+    (NominationStatus.CORRECTION, WITHDRAW): NominationTransition(
+        NominationStatus.WITHDRAWN, APPLICANT
+    ),
+    (NominationStatus.PASSED, WITHDRAW): NominationTransition(
+        NominationStatus.WITHDRAWN, APPLICANT
+    ),
 }
 # The applicant may change the nomination's data and files in these states (until the deadline).
-EDITABLE_STATES = (DRAFT, RETURNED, CORRECTION)
-
-# Recommender types of the federation campaigns; government calls use the campaign's own
-# recommender types (province, city with separate planning status, …).
-SOCIETY_RECOMMENDER = "成员学会"
-EXPERT_RECOMMENDER = "推荐专家"
-
-
-class ActionRefused(Exception):
-    """The user may not do this now (permission, status or deadline); `reason` says why."""
-
-    def __init__(self, reason):
-        super().__init__(reason)
-        self.reason = reason
-
-
-class InvalidNomination(ValidationError):
-    """The request is refused for its content; the messages name the field and the limit. A dict
-    keys them by form field, as `Form.add_error(None, error)` expects."""
+EDITABLE_STATES = (NominationStatus.DRAFT, NominationStatus.RETURNED, NominationStatus.CORRECTION)
 
 
 # --- the table ------------------------------------------------------------------------------------
@@ -135,336 +133,6 @@ def reason_required(nomination, action):
 
 
 # --- what a nomination may name ---------------------------------------------------------------
-
-
-def category_error(campaign, name):
-    names = [c.name for c in campaign.categories.all()]
-    if name in names:
-        return None
-    return _("类别：“%(name)s”不是本征集活动的征集类别，可选类别为：%(names)s。") % {
-        "name": name,
-        "names": "、".join(names),
-    }
-
-
-@dataclass(frozen=True)
-class Recommender:
-    type: str
-    society: object = None
-    name: str = ""
-
-    def key(self):
-        return (self.type, getattr(self.society, "pk", None), self.name)
-
-
-NO_RECOMMENDER = Recommender("")
-
-
-def recommender_choices(campaign):
-    """(value, label) of every recommender the campaign accepts."""
-    choices = [
-        (f"society:{r.society_id}", r.society.name)
-        for r in campaign.recommending_societies.select_related("society")
-    ]
-    if campaign.accepts_expert_recommenders:
-        choices.append(("expert", _("推荐专家（联合体专家委员会专家）")))
-    choices += [(f"type:{t.name}", t.name) for t in campaign.recommender_types.all()]
-    return choices
-
-
-def recommender_choice_of(nomination):
-    if not nomination.recommender_type and not nomination.recommender_society_id:
-        return ""  # a draft whose recommender is not chosen yet
-    if nomination.recommender_society_id:
-        return f"society:{nomination.recommender_society_id}"
-    if nomination.recommender_type == EXPERT_RECOMMENDER:
-        return "expert"
-    return f"type:{nomination.recommender_type}"
-
-
-def resolve_recommender(campaign, choice, name="", draft=False):
-    """The recommender chosen on the form, checked against the campaign; raises
-    `InvalidNomination` naming the field. For a `draft`, nothing chosen yet is `NO_RECOMMENDER`
-    and an expert's or a recommender's name may still be missing (the checklist says so)."""
-    choice = (choice or "").strip()
-    name = normalise_name(name)
-    if draft and not choice:
-        return NO_RECOMMENDER
-    kind, _sep, value = choice.partition(":")
-    if kind == "society" and value.isdigit():
-        recommender = campaign.recommending_societies.filter(society_id=int(value)).first()
-        if recommender is None:
-            society = MemberSociety.objects.filter(pk=int(value)).first()
-            raise InvalidNomination(
-                {
-                    "recommender": _(
-                        "推荐单位：“%(name)s”不是本征集活动的推荐学会，请从本活动的 %(count)d "
-                        "家推荐学会中选择。"
-                    )
-                    % {
-                        "name": society.name if society else value,
-                        "count": campaign.recommending_societies.count(),
-                    }
-                },
-                code="recommender_outside",
-            )
-        return Recommender(SOCIETY_RECOMMENDER, society=recommender.society)
-    if kind == "expert" and campaign.accepts_expert_recommenders:
-        if not name and not draft:
-            raise InvalidNomination(
-                {"recommender_name": _("推荐专家姓名：由专家推荐时必须填写推荐专家的姓名。")},
-                code="required",
-            )
-        return Recommender(EXPERT_RECOMMENDER, name=name)
-    if kind == "type" and campaign.recommender_types.filter(name=value).exists():
-        if not name and not draft:
-            raise InvalidNomination(
-                {
-                    "recommender_name": _(
-                        "推荐单位名称：必须填写推荐单位（%(type)s）的名称，例如“江苏省”。"
-                    )
-                    % {"type": value}
-                },
-                code="required",
-            )
-        return Recommender(value, name=name)
-    raise InvalidNomination(
-        {
-            "recommender": _("推荐单位：“%(value)s”不在本征集活动的推荐单位之内。")
-            % {"value": choice}
-        },
-        code="recommender_outside",
-    )
-
-
-def recommender_of(nomination):
-    return Recommender(
-        nomination.recommender_type,
-        society=nomination.recommender_society,
-        name=nomination.recommender_name,
-    )
-
-
-# --- quotas -----------------------------------------------------------------------------------
-
-
-def lock_campaign(campaign_id):
-    """Serialise quota accounting per campaign: lock its row until the transaction ends
-    (`SELECT … FOR UPDATE` on PostgreSQL; SQLite has one writer at a time anyway)."""
-    list(locks.locked(CampaignPage.objects.filter(pk=campaign_id)).values_list("pk", flat=True))
-
-
-def quota_limit(campaign_id, recommender_type, category):
-    """The most nominations one recommender of this type may put forward in `category`, or None
-    when nothing limits it."""
-    return (
-        Quota.objects.filter(
-            page_id=campaign_id, recommender_type_name=recommender_type, category_name=category
-        )
-        .order_by("limit")
-        .values_list("limit", flat=True)
-        .first()
-    )
-
-
-def places_taken(campaign_id, category, recommender, exclude_pk=None):
-    """Nominations holding a place in this recommender's quota for `category`: the same type and
-    the same society (or recommender name), in a status that holds a place."""
-    queryset = Nomination.objects.filter(
-        campaign_id=campaign_id,
-        category=category,
-        recommender_type=recommender.type,
-        status__in=QUOTA_STATES,
-    )
-    if recommender.society is not None:
-        queryset = queryset.filter(recommender_society=recommender.society)
-    else:
-        queryset = queryset.filter(
-            recommender_society__isnull=True, recommender_name=recommender.name
-        )
-    if exclude_pk:
-        queryset = queryset.exclude(pk=exclude_pk)
-    return queryset.count()
-
-
-def quota_error(nomination):
-    """The message when `nomination` would pass its recommender's quota, else None. Call it under
-    `lock_campaign`."""
-    limit = quota_limit(nomination.campaign_id, nomination.recommender_type, nomination.category)
-    if limit is None:
-        return None
-    taken = places_taken(
-        nomination.campaign_id, nomination.category, recommender_of(nomination), nomination.pk
-    )
-    if taken < limit:
-        return None
-    return _(
-        "推荐名额：%(recommender)s在“%(category)s”类别的推荐名额为 %(limit)d 项，已全部使用"
-        "（已有 %(taken)d 项），不能再提交。"
-    ) % {
-        "recommender": nomination.recommender_label,
-        "category": nomination.category,
-        "limit": limit,
-        "taken": taken,
-    }
-
-
-# --- files ------------------------------------------------------------------------------------
-
-_EXTENSIONS = {"word": ".docx", "pdf": ".pdf"}
-
-
-def check_upload(slot, upload):
-    """Run the slot's checks on an uploaded file, reading no more of it than they need. A file
-    over the slot's size limit is refused without being read."""
-    rules = slot.rules()
-    if rules.max_size_bytes and upload.size > rules.max_size_bytes:
-        return CheckResult(
-            ok=False,
-            failures=[
-                _("%(file)s 大小 %(size)s MB，超过 %(limit)s MB 上限")
-                % {
-                    "file": slot.code,
-                    "size": megabytes(upload.size),
-                    "limit": megabytes(rules.max_size_bytes),
-                }
-            ],
-            facts={"filename": upload.name, "size": upload.size},
-        )
-    # Read where it is (over 2.5 MB, a temporary file on disk): only what the checks need.
-    return check_file(rules, upload.name, upload)
-
-
-def stored_name(slot, original_name):
-    """The name a file is stored under: the slot's code and an extension from the slot's kind,
-    never the uploader's."""
-    extension = _EXTENSIONS.get(slot.kind)
-    if extension is None:  # a video: keep .mov for QuickTime files
-        extension = ".mov" if original_name.lower().endswith(".mov") else ".mp4"
-    return f"{slot.code}{extension}"
-
-
-def download_name(record, slot=None):
-    """The name a stored file downloads under: the slot's code and label and the extension of
-    its checked type (the stored name's), never the uploader's name: `文件1-推荐表.docx`."""
-    extension = PurePosixPath(record.file.name).suffix.lower()
-    parts = [record.slot_code, short_label(slot.label) if slot else ""]
-    return "-".join(safe_filename_part(part) for part in parts if part) + extension
-
-
-def store_file(nomination, slot, upload, result):
-    """Store `upload` (checked: `result`) as `nomination`'s file for `slot`, replacing the one
-    there; the replaced file leaves the storage once the transaction commits."""
-    existing = nomination.files.filter(slot_code=slot.code).first()
-    record = existing or NominationFile(nomination=nomination, slot_code=slot.code)
-    old_name = existing.file.name if existing else None
-    upload.seek(0)
-    record.file.save(stored_name(slot, upload.name), upload, save=False)
-    record.original_name = upload.name[-255:]
-    record.size = upload.size
-    record.check_ok = result.ok
-    record.check_failures = list(result.failures)
-    record.facts = dict(result.facts)
-    record.save()
-    if old_name:
-        storage = record.file.storage
-        transaction.on_commit(lambda: storage.delete(old_name))
-    return record.file
-
-
-def _recheck_files(nomination):
-    """After a change of category: drop files of slots that no longer apply, and measure the
-    others against the rules of the category's slots."""
-    slots = {slot.code: slot for slot in nomination.campaign.slots_for(nomination.category)}
-    for record in nomination.files.all():
-        slot = slots.get(record.slot_code)
-        if slot is None:
-            name, storage = record.file.name, record.file.storage
-            record.delete()
-            transaction.on_commit(lambda n=name, s=storage: s.delete(n))
-            continue
-        with record.file.open("rb") as handle:
-            result = check_file(slot.rules(), record.original_name, handle)
-        record.check_ok = result.ok
-        record.check_failures = list(result.failures)
-        record.facts = dict(result.facts)
-        record.save(update_fields=["check_ok", "check_failures", "facts"])
-
-
-@dataclass(frozen=True)
-class Missing:
-    """What a nomination still lacks before it can be submitted: `key` is the form field (a
-    nomination field, or `file_<slot id>`), `message` names it and what is wanted."""
-
-    key: str
-    message: str
-
-
-# The fields a submitted nomination must have, in the form's order.
-REQUIRED_TEXT_FIELDS = ("applicant_organisation", "contact_person", "phone", "email")
-
-
-def _required_text(nomination, name):
-    if (getattr(nomination, name) or "").strip():
-        return []
-    label = Nomination._meta.get_field(name).verbose_name
-    return [Missing(name, _("%(label)s：必须填写。") % {"label": label})]
-
-
-def checklist(nomination):
-    """Everything `nomination` still lacks before it can be submitted, in the form's order: the
-    applicant's checklist above 提交 and the reasons a submission is refused (the quota apart)."""
-    campaign = nomination.campaign
-    items = _required_text(nomination, "project_name")
-    if not nomination.category:
-        items.append(Missing("category", _("类别：必须选择。")))
-    elif error := category_error(campaign, nomination.category):
-        items.append(Missing("category", error))
-    choice = recommender_choice_of(nomination)
-    if not choice:
-        items.append(Missing("recommender", _("推荐单位：必须选择。")))
-    else:
-        try:
-            resolve_recommender(campaign, choice, nomination.recommender_name)
-        except InvalidNomination as error:
-            items += [
-                Missing(field, message)
-                for field, messages in error.message_dict.items()
-                for message in messages
-            ]
-    for name in REQUIRED_TEXT_FIELDS:
-        items += _required_text(nomination, name)
-    files = {record.slot_code: record for record in nomination.files.all()} if nomination.pk else {}
-    for slot in campaign.slots_for(nomination.category):
-        record = files.get(slot.code)
-        key = f"file_{slot.pk}"
-        if record is None:
-            if slot.required:
-                items.append(
-                    Missing(
-                        key,
-                        _("%(code)s（%(label)s）：必须提交，尚未上传。")
-                        % {"code": slot.code, "label": slot.label},
-                    )
-                )
-        elif not record.check_ok:
-            items.append(
-                Missing(
-                    key,
-                    _("%(code)s（%(label)s）未通过检查：%(failures)s")
-                    % {
-                        "code": slot.code,
-                        "label": slot.label,
-                        "failures": "；".join(record.check_failures),
-                    },
-                )
-            )
-    return items
-
-
-def submission_problems(nomination):
-    """Why `nomination` cannot be submitted as it stands (empty when it can)."""
-    return [item.message for item in checklist(nomination)]
 
 
 # --- changes ----------------------------------------------------------------------------------
@@ -598,7 +266,7 @@ def update_fields(nomination, data, recommender):
     if moved and (error := quota_error(nomination)):
         raise InvalidNomination({"recommender": error}, code="quota")
     if before[0] != after[0]:
-        _recheck_files(nomination)
+        recheck_files(nomination)
 
 
 def save_nomination(campaign, user, data, recommender, uploads=(), nomination=None, submit=False,
@@ -618,7 +286,9 @@ def save_nomination(campaign, user, data, recommender, uploads=(), nomination=No
                 allowed, why = can_apply(user, campaign, today)
                 if not allowed:
                     raise ActionRefused(why)
-                nomination = Nomination(campaign=campaign, applicant=user, status=DRAFT)
+                nomination = Nomination(
+                    campaign=campaign, applicant=user, status=NominationStatus.DRAFT
+                )
                 assign_fields(nomination, data, recommender)
                 save_unique(nomination)
                 log_event(nomination, CREATE, user, "")

@@ -30,7 +30,7 @@ from campaigns.models.review import (
     RoundKind,
     RoundStatus,
 )
-from campaigns.nominations import ActionRefused
+from campaigns.nomination_errors import ActionRefused
 from campaigns.review import _lock
 from cms.accounts import is_email_verified
 from cms.cn_dates import cn_date

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from campaigns.lifecycle import NONE, LifeCycle, Transition
 from campaigns.models import NominationEvent, Objection, RoundEntry
 from campaigns.models.review import EventSubject, ObjectionStatus
-from campaigns.nominations import ActionRefused
+from campaigns.nomination_errors import ActionRefused
 from campaigns.notice import (
     DISQUALIFY,
     PROMOTE,

@@ -8,8 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from campaigns.models import Nomination
-from campaigns.models.nominations import CORRECTION, DRAFT
+from campaigns.models import Nomination, NominationStatus
 from campaigns.nominations import (
     ACTION_LABELS,
     APPLICANT,
@@ -31,7 +30,7 @@ def visible_nominations(user, queryset=None):
     societies = society_ids(user)
     if not societies:
         return queryset.none()
-    return queryset.filter(recommender_society__in=societies).exclude(status=DRAFT)
+    return queryset.filter(recommender_society__in=societies).exclude(status=NominationStatus.DRAFT)
 
 
 # --- permission functions: (allowed, reason) --------------------------------------------------
@@ -84,7 +83,10 @@ def can_view(user, nomination):
         return False, _("请先登录。")
     if nomination.applicant_id == user.pk or is_office(user):
         return True, ""
-    if nomination.status != DRAFT and nomination.recommender_society_id in society_ids(user):
+    if (
+        nomination.status != NominationStatus.DRAFT
+        and nomination.recommender_society_id in society_ids(user)
+    ):
         return True, ""
     return False, _("您无权查看这份申报。")
 
@@ -96,7 +98,7 @@ def can_edit(user, nomination, today=None):
         return False, _("申报当前状态为“%(status)s”，不能修改。") % {
             "status": nomination.get_status_display()
         }
-    if nomination.status == CORRECTION:
+    if nomination.status == NominationStatus.CORRECTION:
         if not is_email_verified(user):
             return False, _("请先验证您的邮箱：验证邮件中的链接点开后才能申报。")
         return correction_is_open(nomination.campaign, today)

@@ -12,8 +12,14 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from campaigns.models import CampaignPage, Milestone, Nomination, NominationEvent, ReviewRound
-from campaigns.models.nominations import PASSED
+from campaigns.models import (
+    CampaignPage,
+    Milestone,
+    Nomination,
+    NominationEvent,
+    NominationStatus,
+    ReviewRound,
+)
 from campaigns.models.review import RoundKind, RoundStatus
 from cms.cn_dates import cn_date, cn_date_range, cn_month
 from cms.linked_entries import LinkedEntry, Origin
@@ -75,7 +81,7 @@ def figure_entries(period, urls=None):
         .annotate(count=Count("id"))
     )
     passed = (
-        NominationEvent.objects.filter(to_status=PASSED, at__gte=start, at__lt=end)
+        NominationEvent.objects.filter(to_status=NominationStatus.PASSED, at__gte=start, at__lt=end)
         .annotate(month=TruncMonth("at", tzinfo=zone))
         .values("nomination__campaign_id", "month")
         .annotate(count=Count("nomination_id", distinct=True))

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from campaigns.models import Assignment, PanelMember, ReviewRound, ScoreSheet
 from campaigns.models.review import RoundKind, RoundStatus, SheetStatus
-from campaigns.nominations import ActionRefused
+from campaigns.nomination_errors import ActionRefused
 from cms.locks import locked
 from cms.roles import is_office
 

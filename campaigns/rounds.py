@@ -18,8 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from campaigns.conflicts import affiliations, conflict_reason, declared_before
 from campaigns.lifecycle import LifeCycle, Transition, events
-from campaigns.models import Assignment, Nomination, ReviewRound, RoundEntry
-from campaigns.models.nominations import PASSED
+from campaigns.models import Assignment, Nomination, NominationStatus, ReviewRound, RoundEntry
 from campaigns.models.review import AssignmentSource, EventSubject, RoundKind, RoundStatus
 from campaigns.review import (
     InvalidSheet,
@@ -88,7 +87,7 @@ def eligible_nominations(review_round):
     first round's entries that advanced (and were not disqualified)."""
     queryset = Nomination.objects.filter(campaign_id=review_round.campaign_id)
     if review_round.kind == RoundKind.FIRST:
-        queryset = queryset.filter(status=PASSED)
+        queryset = queryset.filter(status=NominationStatus.PASSED)
     else:
         queryset = queryset.filter(
             round_entries__round__campaign_id=review_round.campaign_id,

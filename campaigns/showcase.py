@@ -25,16 +25,17 @@ from campaigns.models import (
     ReviewRound,
     RoundEntry,
     ShowcaseIndexPage,
+    ShowcaseListKind,
     ShowcaseYearPage,
 )
 from campaigns.models.review import RoundKind, RoundStatus
-from campaigns.models.showcase import CHINA, LISTS, WORLD
-from campaigns.nominations import ActionRefused, lock_campaign
+from campaigns.nomination_errors import ActionRefused
+from campaigns.quotas import lock_campaign
 from cms.filter_forms import FilterForm, ignored
 from cms.models import MemberSociety
 from cms.roles import is_office
 
-LIST_ORDER = {WORLD: 0, CHINA: 1}
+LIST_ORDER = {ShowcaseListKind.WORLD: 0, ShowcaseListKind.CHINA: 1}
 
 # Ranked items first in rank order; unranked ones (editors have not set a rank yet) after them,
 # in the order of the page tree.
@@ -96,7 +97,7 @@ class ShowcaseFilterForm(FilterForm):
 
     def __init__(self, data, *, years=(), categories=(), societies=(), with_year=True):
         super().__init__(data)
-        self.fields["list"].choices = [("", _("全部榜单")), *LISTS]
+        self.fields["list"].choices = [("", _("全部榜单")), *ShowcaseListKind.choices]
         self.fields["category"].choices = [("", _("全部类别"))] + [(c, c) for c in categories]
         self.fields["society"].choices = [("", _("全部学会"))] + [(s.pk, s.name) for s in societies]
         if with_year:
@@ -180,9 +181,9 @@ def index_context(index, data):
         summary = summaries.get(path[: -Page.steplen])
         if summary is None:
             continue
-        if list_key == WORLD:
+        if list_key == ShowcaseListKind.WORLD:
             summary.world_count += 1
-        elif list_key == CHINA:
+        elif list_key == ShowcaseListKind.CHINA:
             summary.china_count += 1
         summary.synthetic_count += bool(synthetic)
     context["years"] = list(summaries.values())
@@ -202,7 +203,7 @@ def year_context(year_page, data):
     form = ShowcaseFilterForm(data, categories=categories, societies=societies, with_year=False)
     form.is_valid()
     filters = form.filters()
-    lists = {key: ShowcaseList(key, label) for key, label in LISTS}
+    lists = {key: ShowcaseList(key, label) for key, label in ShowcaseListKind.choices}
     items = apply_filters(live_achievements(year_page), filters).order_by(*BY_RANK)
     for item in items:
         if item.list in lists:
@@ -340,7 +341,7 @@ def create_china_items(campaign, user):
             item = AchievementPage(
                 title=nomination.project_name,
                 slug=free_slug(year_page, f"china-{nomination.pk}"),
-                list=CHINA,
+                list=ShowcaseListKind.CHINA,
                 rank=rank,
                 organisations=nomination.applicant_organisation,
                 recommender=nomination.recommender_label[:100],

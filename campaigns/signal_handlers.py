@@ -9,8 +9,14 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from wagtail.signals import page_published, page_unpublished
 
-from campaigns.models import CampaignPage, Milestone, Nomination, NominationEvent, ReviewRound
-from campaigns.models.nominations import PASSED
+from campaigns.models import (
+    CampaignPage,
+    Milestone,
+    Nomination,
+    NominationEvent,
+    NominationStatus,
+    ReviewRound,
+)
 from cms.signals import send_linked_entries_changed
 
 
@@ -55,7 +61,7 @@ def campaign_dates(campaign):
         "submitted_at", flat=True
     )
     dates += NominationEvent.objects.filter(
-        nomination__campaign=campaign, to_status=PASSED
+        nomination__campaign=campaign, to_status=NominationStatus.PASSED
     ).values_list("at", flat=True)
     dates += ReviewRound.objects.filter(campaign=campaign, confirmed_at__isnull=False).values_list(
         "confirmed_at", flat=True
@@ -94,7 +100,7 @@ def nomination_deleted(sender, instance, **kwargs):
 @receiver(post_delete, sender=NominationEvent)
 def nomination_event_changed(sender, instance, raw=False, **kwargs):
     # Only a formal pass counts in the figures ("通过形式审查 M 份").
-    if not raw and instance.to_status == PASSED:
+    if not raw and instance.to_status == NominationStatus.PASSED:
         send_linked_entries_changed(NominationEvent, dates=[instance.at])
 
 

@@ -5,10 +5,11 @@ a round's result sheet."""
 from django.urls import include, path
 
 from campaigns.views import ranking
-from campaigns.views.applicant import my_nominations
+from campaigns.views.applicant import my_nominations, nomination_receipt
 
 urlpatterns = [
     path("accounts/nominations/", my_nominations, name="my_nominations"),
+    path("accounts/nominations/<int:pk>/receipt/", nomination_receipt, name="nomination_receipt"),
     path("review/", include("campaigns.review_urls")),
     *ranking.site_urlpatterns,
 ]

@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import UserCreationForm
 from django.core import signing
 from django.db import transaction
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -73,6 +73,12 @@ def mark_email_verified(user):
         user.account_profile = profile
     user.groups.add(group_for(Role.APPLICANT))
     return profile
+
+
+def applicant_home():
+    """Where a verified applicant goes next: settings.LIANHE_APPLICANT_HOME, a URL name the
+    settings give (cms names no app's URL)."""
+    return resolve_url(settings.LIANHE_APPLICANT_HOME)
 
 
 def site_link(path):
@@ -200,7 +206,7 @@ def verify_email_sent(request):
     return render(
         request,
         "registration/verify_email_sent.html",
-        {"verified": is_email_verified(request.user)},
+        {"verified": is_email_verified(request.user), "applicant_home": applicant_home()},
     )
 
 
@@ -210,7 +216,8 @@ def verify_email(request, token):
         return render(request, "registration/verify_email_failed.html", status=400)
     mark_email_verified(user)
     next_url = request.session.pop("after_verification", "")
-    return render(request, "registration/verify_email_done.html", {"next": next_url})
+    context = {"next": next_url, "applicant_home": applicant_home()}
+    return render(request, "registration/verify_email_done.html", context)
 
 
 @login_required

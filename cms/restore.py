@@ -39,8 +39,13 @@ from cms.backup import (
 
 # Tables a fresh `migrate` fills on its own: their rows do not make a database "not empty".
 MIGRATION_ROWS = {"wagtailcore.page": 2}
-# Apps whose rows only a used install has (a new one has none).
-CONTENT_APPS = {"cms", "reports", "campaigns", "activities", "wagtailimages", "wagtaildocs"}
+# Apps whose rows only a used install has (a new one has none): the project's own apps (the
+# settings name them) and Wagtail's images and documents.
+MEDIA_APPS = {"wagtailimages", "wagtaildocs"}
+
+
+def content_apps():
+    return set(settings.LIANHE_APPS) | MEDIA_APPS
 
 
 def corrupt(reason):
@@ -153,11 +158,12 @@ def database_contents(using=DEFAULT_DB_ALIAS):
     if "django_migrations" not in tables:
         return {}
     found = {}
+    apps = content_apps()
     for model in dumped_models():
         meta = model._meta
         if meta.db_table not in tables:
             continue
-        is_content = meta.app_label in CONTENT_APPS or meta.label_lower in (
+        is_content = meta.app_label in apps or meta.label_lower in (
             "auth.user",
             "wagtailcore.page",
         )

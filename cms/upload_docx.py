@@ -22,19 +22,17 @@ member in chunks and never trusts a declared size):
 """
 
 import posixpath
-from dataclasses import dataclass
 
 import olefile
 from django.conf import settings
 from django.utils.translation import gettext as _
 
 from cms.docx_xml import REL_NS, RELATIONSHIP_ROOTS, rels_source, resolve_target
+from cms.office_formats import FORMATS
 from cms.upload_checks import (
     DOCX,
     OLE2,
     OLE2_MAGIC,
-    PPTX,
-    XLSX,
     ZIP,
     DocumentRejected,
     as_file,
@@ -65,50 +63,6 @@ VBA_PART_NAMES = ("vbaproject.bin", "vbadata.xml")
 OLE_OBJECT_REL_SUFFIX = "/oleobject"
 
 
-@dataclass(frozen=True)
-class OfficeFormat:
-    name: str  # in messages: "Word（.docx）"
-    application: str  # "Word"
-    extension: str
-    macro_extension: str
-    legacy: str  # "Word 97-2003（.doc）"
-    main_types: tuple  # the content types of the main part (a document, a template)
-    main_part: str | None = None  # where that part must be, when the readers expect it there
-
-
-FORMATS = {
-    DOCX: OfficeFormat(
-        "Word（.docx）",
-        "Word",
-        ".docx",
-        ".docm",
-        "Word 97-2003（.doc）",
-        (
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
-            # A .dotx template: the same body, opened by Word as a new document.
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
-        ),
-        "word/document.xml",
-    ),
-    XLSX: OfficeFormat(
-        "Excel（.xlsx）",
-        "Excel",
-        ".xlsx",
-        ".xlsm",
-        "Excel 97-2003（.xls）",
-        ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",),
-    ),
-    PPTX: OfficeFormat(
-        "PowerPoint（.pptx）",
-        "PowerPoint",
-        ".pptx",
-        ".pptm",
-        "PowerPoint 97-2003（.ppt）",
-        ("application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml",),
-    ),
-}
-
-
 def check_docx(data, label: str = "文件") -> None:
     """Refuse `data` (bytes or a seekable binary file) unless it is a plain Word .docx within
     the limits."""
@@ -117,10 +71,10 @@ def check_docx(data, label: str = "文件") -> None:
 
 def check_office(data, kind, label="文件"):
     """Refuse `data` unless it is a plain package of `kind` ("docx", "xlsx", "pptx")."""
-    _Package(as_file(data), FORMATS[kind], label).check()
+    _PackageCheck(as_file(data), FORMATS[kind], label).check()
 
 
-class _Package:
+class _PackageCheck:
     def __init__(self, file, office, label):
         self.file, self.office, self.label = file, office, label
         self.content_types = {}  # lower-cased part name or "*.extension" -> content type

@@ -9,3 +9,12 @@ def sync_reports():
     from reports.sync import sync_all_reports
 
     return sync_all_reports()
+
+
+@periodic_job("monthly_rhythm")
+def monthly_rhythm():
+    """The month's draft report on the 1st (Asia/Shanghai), with its linked entries (idempotent:
+    the job runs every hour)."""
+    from reports.rhythm import ensure_month_report
+
+    return ensure_month_report()

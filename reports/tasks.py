@@ -62,3 +62,11 @@ def export_report_task(report_id):
     if report is None:
         return None
     return build_stored_export(report, report.get_site())
+
+
+@shared_task(name="reports.tasks.monthly_rhythm", **RETRY)
+def monthly_rhythm_task():
+    from reports.jobs import monthly_rhythm
+
+    report = monthly_rhythm()
+    return report.pk if report else None

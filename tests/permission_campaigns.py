@@ -17,16 +17,17 @@ from campaigns.models import (
     Milestone,
     Nomination,
     NominationFile,
+    NominationStatus,
     Objection,
     PanelMember,
     ReviewRound,
     RoundEntry,
 )
 from campaigns.models.milestones import MilestoneKind
-from campaigns.models.nominations import PASSED
 from campaigns.models.review import RoundKind, RoundStatus, RuleScope
-from campaigns.nominations import CREATE, DRAFT, SOCIETY_RECOMMENDER, SUBMITTED, log_event
+from campaigns.nominations import CREATE, log_event
 from campaigns.notice import start_notice
+from campaigns.recommenders import SOCIETY_RECOMMENDER
 from cms.accounts import mark_email_verified
 from cms.models import MemberSociety
 from cms.roles import Role, group_for
@@ -81,7 +82,7 @@ def _nomination(campaign, applicant, name, organisation, contact, society, statu
         phone="010-68799025",
         email=f"{applicant.username}@matrix.example.org",
         status=status,
-        submitted_at=None if status == DRAFT else timezone.now(),
+        submitted_at=None if status == NominationStatus.DRAFT else timezone.now(),
         **fields,
     )
 
@@ -99,7 +100,7 @@ def applications(world, index, cmes, cis):
         "甲方矩阵装备有限公司",
         "甲方联系人矩阵",
         cmes,
-        SUBMITTED,
+        NominationStatus.SUBMITTED,
     )
     _attach(a, "文件1", "甲方推荐表矩阵.docx", word)
     _attach(a, "文件3", "甲方承诺书矩阵.pdf", pdf())
@@ -110,7 +111,7 @@ def applications(world, index, cmes, cis):
         "乙方矩阵科技股份公司",
         "乙方联系人矩阵",
         cis,
-        SUBMITTED,
+        NominationStatus.SUBMITTED,
     )
     _attach(b, "文件1", "乙方推荐表矩阵.docx", word)
     _attach(b, "文件3", "乙方承诺书矩阵.pdf", pdf())
@@ -121,7 +122,7 @@ def applications(world, index, cmes, cis):
         "甲方矩阵装备有限公司",
         "甲方联系人矩阵",
         cmes,
-        DRAFT,
+        NominationStatus.DRAFT,
     )
     _attach(draft, "文件2", "甲方草稿视频矩阵.mp4", mp4(60))
     for nomination, actor in ((a, "appA"), (b, "appB"), (draft, "appA")):
@@ -181,7 +182,13 @@ def review(world, index):
 
     campaign = _closed_call(index, "matrix-review-call", "矩阵评审征集")
     one = _nomination(
-        campaign, owner, "评审矩阵项目一·智能仓储", "某研究院（矩阵）", "张三", caa, PASSED
+        campaign,
+        owner,
+        "评审矩阵项目一·智能仓储",
+        "某研究院（矩阵）",
+        "张三",
+        caa,
+        NominationStatus.PASSED,
     )
     two = _nomination(
         campaign,
@@ -190,7 +197,7 @@ def review(world, index):
         DEMO_EXPERT_ORGANISATION,
         "李四",
         caa,
-        PASSED,
+        NominationStatus.PASSED,
     )
     for nomination in (one, two):
         _attach(nomination, "文件1", f"评审材料{nomination.pk}.docx", docx_form(1200))
@@ -217,7 +224,9 @@ def review(world, index):
     world["review_one"], world["review_two"] = one, two
 
     closed_call = _closed_call(index, "matrix-closed-call", "矩阵结束征集")
-    three = _nomination(closed_call, owner, "结束矩阵项目三", "某工厂（矩阵）", "王五", caa, PASSED)
+    three = _nomination(
+        closed_call, owner, "结束矩阵项目三", "某工厂（矩阵）", "王五", caa, NominationStatus.PASSED
+    )
     closed_round = _round(closed_call, RoundKind.FIRST, [expert_a, expert_b], expert_a)
     rounds.open_round(closed_round, editor)
     for expert in (expert_a, expert_b):
@@ -227,7 +236,9 @@ def review(world, index):
     world["review_three"] = three
 
     notice_call = _closed_call(index, "matrix-notice-call", "矩阵公示征集")
-    four = _nomination(notice_call, owner, "公示矩阵项目四", "某集团（矩阵）", "赵六", caa, PASSED)
+    four = _nomination(
+        notice_call, owner, "公示矩阵项目四", "某集团（矩阵）", "赵六", caa, NominationStatus.PASSED
+    )
     chair = make_user("matrix-chair", group_for(Role.EXPERT))
     first = _round(notice_call, RoundKind.FIRST, [], None, status=RoundStatus.CONFIRMED)
     final = _round(

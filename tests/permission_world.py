@@ -34,9 +34,9 @@ from activities.models import ActivityPage, Feed, SocietyActivitiesPage
 from campaigns.demo.review import ensure_demo_expert
 from campaigns.models import (
     ShowcaseIndexPage,
+    ShowcaseListKind,
     ShowcaseYearPage,
 )
-from campaigns.models.showcase import CHINA
 from cms.models import AccountProfile, MemberSociety, NewsPage, Workstream
 from cms.roles import Role, group_for
 from reports.models import MonthlyReportPage, ProgressEntry
@@ -258,7 +258,9 @@ def _site_pages(world, federation):
     showcase.add_child(instance=year)
     year.save_revision().publish()
     world["showcase"], world["showcase_year"] = showcase, year
-    world["achievement"] = AchievementPageFactory(parent=year, list=CHINA, title="矩阵双十条目")
+    world["achievement"] = AchievementPageFactory(
+        parent=year, list=ShowcaseListKind.CHINA, title="矩阵双十条目"
+    )
     world["document"] = Document.objects.create(
         title="矩阵公开文件", file=ContentFile(pdf(), name="matrix-public.pdf")
     )

@@ -1,16 +1,19 @@
-from activities.models.feeds import Feed, FeedEntry
+from activities.models.feeds import Feed, FeedEntry, FeedStatus
 from activities.models.pages import (
-    KIND_CHOICES,
     ActivitiesIndexPage,
+    ActivityKind,
     ActivityPage,
+    ActivitySource,
     SocietyActivitiesPage,
 )
 
 __all__ = [
-    "KIND_CHOICES",
     "ActivitiesIndexPage",
+    "ActivityKind",
     "ActivityPage",
+    "ActivitySource",
     "Feed",
     "FeedEntry",
+    "FeedStatus",
     "SocietyActivitiesPage",
 ]

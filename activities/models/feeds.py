@@ -9,23 +9,17 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-STATUS_NEW = "new"
-STATUS_OK = "ok"
-STATUS_NOT_MODIFIED = "not_modified"
-# Fetched and read, but some entries could not be stored (they are tried again next time).
-STATUS_PARTIAL = "partial"
-STATUS_ERROR = "error"
-STATUS_UNHEALTHY = "unhealthy"
-STATUS_GONE = "gone"
-STATUS_CHOICES = [
-    (STATUS_NEW, _("尚未抓取")),
-    (STATUS_OK, _("正常")),
-    (STATUS_NOT_MODIFIED, _("正常（无更新）")),
-    (STATUS_PARTIAL, _("部分条目未能导入")),
-    (STATUS_ERROR, _("出错，稍后重试")),
-    (STATUS_UNHEALTHY, _("多次失败")),
-    (STATUS_GONE, _("已失效（410），已停止")),
-]
+
+class FeedStatus(models.TextChoices):
+    NEW = "new", _("尚未抓取")
+    OK = "ok", _("正常")
+    NOT_MODIFIED = "not_modified", _("正常（无更新）")
+    # Fetched and read, but some entries could not be stored (they are tried again next time).
+    PARTIAL = "partial", _("部分条目未能导入")
+    ERROR = "error", _("出错，稍后重试")
+    UNHEALTHY = "unhealthy", _("多次失败")
+    GONE = "gone", _("已失效（410），已停止")
+
 
 # After this many failures in a row a feed is shown as unhealthy (it is still retried, slowly).
 UNHEALTHY_AFTER = 5
@@ -57,7 +51,7 @@ class Feed(models.Model):
     last_modified = models.CharField(_("源站修改时间"), max_length=100, blank=True, editable=False)
     # Health.
     status = models.CharField(
-        _("状态"), max_length=20, choices=STATUS_CHOICES, default=STATUS_NEW, editable=False
+        _("状态"), max_length=20, choices=FeedStatus.choices, default=FeedStatus.NEW, editable=False
     )
     last_fetched_at = models.DateTimeField(_("上次抓取"), null=True, blank=True, editable=False)
     last_success_at = models.DateTimeField(_("上次成功"), null=True, blank=True, editable=False)
@@ -89,7 +83,7 @@ class Feed(models.Model):
 
     @property
     def healthy(self):
-        return self.status in (STATUS_NEW, STATUS_OK, STATUS_NOT_MODIFIED)
+        return self.status in (FeedStatus.NEW, FeedStatus.OK, FeedStatus.NOT_MODIFIED)
 
     @property
     def interval(self):

@@ -21,24 +21,19 @@ from cms.lead_text import LeadMixin
 from cms.models.pages import today_in_shanghai
 from cms.search_text import SegmentedSearchMixin
 
-KIND_MEETING = "meeting"
-KIND_FORUM = "forum"
-KIND_TRAINING = "training"
-KIND_VISIT = "visit"
-KIND_CLASS = "class"
-KIND_OTHER = "other"
-KIND_CHOICES = [
-    (KIND_MEETING, _("会议")),
-    (KIND_FORUM, _("论坛")),
-    (KIND_TRAINING, _("培训")),
-    (KIND_VISIT, _("走访调研")),
-    (KIND_CLASS, _("云课堂")),
-    (KIND_OTHER, _("其他")),
-]
 
-SOURCE_POSTED = "posted"
-SOURCE_FEED = "feed"
-SOURCE_CHOICES = [(SOURCE_POSTED, _("学会发布")), (SOURCE_FEED, _("订阅源导入"))]
+class ActivityKind(models.TextChoices):
+    MEETING = "meeting", _("会议")
+    FORUM = "forum", _("论坛")
+    TRAINING = "training", _("培训")
+    VISIT = "visit", _("走访调研")
+    CLASS = "class", _("云课堂")
+    OTHER = "other", _("其他")
+
+
+class ActivitySource(models.TextChoices):
+    POSTED = "posted", _("学会发布")
+    FEED = "feed", _("订阅源导入")
 
 
 class ActivitiesIndexPage(RoutablePageMixin, Page):
@@ -191,7 +186,7 @@ class ActivityPage(LeadMixin, SegmentedSearchMixin, Page):
         related_name="activities",
     )
     kind = models.CharField(
-        _("活动类型"), max_length=20, choices=KIND_CHOICES, default=KIND_MEETING
+        _("活动类型"), max_length=20, choices=ActivityKind.choices, default=ActivityKind.MEETING
     )
     summary = models.TextField(_("摘要"), max_length=1000)
     body = StreamField(BodyBlock(), verbose_name=_("正文"), blank=True)
@@ -209,7 +204,11 @@ class ActivityPage(LeadMixin, SegmentedSearchMixin, Page):
         related_name="activities",
     )
     source = models.CharField(
-        _("来源"), max_length=20, choices=SOURCE_CHOICES, default=SOURCE_POSTED, editable=False
+        _("来源"),
+        max_length=20,
+        choices=ActivitySource.choices,
+        default=ActivitySource.POSTED,
+        editable=False,
     )
     source_url = models.URLField(_("原文链接"), max_length=1000, blank=True)
 

@@ -16,23 +16,13 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from campaigns import permissions
 from campaigns.admin.listing import ListingOnlyViewSetMixin
+from campaigns.checklist import submission_problems
 from campaigns.forms import DecisionForm
-from campaigns.models import Nomination
-from campaigns.nominations import (
-    ACTION_LABELS,
-    DELETE,
-    DRAFT,
-    SUBMIT,
-    WITHDRAW,
-    ActionRefused,
-    InvalidNomination,
-    perform,
-    places_taken,
-    quota_limit,
-    reason_required,
-    recommender_of,
-    submission_problems,
-)
+from campaigns.models import Nomination, NominationStatus
+from campaigns.nomination_errors import ActionRefused, InvalidNomination
+from campaigns.nominations import ACTION_LABELS, DELETE, SUBMIT, WITHDRAW, perform, reason_required
+from campaigns.quotas import places_taken, quota_limit
+from campaigns.recommenders import recommender_of
 from campaigns.views.nominations import file_url
 from cms.roles import OfficePermissionPolicy, is_office, society_ids
 
@@ -74,7 +64,7 @@ class NominationFilterSet(WagtailFilterSet):
         fields = ["campaign", "status"]
 
     def filter_drafts(self, queryset, name, value):
-        return queryset.filter(status=DRAFT) if value == ONLY_DRAFTS else queryset
+        return queryset.filter(status=NominationStatus.DRAFT) if value == ONLY_DRAFTS else queryset
 
 
 class NominationIndexView(IndexView):
@@ -88,12 +78,12 @@ class NominationIndexView(IndexView):
         if not (self.filters and self.filters.is_valid()):
             return False
         data = self.filters.form.cleaned_data
-        return bool(data.get("drafts")) or data.get("status") == DRAFT
+        return bool(data.get("drafts")) or data.get("status") == NominationStatus.DRAFT
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         if not self.shows_drafts():
-            queryset = queryset.exclude(status=DRAFT)
+            queryset = queryset.exclude(status=NominationStatus.DRAFT)
         return queryset
 
 
@@ -117,7 +107,7 @@ class NominationReviewView(InspectView):
         # Someone else's nomination does not exist, as far as this user is concerned.
         if nomination is None or not permissions.can_view(self.request.user, nomination)[0]:
             raise Http404
-        if nomination.status == DRAFT and not is_office(self.request.user):
+        if nomination.status == NominationStatus.DRAFT and not is_office(self.request.user):
             raise Http404
         return nomination
 

@@ -19,7 +19,7 @@ from campaigns import objections
 from campaigns.admin.listing import ListingOnlyViewSetMixin
 from campaigns.models import CampaignPage, Objection, PublicNotice
 from campaigns.models.review import ObjectionStatus
-from campaigns.nominations import ActionRefused
+from campaigns.nomination_errors import ActionRefused
 from campaigns.notice import can_decide, final_round, period_text, start_notice
 from campaigns.views.notice import attachment_url, notice_url
 from cms.roles import OfficePermissionPolicy, is_office

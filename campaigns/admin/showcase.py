@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from wagtail.admin.widgets import Button
 
 from campaigns.models import CampaignPage
-from campaigns.nominations import ActionRefused
+from campaigns.nomination_errors import ActionRefused
 from campaigns.showcase import can_create_china_items, create_china_items, preview_china_items
 from cms.roles import is_office
 

@@ -457,14 +457,9 @@ def ensure_demo_nomination(campaign):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from campaigns.demo import files as demo_files
-    from campaigns.nominations import (
-        ENDORSE,
-        SOCIETY_RECOMMENDER,
-        Recommender,
-        check_upload,
-        perform,
-        save_nomination,
-    )
+    from campaigns.nomination_files import check_upload
+    from campaigns.nominations import ENDORSE, perform, save_nomination
+    from campaigns.recommenders import SOCIETY_RECOMMENDER, Recommender
 
     if Nomination.objects.filter(campaign=campaign, project_name=DEMO_NOMINATION).exists():
         return None

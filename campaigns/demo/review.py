@@ -94,7 +94,7 @@ def _uploads(campaign, category, project_name):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from campaigns.demo import files as demo_files
-    from campaigns.nominations import check_upload
+    from campaigns.nomination_files import check_upload
 
     builders = {
         "word": (".docx", lambda slot: demo_files.recommendation_form(
@@ -116,15 +116,8 @@ def _uploads(campaign, category, project_name):
 def _nominate(campaign, project_name, organisation, recommender, users, submitted_on):
     """One nomination through the services: applied and submitted while the call was open,
     recommended, then passed in formal review."""
-    from campaigns.nominations import (
-        ENDORSE,
-        EXPERT_RECOMMENDER,
-        PASS,
-        SOCIETY_RECOMMENDER,
-        Recommender,
-        perform,
-        save_nomination,
-    )
+    from campaigns.nominations import ENDORSE, PASS, perform, save_nomination
+    from campaigns.recommenders import EXPERT_RECOMMENDER, SOCIETY_RECOMMENDER, Recommender
 
     if recommender.isascii():
         society = MemberSociety.objects.get(abbreviation=recommender)

@@ -8,8 +8,13 @@ import datetime
 import json
 from pathlib import Path
 
-from campaigns.models import AchievementPage, CampaignPage, ShowcaseIndexPage, ShowcaseYearPage
-from campaigns.models.showcase import CHINA, WORLD
+from campaigns.models import (
+    AchievementPage,
+    CampaignPage,
+    ShowcaseIndexPage,
+    ShowcaseListKind,
+    ShowcaseYearPage,
+)
 from campaigns.showcase import free_slug
 from cms.models import MemberSociety
 
@@ -23,19 +28,19 @@ CAMPAIGN_SLUGS = {2021: "2021-china-progress"}
 
 # (year, list, title, organisations, category, society abbreviation): invented, and marked so.
 SYNTHETIC_ITEMS = [
-    (2018, WORLD, "（演示）面向离散制造的工业互联网平台示例", "（演示）某国际工业软件公司",
+    (2018, ShowcaseListKind.WORLD, "（演示）面向离散制造的工业互联网平台示例", "（演示）某国际工业软件公司",
      "智能制造领域科技突破", ""),
-    (2018, WORLD, "（演示）协作机器人视觉引导装配示例", "（演示）某国际机器人公司",
+    (2018, ShowcaseListKind.WORLD, "（演示）协作机器人视觉引导装配示例", "（演示）某国际机器人公司",
      "智能制造领域产业应用", ""),
-    (2018, CHINA, "（演示）数控机床健康监测与预测维护示例系统", "（演示）某机床研究院",
+    (2018, ShowcaseListKind.CHINA, "（演示）数控机床健康监测与预测维护示例系统", "（演示）某机床研究院",
      "智能制造领域科技突破", "CMES"),
-    (2021, WORLD, "（演示）数字孪生驱动的工厂规划软件示例", "（演示）某国际工业软件公司",
+    (2021, ShowcaseListKind.WORLD, "（演示）数字孪生驱动的工厂规划软件示例", "（演示）某国际工业软件公司",
      "智能制造领域科技突破", ""),
-    (2021, WORLD, "（演示）柔性产线自主调度系统示例", "（演示）某国际自动化公司",
+    (2021, ShowcaseListKind.WORLD, "（演示）柔性产线自主调度系统示例", "（演示）某国际自动化公司",
      "智能制造领域产业应用", ""),
-    (2021, CHINA, "（演示）纺织印染车间智能排产示例系统", "（演示）某纺织机械研究所",
+    (2021, ShowcaseListKind.CHINA, "（演示）纺织印染车间智能排产示例系统", "（演示）某纺织机械研究所",
      "智能制造领域产业应用", "CTES"),
-    (2023, CHINA, "（演示）船舶分段焊接机器人集群示例系统", "（演示）某船舶工程研究院",
+    (2023, ShowcaseListKind.CHINA, "（演示）船舶分段焊接机器人集群示例系统", "（演示）某船舶工程研究院",
      "智能生产", "CSNAME"),
 ]  # fmt: skip
 

@@ -39,7 +39,7 @@ from campaigns.form_templates.recommendation import (
     recommendation_form,
     sample_markers,
 )
-from campaigns.models.pages import SLOT_WORD
+from campaigns.models import SlotKind
 
 __all__ = [
     "BODY_PLACEHOLDER",
@@ -118,7 +118,7 @@ def template_kind(slot):
     """Which blank form a slot offers: every Word slot its 文件1-style form, the 文件3 slot the
     commitment letter, the others none. (The campaign page's download list applies the same
     rule.)"""
-    if slot.kind == SLOT_WORD:
+    if slot.kind == SlotKind.WORD:
         return RECOMMENDATION
     if slot.code == COMMITMENT_CODE:
         return COMMITMENT

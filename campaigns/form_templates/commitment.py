@@ -15,7 +15,7 @@ from campaigns.form_templates.layout import (
     to_bytes,
 )
 from campaigns.form_templates.naming import commitment_title, programme_name
-from campaigns.models.pages import KIND_GOVERNMENT
+from campaigns.models import CampaignKind
 from cms.docx_cjk import add_text_paragraph, style_run
 
 COMMITMENT_CODE = "文件3"
@@ -80,7 +80,7 @@ def wording_for(year):
 
 
 def _fill(text, campaign):
-    if campaign.kind == KIND_GOVERNMENT:
+    if campaign.kind == CampaignKind.GOVERNMENT:
         name = top10 = campaign.title
     else:
         name = programme_name(campaign)

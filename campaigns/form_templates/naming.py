@@ -3,18 +3,18 @@ parts of file names."""
 
 import re
 
-from campaigns.models.pages import KIND_GOVERNMENT
+from campaigns.models import CampaignKind
 
 
 def programme_name(campaign):
     """`2024中国智能制造科技进展` for the federation's call; a government call's own title."""
-    if campaign.kind == KIND_GOVERNMENT:
+    if campaign.kind == CampaignKind.GOVERNMENT:
         return campaign.title
     return f"{campaign.year}中国智能制造科技进展"
 
 
 def recommender_label(campaign):
-    if campaign.kind == KIND_GOVERNMENT:
+    if campaign.kind == CampaignKind.GOVERNMENT:
         return "推荐单位"
     societies = campaign.recommending_societies.exists()
     experts = campaign.accepts_expert_recommenders
@@ -35,7 +35,7 @@ def safe_filename_part(text):
 
 def recommendation_title(campaign, slot):
     """文件1's title: `“2024中国智能制造科技进展”推荐表`; a government call's slot label."""
-    if campaign.kind == KIND_GOVERNMENT:
+    if campaign.kind == CampaignKind.GOVERNMENT:
         return slot.label
     return f"“{programme_name(campaign)}”推荐表"
 

@@ -27,7 +27,7 @@ from campaigns.form_templates.layout import (
     to_bytes,
 )
 from campaigns.form_templates.naming import recommendation_title, recommender_label
-from campaigns.models.pages import KIND_GOVERNMENT, SLOT_WORD
+from campaigns.models import CampaignKind, SlotKind
 from cms.cn_numerals import chinese_numeral, number_value
 from cms.docx_cjk import add_heading_paragraph, set_cell_text, set_column_widths
 
@@ -122,7 +122,7 @@ def note_text(campaign, slot, sections):
     if sections:
         parts.append(f"必须包含以下{len(sections)}个方面的内容")
     lead = ""
-    if campaign.kind != KIND_GOVERNMENT:
+    if campaign.kind != CampaignKind.GOVERNMENT:
         lead = "请务必围绕本项“智能制造科技进展”，进行规范化、对应阐述。"
     tail = "，".join(parts) + "。" if parts else ""
     if not (lead or tail):
@@ -141,7 +141,7 @@ def _add_samples(document, number):
 
 def _word_slot(campaign):
     for slot in campaign.document_slots.all():
-        if slot.kind == SLOT_WORD:
+        if slot.kind == SlotKind.WORD:
             return slot
     raise LookupError(f"{campaign} has no Word slot")
 

@@ -1,15 +1,15 @@
-from .milestones import Milestone
-from .nominations import Nomination, NominationEvent, NominationFile
-from .pages import (
-    CampaignIndexPage,
-    CampaignPage,
+from .call_terms import (
     CampaignRecommender,
     Criterion,
     DocumentSlot,
     Quota,
     RecommenderType,
     ScopeCategory,
+    SlotKind,
 )
+from .milestones import Milestone
+from .nominations import Nomination, NominationEvent, NominationFile, NominationStatus
+from .pages import CampaignIndexPage, CampaignKind, CampaignPage
 from .review import (
     Assignment,
     JustificationRule,
@@ -22,13 +22,20 @@ from .review import (
     Score,
     ScoreSheet,
 )
-from .showcase import AchievementPage, AchievementTag, ShowcaseIndexPage, ShowcaseYearPage
+from .showcase import (
+    AchievementPage,
+    AchievementTag,
+    ShowcaseIndexPage,
+    ShowcaseListKind,
+    ShowcaseYearPage,
+)
 
 __all__ = [
     "AchievementPage",
     "AchievementTag",
     "Assignment",
     "CampaignIndexPage",
+    "CampaignKind",
     "CampaignPage",
     "CampaignRecommender",
     "Criterion",
@@ -38,6 +45,7 @@ __all__ = [
     "Nomination",
     "NominationEvent",
     "NominationFile",
+    "NominationStatus",
     "Objection",
     "PanelMember",
     "PublicNotice",
@@ -50,5 +58,7 @@ __all__ = [
     "Score",
     "ScoreSheet",
     "ShowcaseIndexPage",
+    "ShowcaseListKind",
     "ShowcaseYearPage",
+    "SlotKind",
 ]

@@ -4,26 +4,26 @@ from django.utils.translation import gettext_lazy as _
 
 from cms.storage import private_storage
 
-DRAFT = "draft"
-SUBMITTED = "submitted"
-ENDORSED = "endorsed"
-RETURNED = "returned"
-PASSED = "passed"
-CORRECTION = "correction"
-REJECTED = "rejected"
-WITHDRAWN = "withdrawn"
-STATUSES = [
-    (DRAFT, _("草稿")),
-    (SUBMITTED, _("已提交，待学会推荐")),
-    (ENDORSED, _("学会已推荐，待形式审查")),
-    (RETURNED, _("学会退回")),
-    (PASSED, _("通过形式审查")),
-    (CORRECTION, _("退回修改")),
-    (REJECTED, _("未通过形式审查")),
-    (WITHDRAWN, _("已撤回")),
-]
+
+class NominationStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已提交，待学会推荐")
+    ENDORSED = "endorsed", _("学会已推荐，待形式审查")
+    RETURNED = "returned", _("学会退回")
+    PASSED = "passed", _("通过形式审查")
+    CORRECTION = "correction", _("退回修改")
+    REJECTED = "rejected", _("未通过形式审查")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
 # States that hold a place in the recommender's quota.
-QUOTA_STATES = (SUBMITTED, ENDORSED, RETURNED, PASSED, CORRECTION)
+QUOTA_STATES = (
+    NominationStatus.SUBMITTED,
+    NominationStatus.ENDORSED,
+    NominationStatus.RETURNED,
+    NominationStatus.PASSED,
+    NominationStatus.CORRECTION,
+)
 
 
 class Nomination(models.Model):
@@ -57,7 +57,9 @@ class Nomination(models.Model):
         on_delete=models.PROTECT,
         related_name="nominations",
     )
-    status = models.CharField(_("状态"), max_length=20, choices=STATUSES, default=DRAFT)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=NominationStatus.choices, default=NominationStatus.DRAFT
+    )
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -123,8 +125,10 @@ class NominationEvent(models.Model):
     )
     at = models.DateTimeField(_("时间"), auto_now_add=True)
     action = models.CharField(_("操作"), max_length=30)
-    from_status = models.CharField(_("原状态"), max_length=20, choices=STATUSES, blank=True)
-    to_status = models.CharField(_("新状态"), max_length=20, choices=STATUSES)
+    from_status = models.CharField(
+        _("原状态"), max_length=20, choices=NominationStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("新状态"), max_length=20, choices=NominationStatus.choices)
     reason = models.TextField(_("理由"), blank=True)
 
     class Meta:

@@ -17,9 +17,10 @@ from wagtail.search import index
 from cms.blocks import BodyBlock
 from cms.search_text import SegmentedSearchMixin
 
-WORLD = "world"
-CHINA = "china"
-LISTS = [(WORLD, _("世界智能制造十大科技进展")), (CHINA, _("中国智能制造十大科技进展"))]
+
+class ShowcaseListKind(models.TextChoices):
+    WORLD = "world", _("世界智能制造十大科技进展")
+    CHINA = "china", _("中国智能制造十大科技进展")
 
 
 class ShowcaseIndexPage(Page):
@@ -90,7 +91,7 @@ URL_IN_TEXT = re.compile(r"https?://[^\s，。；）)]+")
 
 
 class AchievementPage(SegmentedSearchMixin, Page):
-    list = models.CharField(_("榜单"), max_length=10, choices=LISTS)
+    list = models.CharField(_("榜单"), max_length=10, choices=ShowcaseListKind.choices)
     rank = models.PositiveIntegerField(_("序号"), null=True, blank=True)
     organisations = models.CharField(
         _("完成单位"), max_length=500, help_text=_("多个单位以顿号分隔")

@@ -6,9 +6,10 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from campaigns import permissions
+from campaigns.checklist import checklist
 from campaigns.forms import limit_text, max_upload_bytes
 from campaigns.models import Nomination
-from campaigns.nominations import DELETE, WITHDRAW, checklist
+from campaigns.nominations import DELETE, WITHDRAW
 
 SLOT_TEMPLATE = "campaigns/includes/slot_stored.html"
 CHECKLIST_TEMPLATE = "campaigns/includes/checklist.html"

@@ -12,17 +12,12 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from campaigns import drafts, permissions
+from campaigns.checklist import checklist
 from campaigns.forms import NominationForm
 from campaigns.models import Nomination
-from campaigns.nominations import (
-    SUBMIT,
-    WITHDRAW,
-    ActionRefused,
-    InvalidNomination,
-    checklist,
-    download_name,
-    perform,
-)
+from campaigns.nomination_errors import ActionRefused, InvalidNomination
+from campaigns.nomination_files import download_name
+from campaigns.nominations import SUBMIT, WITHDRAW, perform
 from campaigns.views.nomination_form import file_url, form_context, nomination_url
 from cms.accounts import is_email_verified
 from cms.docx_cjk import DOCX_CONTENT_TYPE

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from campaigns import objections
 from campaigns.models import Objection, PublicNotice
-from campaigns.nominations import ActionRefused
+from campaigns.nomination_errors import ActionRefused
 from campaigns.notice import (
     can_object,
     can_view_attachment,

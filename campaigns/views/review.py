@@ -16,8 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from campaigns import previews, review_queue, scoring
-from campaigns.models import Assignment, Nomination, PanelMember, ReviewRound, ScoreSheet
-from campaigns.models.pages import SLOT_PDF, SLOT_VIDEO, SLOT_WORD
+from campaigns.models import Assignment, Nomination, PanelMember, ReviewRound, ScoreSheet, SlotKind
 from campaigns.models.review import RuleScope, SheetStatus
 from campaigns.review import (
     VISIBLE_STATUSES,
@@ -92,12 +91,12 @@ def _visible(request, round_id, nomination_id):
 
 def _kind(slot, record):
     name = record.file.name.lower()
-    if getattr(slot, "kind", "") == SLOT_VIDEO or name.endswith((".mp4", ".mov")):
-        return SLOT_VIDEO
-    if getattr(slot, "kind", "") == SLOT_PDF or name.endswith(".pdf"):
-        return SLOT_PDF
-    if getattr(slot, "kind", "") == SLOT_WORD or name.endswith(".docx"):
-        return SLOT_WORD
+    if getattr(slot, "kind", "") == SlotKind.VIDEO or name.endswith((".mp4", ".mov")):
+        return SlotKind.VIDEO
+    if getattr(slot, "kind", "") == SlotKind.PDF or name.endswith(".pdf"):
+        return SlotKind.PDF
+    if getattr(slot, "kind", "") == SlotKind.WORD or name.endswith(".docx"):
+        return SlotKind.WORD
     return ""
 
 
@@ -113,11 +112,11 @@ def _files(request, review_round, nomination):
                 "record": record,
                 "slot": slot,
                 "url": file_url(nomination, record.slot_code, request, campaign),
-                "is_video": kind == SLOT_VIDEO,
-                "is_pdf": kind == SLOT_PDF,
-                "is_word": kind == SLOT_WORD,
+                "is_video": kind == SlotKind.VIDEO,
+                "is_pdf": kind == SlotKind.PDF,
+                "is_word": kind == SlotKind.WORD,
                 # Rendered once per stored file and cached; the user may read it (`_visible`).
-                "html": previews.docx_html(record) if kind == SLOT_WORD else None,
+                "html": previews.docx_html(record) if kind == SlotKind.WORD else None,
             }
         )
     return files

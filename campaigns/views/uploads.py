@@ -10,8 +10,10 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 
 from campaigns import drafts, permissions
+from campaigns.checklist import checklist
 from campaigns.forms import NominationForm
-from campaigns.nominations import DELETE, ActionRefused, checklist, perform
+from campaigns.nomination_errors import ActionRefused
+from campaigns.nominations import DELETE, perform
 from campaigns.templatetags.nomination_tags import file_facts
 from campaigns.views.nomination_form import (
     nomination_url,

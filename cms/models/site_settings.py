@@ -1,3 +1,4 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -35,6 +36,26 @@ class FederationSettings(BaseSiteSetting):
         choices=[(name, name) for name in FONT_SIZES],
         default="三号",
     )
+    # The monthly rhythm (reports/rhythm.py): a month's report is due on this day of the next
+    # month; editors are reminded before it, the secretary-general when approval waits.
+    report_due_day = models.PositiveSmallIntegerField(
+        _("月报截止日"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+        help_text=_("每月的月报应在次月的这一天之前报送审批（1–28）。"),
+    )
+    report_reminder_days = models.PositiveSmallIntegerField(
+        _("提前提醒天数"),
+        default=3,
+        validators=[MaxValueValidator(27)],
+        help_text=_("截止日前这么多天起，提醒秘书处编辑尚未报送的月报。"),
+    )
+    approval_reminder_days = models.PositiveSmallIntegerField(
+        _("审批等待提醒天数"),
+        default=3,
+        validators=[MinValueValidator(1)],
+        help_text=_("月报等待审批超过这么多天，提醒秘书长。"),
+    )
     address = models.CharField(_("地址"), max_length=200, blank=True)
     phone = models.CharField(_("电话"), max_length=100, blank=True)
     email = models.EmailField(_("邮箱"), blank=True)
@@ -53,6 +74,9 @@ class FederationSettings(BaseSiteSetting):
                 FieldPanel("report_header"),
                 FieldPanel("report_body_font"),
                 FieldPanel("report_body_size"),
+                FieldPanel("report_due_day"),
+                FieldPanel("report_reminder_days"),
+                FieldPanel("approval_reminder_days"),
             ],
             heading=_("月报"),
         ),

@@ -31,11 +31,10 @@ DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
+# The project's own apps (cms names none of them; where it must know them, it reads this).
+LIANHE_APPS = ["cms", "reports", "campaigns", "activities"]
 INSTALLED_APPS = [
-    "cms",
-    "reports",
-    "campaigns",
-    "activities",
+    *LIANHE_APPS,
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -199,6 +198,8 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
+# Where a newly verified applicant is sent (a URL name): the settings wire the apps, cms does not.
+LIANHE_APPLICANT_HOME = "my_nominations"
 LOGOUT_REDIRECT_URL = "/"
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 
@@ -302,6 +303,8 @@ CELERY_BEAT_SCHEDULE = {
     "publish_scheduled": {"task": "cms.tasks.publish_scheduled", "schedule": 300.0},
     # A safety net: signals sync reports at once; this catches anything a lost task missed.
     "sync_reports": {"task": "reports.tasks.sync_all_reports", "schedule": 3600.0},
+    # The month's draft report on the 1st, the reminders of due days and of waiting approvals.
+    "monthly_rhythm": {"task": "reports.tasks.monthly_rhythm", "schedule": 3600.0},
     # Notices close the day after their last day; hourly is soon enough after midnight.
     "close_notices": {"task": "campaigns.tasks.close_notices", "schedule": 3600.0},
     # Each feed has its own interval; this only picks the feeds that are due.

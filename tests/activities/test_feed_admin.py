@@ -8,8 +8,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
-from activities.models import Feed, FeedEntry
-from activities.models.feeds import STATUS_GONE, STATUS_OK, STATUS_UNHEALTHY
+from activities.models import Feed, FeedEntry, FeedStatus
 from tests.activities.factories import ActivityPageFactory, FeedFactory
 from tests.activities.helpers import denied, make_society_user
 
@@ -57,13 +56,15 @@ def test_listing_shows_each_feeds_health(client, users, cis, society_pages):
     broken = FeedFactory(
         society=cis,
         title="坏掉的订阅源",
-        status=STATUS_UNHEALTHY,
+        status=FeedStatus.UNHEALTHY,
         consecutive_failures=6,
         last_fetched_at=now,
         last_error="连接超时：" + "很长的错误" * 40,
     )
-    FeedFactory(society=cis, title="已失效的订阅源", status=STATUS_GONE)
-    healthy = FeedFactory(society=cis, title="正常的订阅源", status=STATUS_OK, last_success_at=now)
+    FeedFactory(society=cis, title="已失效的订阅源", status=FeedStatus.GONE)
+    healthy = FeedFactory(
+        society=cis, title="正常的订阅源", status=FeedStatus.OK, last_success_at=now
+    )
     for n in range(3):
         FeedEntry.objects.create(feed=healthy, key=f"k{n}", title=f"条目{n}")
     client.force_login(users["editor"])
@@ -87,12 +88,12 @@ def test_listing_shows_each_feeds_health(client, users, cis, society_pages):
 
 
 def test_listing_filters_by_society_and_status(client, users, cis, cmes):
-    FeedFactory(society=cis, title="仪表学会的源", status=STATUS_OK)
-    FeedFactory(society=cmes, title="机械学会的源", status=STATUS_GONE)
+    FeedFactory(society=cis, title="仪表学会的源", status=FeedStatus.OK)
+    FeedFactory(society=cmes, title="机械学会的源", status=FeedStatus.GONE)
     client.force_login(users["editor"])
     html = client.get(reverse(INDEX), {"society": cmes.pk}).content.decode()
     assert "机械学会的源" in html and "仪表学会的源" not in html
-    html = client.get(reverse(INDEX), {"status": STATUS_OK}).content.decode()
+    html = client.get(reverse(INDEX), {"status": FeedStatus.OK}).content.decode()
     assert "仪表学会的源" in html and "机械学会的源" not in html
 
 
@@ -267,7 +268,7 @@ class FakeResult:
 
 
 def test_fetch_now_runs_the_ingestion_and_shows_its_summary(client, cis, cis_user, monkeypatch):
-    feed = FeedFactory(society=cis, status=STATUS_OK)
+    feed = FeedFactory(society=cis, status=FeedStatus.OK)
     calls = []
 
     def fake_ingest(f, force=False):

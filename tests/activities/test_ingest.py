@@ -12,8 +12,7 @@ from wagtail.models import WorkflowState
 from activities import ingest as ingest_module
 from activities.entries import sanitise_body
 from activities.ingest import ingest_due_feeds, ingest_feed
-from activities.models import ActivityPage, Feed, FeedEntry
-from activities.models import feeds as feed_models
+from activities.models import ActivityPage, Feed, FeedEntry, FeedStatus
 from tests.activities.factories import FeedFactory
 from tests.activities.feed_server import (  # noqa: F401 (fixtures)
     FIXTURES,
@@ -85,7 +84,7 @@ def test_rss_entries_become_drafts_waiting_for_the_secretariat(society_pages, lo
     assert untitled.kind == "meeting"
 
     feed.refresh_from_db()
-    assert feed.status == feed_models.STATUS_OK
+    assert feed.status == FeedStatus.OK
     assert feed.last_status_code == 200
     assert feed.consecutive_failures == 0
     assert feed.etag and feed.last_modified
@@ -177,7 +176,7 @@ def test_chinese_encodings_come_out_right(society_pages, local_feeds, path, warn
         # 喆 and 镕 are GBK, not GB2312: a GB2312 decoder would fail on them.
         assert drafts("CMES")[0].summary == "论坛由学会主办，院士喆镕作主旨报告。"
     feed.refresh_from_db()
-    assert feed.status == feed_models.STATUS_OK
+    assert feed.status == FeedStatus.OK
     assert (feed.last_error, feed.last_warning) == ("", warning)
 
 
@@ -206,7 +205,7 @@ def test_bad_input_leaves_a_clear_error_and_nothing_half_imported(
     result = ingest_feed(feed, now=NOW)
     assert result.error == message
     feed.refresh_from_db()
-    assert feed.status == feed_models.STATUS_ERROR
+    assert feed.status == FeedStatus.ERROR
     assert feed.last_error == message
     assert feed.consecutive_failures == 1
     assert feed.next_fetch_at == NOW + datetime.timedelta(hours=2)
@@ -236,7 +235,7 @@ def test_a_failure_loses_nothing_already_ingested(society_pages, local_feeds):
 
     local_feeds.documents["news"] = ((FIXTURES / "rss2.xml").read_bytes(), "application/rss+xml")
     result = ingest_feed(feed, force=True, now=NOW + datetime.timedelta(hours=2))
-    assert result.status == feed_models.STATUS_NOT_MODIFIED
+    assert result.status == FeedStatus.NOT_MODIFIED
     assert {page.pk for page in drafts()} == before
     feed.refresh_from_db()
     assert (feed.status, feed.consecutive_failures, feed.last_error) == ("not_modified", 0, "")
@@ -247,7 +246,7 @@ def test_ingesting_twice_creates_nothing_twice(society_pages, local_feeds):
     ingest_feed(feed, now=NOW)
     # Conditional GET: the server says 304.
     again = ingest_feed(feed, force=True, now=NOW)
-    assert again.status == feed_models.STATUS_NOT_MODIFIED
+    assert again.status == FeedStatus.NOT_MODIFIED
     assert "无更新（HTTP 304）" in again.summary()
     # Without validators the whole feed comes again, and every entry is recognised.
     Feed.objects.filter(pk=feed.pk).update(etag="", last_modified="")
@@ -350,7 +349,7 @@ def test_410_stops_the_feed(society_pages, local_feeds):
     assert result.error == "订阅源已失效（HTTP 410），已停止抓取"
     feed.refresh_from_db()
     assert not feed.active
-    assert feed.status == feed_models.STATUS_GONE
+    assert feed.status == FeedStatus.GONE
     assert feed.last_status_code == 410
     assert feed.last_error == "订阅源已失效（HTTP 410），已停止抓取"
     requests = len(local_feeds.requests)
@@ -390,7 +389,7 @@ def test_due_feeds_only(society_pages, local_feeds):
     assert len(drafts("CIS")) == 2
     assert drafts("CMES") == []
     later.refresh_from_db()
-    assert later.status == feed_models.STATUS_NEW
+    assert later.status == FeedStatus.NEW
 
 
 # Two writers at once need PostgreSQL: SQLite's in-memory test database may refuse the second

@@ -10,8 +10,7 @@ import pytest
 
 from activities.encodings import to_utf8
 from activities.ingest import ingest_feed
-from activities.models import ActivityPage
-from activities.models import feeds as feed_models
+from activities.models import ActivityPage, FeedStatus
 from tests.activities.factories import FeedFactory
 from tests.activities.feed_server import (  # noqa: F401 (fixtures)
     feed_server_fixture,
@@ -281,7 +280,7 @@ def test_entries_come_out_as_written(society_pages, local_feeds, case):
         assert pages[entry_title].summary == paragraph
     feed.refresh_from_db()
     assert feed.title == feed_title
-    assert (feed.status, feed.last_error, feed.last_warning) == (feed_models.STATUS_OK, "", warning)
+    assert (feed.status, feed.last_error, feed.last_warning) == (FeedStatus.OK, "", warning)
 
 
 def test_the_document_handed_on_is_utf8_with_no_mark_and_a_matching_declaration():

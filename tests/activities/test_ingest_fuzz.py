@@ -18,8 +18,7 @@ from wagtail.models import Revision
 
 from activities.entries import to_item
 from activities.ingest import ingest_feed
-from activities.models import ActivityPage, FeedEntry
-from activities.models import feeds as feed_models
+from activities.models import ActivityPage, FeedEntry, FeedStatus
 from activities.parse import ParseError, parse
 from tests.activities.factories import FeedFactory
 from tests.activities.feed_server import (  # noqa: F401 (fixtures)
@@ -211,11 +210,11 @@ def test_mutated_feeds_are_refused_or_stored_whole(society_pages, local_feeds):
             assert "程序内部错误" not in result.error, where
             assert (new_pages, new_revisions) == (0, 0), where
             assert FeedEntry.objects.count() == entries, where
-            assert feed.status == feed_models.STATUS_ERROR, where
+            assert feed.status == FeedStatus.ERROR, where
             assert feed.last_error == result.error, where
             continue
         accepted += 1
-        assert (feed.status, feed.last_error) == (feed_models.STATUS_OK, ""), where
+        assert (feed.status, feed.last_error) == (FeedStatus.OK, ""), where
         assert result.failed == 0, f"{where}: {feed.last_warning}"
         assert result.created + result.duplicates == expected_entries(data), where
         assert new_pages == new_revisions == result.created, where

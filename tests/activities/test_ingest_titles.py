@@ -10,8 +10,7 @@ from django.core.exceptions import ValidationError
 
 from activities import ingest as ingest_module
 from activities.ingest import describe_error, ingest_feed
-from activities.models import ActivityPage, Feed, FeedEntry
-from activities.models import feeds as feed_models
+from activities.models import ActivityPage, Feed, FeedEntry, FeedStatus
 from tests.activities.factories import FeedFactory
 from tests.activities.feed_server import (  # noqa: F401 (fixtures)
     feed_server_fixture,
@@ -58,7 +57,7 @@ def test_entries_whose_title_is_no_word_are_stored(society_pages, local_feeds):
     for page in pages.values():
         assert page.latest_revision_id and page.workflow_in_progress
     feed.refresh_from_db()
-    assert (feed.status, feed.last_error, feed.last_warning) == (feed_models.STATUS_OK, "", "")
+    assert (feed.status, feed.last_error, feed.last_warning) == (FeedStatus.OK, "", "")
     assert result.summary().endswith("新增 6 条，跳过重复 0 条")
 
     # The next full fetch recognises every one of them; nothing repeats.
@@ -101,7 +100,7 @@ def test_an_entry_that_cannot_be_stored_is_counted_and_said_in_chinese(
     assert (result.error, result.created, result.failed) == ("", 5, 1)
     assert not FeedEntry.objects.filter(guid="ces-2102").exists()
     feed.refresh_from_db()
-    assert feed.status == feed_models.STATUS_PARTIAL
+    assert feed.status == FeedStatus.PARTIAL
     assert feed.get_status_display() == "部分条目未能导入"
     assert not feed.healthy
     assert feed.last_error == ""
@@ -123,7 +122,7 @@ def test_an_entry_that_cannot_be_stored_is_counted_and_said_in_chinese(
     again = ingest_feed(feed, force=True, now=NOW + datetime.timedelta(hours=1))
     assert (again.created, again.duplicates, again.failed) == (1, 5, 0)
     feed.refresh_from_db()
-    assert (feed.status, feed.last_warning) == (feed_models.STATUS_OK, "")
+    assert (feed.status, feed.last_warning) == (FeedStatus.OK, "")
     assert ActivityPage.objects.get(feed_entries__guid="ces-2102").title == "……"
 
 
@@ -173,7 +172,7 @@ def test_an_invalid_link_is_dropped_with_a_warning_and_the_entry_kept(society_pa
         "学会会议2": "https://例子.中国/新闻",
     }
     feed.refresh_from_db()
-    assert feed.status == feed_models.STATUS_OK
+    assert feed.status == FeedStatus.OK
     assert feed.last_warning == (
         "条目《学会会议0》的原文链接无效，未保存：http://exa mple.org/x；"
         "条目《学会会议1》的原文链接无效，未保存：https://"

@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from campaigns.models import NominationStatus
 from tests.browser.expect import expect
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -99,7 +100,6 @@ def test_office_opens_a_round_from_the_listing(page, demo, login):
     from django.contrib.auth import get_user_model
 
     from campaigns.models import CampaignPage, Nomination, PanelMember, ReviewRound
-    from campaigns.models.nominations import PASSED
     from campaigns.models.review import RoundKind, RoundStatus
     from cms.models import MemberSociety
 
@@ -116,7 +116,7 @@ def test_office_opens_a_round_from_the_listing(page, demo, login):
         contact_person="张三",
         phone="010-1",
         email="z@example.com",
-        status=PASSED,
+        status=NominationStatus.PASSED,
     )
     review_round = ReviewRound.objects.create(
         campaign=campaign,

@@ -26,6 +26,8 @@ from campaigns.demo import (
 from campaigns.file_checks import docx_character_count
 from campaigns.models import Nomination, NominationEvent, NominationFile
 from campaigns.models.milestones import MilestoneKind
+from campaigns.nomination_files import check_upload
+from campaigns.recommenders import SOCIETY_RECOMMENDER, Recommender
 from cms.accounts import mark_email_verified
 from cms.cjk_text import count_form_characters
 from cms.roles import Role, group_for
@@ -301,7 +303,7 @@ def uploads_for(campaign, category, files):
     result = []
     for code, (name, content) in files.items():
         upload = SimpleUploadedFile(name, content)
-        result.append((slots[code], upload, nominations.check_upload(slots[code], upload)))
+        result.append((slots[code], upload, check_upload(slots[code], upload)))
     return result
 
 
@@ -319,7 +321,7 @@ def make_nomination(campaign, applicant, society, name, submit=True, category=No
             "phone": "010-12345678",
             "email": "lisi@example.com",
         },
-        nominations.Recommender(nominations.SOCIETY_RECOMMENDER, society=society),
+        Recommender(SOCIETY_RECOMMENDER, society=society),
         uploads_for(campaign, category, complete_files() if files is None else files),
         submit=submit,
     )

@@ -1,35 +1,43 @@
-"""Rounds, experts and nominations for the review tests.
+"""Rounds, experts and nominations for the review tests, made by the factories.
 
-Nominations enter a round only once they passed formal review; the ones made here go through the
-real services (apply with real files, the society endorses, the office passes) when a test needs
-their files, and are written directly in the passed state when a test only needs many of them."""
+Nominations enter a round only once they passed formal review; `passed_with_files` takes one
+there through the real services (its files checked, the society endorses, the office passes)
+when a test needs its files, `passed` writes one directly in the passed state when a test only
+needs many of them. The campaigns work in an empty database as in the demo's (`society` finds
+a society the demo made rather than making a second one)."""
 
 import datetime
 
-from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns.demo import CRITERIA_2021
 from campaigns.models import (
     Assignment,
-    JustificationRule,
-    Nomination,
-    PanelMember,
+    NominationStatus,
     ReviewEvent,
     ReviewRound,
     RoundEntry,
     Score,
     ScoreSheet,
 )
-from campaigns.models.nominations import PASSED
-from campaigns.models.review import RoundKind, RuleScope
-from campaigns.nominations import ENDORSE, PASS, SOCIETY_RECOMMENDER, perform
+from campaigns.models.review import RoundKind
+from campaigns.recommenders import SOCIETY_RECOMMENDER
 from cms.accounts import mark_email_verified
-from cms.models import AccountProfile
-from cms.roles import Role, group_for
-from tests.campaigns.nomination_helpers import make_nomination, open_campaign
+from cms.models import MemberSociety
+from cms.roles import Role
+from tests.campaigns.factories import (
+    CATEGORIES_2024,
+    CRITERIA_2021,
+    CRITERIA_2024,
+    CampaignPageFactory,
+    JustificationRuleFactory,
+    NominationFactory,
+    PanelMemberFactory,
+    ReviewRoundFactory,
+    slots_2024,
+)
+from tests.cms.factories import AccountProfileFactory, MemberSocietyFactory, UserFactory
 
 DAY = datetime.timedelta(days=1)
 
@@ -44,41 +52,65 @@ def login(user):
     return client
 
 
+def society(abbreviation, name):
+    """The member society of that abbreviation, made if there is none."""
+    return MemberSociety.objects.filter(abbreviation=abbreviation).first() or MemberSocietyFactory(
+        abbreviation=abbreviation, name=name
+    )
+
+
 def make_user(username, *roles):
-    user = get_user_model().objects.create_user(username, email=f"{username}@example.com")
-    user.groups.add(*(group_for(role) for role in roles))
-    return user
+    return UserFactory(username=username, email=f"{username}@example.com", roles=roles)
 
 
 def make_expert(username, organisation="", society=None, society_group=None):
     """An account in 评审专家 with its organisation and society (on its profile, or through the
     society's group)."""
-    user = make_user(username, Role.EXPERT)
-    AccountProfile.objects.update_or_create(
-        user=user, defaults={"organisation": organisation, "society": society}
+    roles = [Role.EXPERT] if society_group is None else [Role.EXPERT, Role.MEMBER_SOCIETY]
+    user = UserFactory(
+        username=username,
+        email=f"{username}@example.com",
+        roles=roles,
+        societies=[society_group] if society_group is not None else None,
     )
-    if society_group is not None:
-        user.groups.add(society_group.group, group_for(Role.MEMBER_SOCIETY))
+    AccountProfileFactory(user=user, organisation=organisation, society=society)
     return user
 
 
-def campaign_2021(index, slug="call-2021"):
-    """A federation call with the six 2021 criteria, each on a 10-point scale."""
-    return open_campaign(
-        index, slug=slug, criteria=[(name, text, 10) for name, text in CRITERIA_2021]
+def _open_call(index, slug, criteria, societies):
+    """A federation call of this year open today (opened 30 days ago, closing in 60), with the
+    2024 categories and four files, recommended by CMES and CAA unless told otherwise."""
+    year = today().year
+    return CampaignPageFactory(
+        parent=index,
+        title=f"征集活动 {slug}",
+        slug=slug,
+        year=year,
+        accepts_expert_recommenders=True,
+        categories=CATEGORIES_2024,
+        criteria=criteria,
+        slots=slots_2024(year),
+        societies=societies
+        or [society("CMES", "中国机械工程学会"), society("CAA", "中国自动化学会")],
+        open=True,
     )
 
 
-def campaign_2024(index, slug="call-2024"):
+def campaign_2021(index, slug="call-2021", societies=None):
+    """A federation call with the six 2021 criteria, each on a 10-point scale."""
+    return _open_call(index, slug, CRITERIA_2021, societies)
+
+
+def campaign_2024(index, slug="call-2024", societies=None):
     """The 2024 scale: 创新性 40, 引领性 30, 应用性 30 — a total out of 100."""
-    return open_campaign(index, slug=slug)
+    return _open_call(index, slug, CRITERIA_2024, societies)
 
 
 def passed(campaign, applicant, name, organisation="某某智能装备有限公司", society=None,
-           status=PASSED):  # fmt: skip
+           status=NominationStatus.PASSED):  # fmt: skip
     """A nomination written directly in a state (default: passed formal review)."""
     society = society or campaign.recommending_societies.first().society
-    return Nomination.objects.create(
+    return NominationFactory(
         campaign=campaign,
         applicant=applicant,
         project_name=name,
@@ -94,16 +126,28 @@ def passed(campaign, applicant, name, organisation="某某智能装备有限公�
 
 
 def passed_with_files(campaign, applicant, society_user, office, name, society):
-    """A nomination made through the services with real files, endorsed and passed."""
+    """A nomination made complete with real files that pass the checks, submitted by
+    `applicant`, endorsed by `society_user` and passed by `office`, through the services."""
     mark_email_verified(applicant)
-    nomination = make_nomination(campaign, applicant, society, name)
-    perform(nomination, ENDORSE, society_user)
-    return perform(nomination, PASS, office, "材料齐全，通过形式审查。")
+    return NominationFactory(
+        campaign=campaign,
+        applicant=applicant,
+        project_name=name,
+        recommender_society=society,
+        applicant_organisation="某某大学",
+        contact_person="李四",
+        phone="010-12345678",
+        email="lisi@example.com",
+        passed=True,
+        recommended_by=society_user,
+        reviewed_by=office,
+    )
 
 
 def make_round(campaign, kind=RoundKind.FIRST, experts=(), chair=None, opens_on=None,
                closes_on=None, **fields):  # fmt: skip
-    review_round = ReviewRound.objects.create(
+    """A draft round scoring from yesterday to ten days on, with `experts` on its panel."""
+    review_round = ReviewRoundFactory(
         campaign=campaign,
         kind=kind,
         opens_on=opens_on or today() - DAY,
@@ -113,22 +157,18 @@ def make_round(campaign, kind=RoundKind.FIRST, experts=(), chair=None, opens_on=
         **fields,
     )
     for expert in experts:
-        PanelMember.objects.create(round=review_round, expert=expert, is_chair=expert == chair)
+        PanelMemberFactory(round=review_round, expert=expert, is_chair=expert == chair)
     return review_round
 
 
 def rules_2021(review_round):
     """Seed 000: a criterion scored above 9 or below 6 needs a reason."""
-    return JustificationRule.objects.create(
-        round=review_round, scope=RuleScope.CRITERION, above=9, below=6
-    )
+    return JustificationRuleFactory(round=review_round)
 
 
 def rules_2024(review_round):
     """Seed 001: a total above 99 or below 50 needs a reason."""
-    return JustificationRule.objects.create(
-        round=review_round, scope=RuleScope.TOTAL, above=99, below=50
-    )
+    return JustificationRuleFactory(round=review_round, total=True)
 
 
 def sheet_url(review_round, nomination):

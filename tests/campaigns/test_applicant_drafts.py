@@ -12,19 +12,10 @@ from django.test import Client, override_settings
 from lxml import html as lxml_html
 from wagtail.models import ModelLogEntry
 
-from campaigns.models import Nomination, NominationFile
-from campaigns.models.nominations import DRAFT, RETURNED, SUBMITTED
-from campaigns.nominations import (
-    CREATE,
-    DELETE,
-    DELETE_LOG_ACTION,
-    RETURN,
-    SUBMIT,
-    ActionRefused,
-    InvalidNomination,
-    check_upload,
-    perform,
-)
+from campaigns.models import Nomination, NominationFile, NominationStatus
+from campaigns.nomination_errors import ActionRefused, InvalidNomination
+from campaigns.nomination_files import check_upload
+from campaigns.nominations import CREATE, DELETE, DELETE_LOG_ACTION, RETURN, SUBMIT, perform
 from cms import upload_mp4
 from cms.models import MemberSociety
 from tests import hostile_docx
@@ -109,7 +100,7 @@ def test_the_first_upload_creates_the_draft_and_each_file_is_kept_at_once(campai
     assert response.status_code == 200
     answer = response.json()
     nomination = Nomination.objects.get()
-    assert nomination.status == DRAFT
+    assert nomination.status == NominationStatus.DRAFT
     assert [e.action for e in nomination.events.all()] == [CREATE]
     # The fields sent along are saved with it.
     assert nomination.project_name == "面向离散制造的数字孪生产线协同优化系统"
@@ -352,7 +343,7 @@ def test_without_the_script_only_the_refused_file_is_chosen_again(campaign, appl
     assert response.status_code == 200
     assert "文件2 时长 13分0秒，超过 12 分钟上限" in page_text(response)
     nomination = Nomination.objects.get()
-    assert nomination.status == DRAFT
+    assert nomination.status == NominationStatus.DRAFT
     assert set(stored(nomination)) == {"文件1", "文件3"}
     # The page is the draft's and shows what is stored beside each slot.
     text = page_text(response)
@@ -364,7 +355,7 @@ def test_without_the_script_only_the_refused_file_is_chosen_again(campaign, appl
     )
     assert response.status_code == 302
     nomination.refresh_from_db()
-    assert nomination.status == SUBMITTED
+    assert nomination.status == NominationStatus.SUBMITTED
     assert stored(nomination)["文件2"] == "答辩视频（剪辑后）.mp4"
 
 
@@ -411,7 +402,7 @@ def test_the_checklist_lists_what_is_missing_and_a_submission_is_refused_with_it
     text = page_text(response)
     assert all(item in text for item in missing)
     nomination.refresh_from_db()
-    assert nomination.status == DRAFT
+    assert nomination.status == NominationStatus.DRAFT
     with pytest.raises(InvalidNomination) as refusal:
         perform(nomination, SUBMIT, nomination.applicant)
     assert refusal.value.messages == missing
@@ -467,7 +458,7 @@ def test_a_draft_is_deleted_with_its_files_and_the_deletion_is_logged(
     entry = ModelLogEntry.objects.get(action=DELETE_LOG_ACTION)
     assert entry.user == users["applicant"] and entry.label == "要删除的草稿"
     assert entry.object_id == str(nomination.pk) and entry.deleted
-    assert entry.data["from_status"] == DRAFT
+    assert entry.data["from_status"] == NominationStatus.DRAFT
     assert entry.data["files"] == ["文件1", "文件2", "文件3"]
     assert "草稿“要删除的草稿”已删除" in page_text(applicant.get(response["Location"]))
 
@@ -489,7 +480,7 @@ def test_only_drafts_are_deleted_and_only_others_are_withdrawn(campaign, users, 
     perform(submitted, RETURN, users["society"], "请补充数据。")
     page = applicant.get(nomination_url(submitted))
     tree = lxml_html.fromstring(page.content.decode())
-    assert submitted.__class__.objects.get(pk=submitted.pk).status == RETURNED
+    assert submitted.__class__.objects.get(pk=submitted.pk).status == NominationStatus.RETURNED
     assert tree.xpath('//button[text()="撤回申报"]')
     assert not tree.xpath('//a[text()="删除草稿"]')
 

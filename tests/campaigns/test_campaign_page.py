@@ -19,9 +19,8 @@ from campaigns.demo import (
     ensure_campaign_index,
     federation_slots,
 )
-from campaigns.models import CampaignPage, PublicNotice
+from campaigns.models import CampaignKind, CampaignPage, PublicNotice
 from campaigns.models.milestones import MilestoneKind
-from campaigns.models.pages import KIND_FEDERATION, KIND_GOVERNMENT
 from campaigns.timeline import CURRENT, FUTURE, PAST, CallStatus, call_state, timeline_for
 from cms.demo import ensure_societies
 from tests.campaigns.factories import add_campaigns
@@ -330,7 +329,7 @@ def test_index_queries_do_not_grow_with_the_campaigns(
         count,
         title=lambda n: f"智能制造科技进展征集{n:04d}",
         year=lambda n: 2024 - n % 8,
-        kind=lambda n: (KIND_FEDERATION, KIND_GOVERNMENT)[n % 2],
+        kind=lambda n: (CampaignKind.FEDERATION, CampaignKind.GOVERNMENT)[n % 2],
         workstream=workstreams[0],
     )
     client.get(campaign_index.url)  # warm the per-process caches (site root paths)

@@ -4,14 +4,13 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from campaigns.models import Nomination
-from campaigns.models.nominations import DRAFT, ENDORSED, SUBMITTED
+from campaigns.models import Nomination, NominationStatus
 from cms.models import MemberSociety
 from tests.campaigns.nomination_helpers import open_campaign, prepare_site
 
 pytestmark = pytest.mark.django_db
 
-STATUSES = (SUBMITTED, ENDORSED, DRAFT)
+STATUSES = (NominationStatus.SUBMITTED, NominationStatus.ENDORSED, NominationStatus.DRAFT)
 
 
 @pytest.fixture

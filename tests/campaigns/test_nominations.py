@@ -11,28 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaigns import permissions
-from campaigns.models import Nomination, NominationFile, Quota
-from campaigns.models.nominations import (
-    CORRECTION,
-    DRAFT,
-    ENDORSED,
-    PASSED,
-    REJECTED,
-    RETURNED,
-    SUBMITTED,
-    WITHDRAWN,
-)
-from campaigns.nominations import (
-    CORRECT,
-    ENDORSE,
-    REJECT,
-    RETURN,
-    SOCIETY_RECOMMENDER,
-    SUBMIT,
-    ActionRefused,
-    InvalidNomination,
-    perform,
-)
+from campaigns.models import Nomination, NominationFile, NominationStatus, Quota
+from campaigns.nomination_errors import ActionRefused, InvalidNomination
+from campaigns.nominations import CORRECT, ENDORSE, REJECT, RETURN, SUBMIT, perform
+from campaigns.recommenders import SOCIETY_RECOMMENDER
 from campaigns.views.nominations import CONTENT_TYPES
 from cms import upload_mp4
 from cms.models import MemberSociety
@@ -113,7 +95,7 @@ def test_draft_submit_endorse_pass_with_every_change_logged(campaign, users, cme
     assert response.status_code == 302
     nomination = Nomination.objects.get()
     assert response["Location"].endswith(nomination_url(nomination))
-    assert nomination.status == DRAFT
+    assert nomination.status == NominationStatus.DRAFT
     assert nomination.recommender_society == cmes
     assert nomination.recommender_type == SOCIETY_RECOMMENDER
     files = {f.slot_code: f for f in nomination.files.all()}
@@ -132,14 +114,14 @@ def test_draft_submit_endorse_pass_with_every_change_logged(campaign, users, cme
     response = applicant.post(nomination_url(nomination), form_data(campaign, cmes, "submit"))
     assert response.status_code == 302
     nomination.refresh_from_db()
-    assert nomination.status == SUBMITTED and nomination.submitted_at
+    assert nomination.status == NominationStatus.SUBMITTED and nomination.submitted_at
 
     society = login(users["society"])
     assert nomination.project_name in page_text(society.get(reverse("nomination:index")))
     response = society.post(review_url(nomination), {"action": "endorse", "reason": ""})
     assert response.status_code == 302
     nomination.refresh_from_db()
-    assert nomination.status == ENDORSED
+    assert nomination.status == NominationStatus.ENDORSED
 
     office = login(users["editor"])
     text = page_text(office.get(review_url(nomination)))
@@ -149,13 +131,13 @@ def test_draft_submit_endorse_pass_with_every_change_logged(campaign, users, cme
     response = office.post(review_url(nomination), {"action": "pass", "reason": "材料齐全。"})
     assert response.status_code == 302
     nomination.refresh_from_db()
-    assert nomination.status == PASSED
+    assert nomination.status == NominationStatus.PASSED
 
     assert events_of(nomination) == [
-        ("create", "applicant", "", DRAFT, ""),
-        ("submit", "applicant", DRAFT, SUBMITTED, ""),
-        ("endorse", "society", SUBMITTED, ENDORSED, ""),
-        ("pass", "editor", ENDORSED, PASSED, "材料齐全。"),
+        ("create", "applicant", "", NominationStatus.DRAFT, ""),
+        ("submit", "applicant", NominationStatus.DRAFT, NominationStatus.SUBMITTED, ""),
+        ("endorse", "society", NominationStatus.SUBMITTED, NominationStatus.ENDORSED, ""),
+        ("pass", "editor", NominationStatus.ENDORSED, NominationStatus.PASSED, "材料齐全。"),
     ]
     assert all(event.at for event in nomination.events.all())
     # The log is visible on the nomination, to the office and to the applicant.
@@ -176,15 +158,15 @@ def test_draft_submit_endorse_pass_with_every_change_logged(campaign, users, cme
 @pytest.mark.parametrize(
     ("actor", "action", "to_status", "before"),
     [
-        ("society", "return", RETURNED, SUBMITTED),
-        ("editor", "correct", CORRECTION, ENDORSED),
-        ("secretary", "reject", REJECTED, ENDORSED),
-        ("editor", "pass", PASSED, ENDORSED),
+        ("society", "return", NominationStatus.RETURNED, NominationStatus.SUBMITTED),
+        ("editor", "correct", NominationStatus.CORRECTION, NominationStatus.ENDORSED),
+        ("secretary", "reject", NominationStatus.REJECTED, NominationStatus.ENDORSED),
+        ("editor", "pass", NominationStatus.PASSED, NominationStatus.ENDORSED),
     ],
 )
 def test_decisions_need_a_reason(campaign, users, cmes, actor, action, to_status, before):
     nomination = make_nomination(campaign, users["applicant"], cmes, "需要理由的项目")
-    if before == ENDORSED:
+    if before == NominationStatus.ENDORSED:
         nomination = endorsed(nomination, users["society"])
     client = login(users[actor])
     unchanged = snapshot()
@@ -210,19 +192,19 @@ def test_returned_and_corrected_nominations_come_back(campaign, users, cmes):
         review_url(nomination), {"action": "return", "reason": "请补充数据。"}
     )
     nomination.refresh_from_db()
-    assert nomination.status == RETURNED
+    assert nomination.status == NominationStatus.RETURNED
     assert "请补充数据。" in page_text(applicant.get(nomination_url(nomination)))
 
     response = applicant.post(nomination_url(nomination), form_data(campaign, cmes, "submit"))
     assert response.status_code == 302
     nomination.refresh_from_db()
-    assert nomination.status == SUBMITTED
+    assert nomination.status == NominationStatus.SUBMITTED
 
     endorsed(nomination, users["society"])
     office = login(users["editor"])
     office.post(review_url(nomination), {"action": "correct", "reason": "承诺书未签字。"})
     nomination.refresh_from_db()
-    assert nomination.status == CORRECTION
+    assert nomination.status == NominationStatus.CORRECTION
 
     files = {"文件3": ("承诺书（已签字）.pdf", pdf(2))}
     response = applicant.post(
@@ -231,10 +213,11 @@ def test_returned_and_corrected_nominations_come_back(campaign, users, cmes):
     assert response.status_code == 302
     nomination.refresh_from_db()
     # Corrected, it goes straight back to formal review: the society's recommendation stands.
-    assert nomination.status == ENDORSED
+    assert nomination.status == NominationStatus.ENDORSED
     assert nomination.files.get(slot_code="文件3").facts["pages"] == 2
+    S = NominationStatus
     assert [e[3] for e in events_of(nomination)] == [
-        DRAFT, SUBMITTED, RETURNED, SUBMITTED, ENDORSED, CORRECTION, ENDORSED,
+        S.DRAFT, S.SUBMITTED, S.RETURNED, S.SUBMITTED, S.ENDORSED, S.CORRECTION, S.ENDORSED,
     ]  # fmt: skip
 
 
@@ -250,7 +233,7 @@ def test_applicant_may_not_decide_and_society_may_not_review(campaign, users, cm
     with pytest.raises(ActionRefused, match="只有联合体秘书处"):
         perform(endorsed(nomination, users["society"]), "pass", users["society"], "好")
     nomination.refresh_from_db()
-    assert nomination.status == ENDORSED
+    assert nomination.status == NominationStatus.ENDORSED
 
 
 # --- who sees what ----------------------------------------------------------------------------
@@ -281,7 +264,7 @@ def test_society_sees_and_acts_only_on_its_own_nominations(campaign, users, cmes
     caa_user = make_society_user("caa-member", caa)
     assert login(caa_user).post(review_url(theirs), {"action": "endorse"}).status_code == 302
     theirs.refresh_from_db()
-    assert theirs.status == ENDORSED
+    assert theirs.status == NominationStatus.ENDORSED
 
     # The office sees everything.
     listing = page_text(login(users["secretary"]).get(reverse("nomination:index")))
@@ -455,7 +438,7 @@ def test_bad_input_is_refused_with_a_message_and_everything_else_is_kept(
     assert response.status_code == 200
     assert message in page_text(response)
     nomination = Nomination.objects.get()
-    assert nomination.status == DRAFT and nomination.submitted_at is None
+    assert nomination.status == NominationStatus.DRAFT and nomination.submitted_at is None
     assert set(nomination.files.values_list("slot_code", flat=True)) == kept_files
     assert nomination.applicant_organisation == "某某智能装备有限公司"  # valid: kept
     if refused_field:
@@ -491,7 +474,7 @@ def test_a_bad_file_leaves_its_slot_as_it_was_and_the_rest_is_saved(campaign, us
     assert nomination.files.get(slot_code="文件3").original_name == "新承诺书.pdf"
     nomination.refresh_from_db()
     assert nomination.applicant_organisation == "改过的单位名称"
-    assert nomination.status == DRAFT
+    assert nomination.status == NominationStatus.DRAFT
 
 
 def test_the_same_project_twice_is_a_form_error(campaign, users, cmes):
@@ -508,7 +491,7 @@ def test_the_same_project_twice_is_a_form_error(campaign, users, cmes):
     assert Nomination.objects.filter(project_name="数字孪生产线").count() == 1
     # The files are not lost: they wait in a draft that has no name yet.
     draft = Nomination.objects.get(applicant=users["applicant"])
-    assert draft.project_name == "" and draft.status == DRAFT
+    assert draft.project_name == "" and draft.status == NominationStatus.DRAFT
     assert draft.files.count() == 3
     unchanged = snapshot()
     # The service itself refuses too (a race past the form ends the same way).
@@ -568,7 +551,7 @@ def test_the_closing_day_itself_is_open(index, users, cmes):
         ],
     )
     nomination = make_nomination(campaign, users["applicant"], cmes, "最后一天提交的项目")
-    assert nomination.status == SUBMITTED
+    assert nomination.status == NominationStatus.SUBMITTED
     allowed, reason = permissions.can_apply(users["applicant"], campaign, today + DAY)
     assert not allowed and "截止" in reason
 
@@ -595,12 +578,12 @@ def test_quota_is_enforced_and_a_withdrawal_gives_the_place_back(quota_campaign,
     )
     # Not submitted; the draft and its files wait for a place (or another recommender).
     refused = Nomination.objects.get(applicant=users["applicant"])
-    assert refused.status == DRAFT and refused.files.count() == 3
+    assert refused.status == NominationStatus.DRAFT and refused.files.count() == 3
     refused.delete()
 
     # Another category, another society: not limited by this quota.
     other = make_nomination(campaign, users["applicant"], cmes, "另一类别", category="智能产品")
-    assert other.status == SUBMITTED
+    assert other.status == NominationStatus.SUBMITTED
 
     second = make_nomination(campaign, users["applicant"], cmes, "第二项", submit=False)
     # A nomination sent back by its society keeps its place.
@@ -613,9 +596,15 @@ def test_quota_is_enforced_and_a_withdrawal_gives_the_place_back(quota_campaign,
     )
     assert response.status_code == 302
     first.refresh_from_db()
-    assert first.status == WITHDRAWN
-    assert events_of(first)[-1] == ("withdraw", "first", RETURNED, WITHDRAWN, "不再参加")
-    assert perform(second, SUBMIT, users["applicant"]).status == SUBMITTED
+    assert first.status == NominationStatus.WITHDRAWN
+    assert events_of(first)[-1] == (
+        "withdraw",
+        "first",
+        NominationStatus.RETURNED,
+        NominationStatus.WITHDRAWN,
+        "不再参加",
+    )
+    assert perform(second, SUBMIT, users["applicant"]).status == NominationStatus.SUBMITTED
 
 
 def test_a_rejected_nomination_gives_its_place_back(quota_campaign, users, cmes):
@@ -627,7 +616,7 @@ def test_a_rejected_nomination_gives_its_place_back(quota_campaign, users, cmes)
     with pytest.raises(InvalidNomination):
         perform(second, SUBMIT, users["applicant"])
     perform(first, REJECT, users["editor"], "不属于征集范围。")
-    assert perform(second, SUBMIT, users["applicant"]).status == SUBMITTED
+    assert perform(second, SUBMIT, users["applicant"]).status == NominationStatus.SUBMITTED
 
 
 def test_a_changed_recommender_is_counted_against_the_new_quota(quota_campaign, users, cmes, caa):
@@ -649,7 +638,7 @@ def test_federation_call_without_quotas_limits_nothing(campaign, users, cmes):
     assert not Quota.objects.filter(page=campaign).exists()
     for number in range(4):
         nomination = make_nomination(campaign, users["applicant"], cmes, f"不限名额的项目{number}")
-        assert nomination.status == SUBMITTED
+        assert nomination.status == NominationStatus.SUBMITTED
 
 
 def test_government_call_counts_each_recommender_separately(index, users):
@@ -707,7 +696,7 @@ def test_demo_applicant_applies_and_the_office_finds_the_demo_nomination(db):
     campaign = CampaignPage.objects.get(slug__endswith="-china-progress-demo")
     nomination = Nomination.objects.get(campaign=campaign)
     assert nomination.project_name == DEMO_NOMINATION and "演示" in nomination.project_name
-    assert nomination.status == ENDORSED
+    assert nomination.status == NominationStatus.ENDORSED
     assert all(f.check_ok for f in nomination.files.all())
     assert [e[0] for e in events_of(nomination)] == ["create", "submit", "endorse"]
 

@@ -22,16 +22,17 @@ from campaigns import objections
 from campaigns.models import (
     Nomination,
     NominationEvent,
+    NominationStatus,
     Objection,
     PublicNotice,
     ReviewEvent,
     ReviewRound,
     RoundEntry,
 )
-from campaigns.models.nominations import PASSED
 from campaigns.models.review import ObjectionStatus, RoundKind, RoundStatus
-from campaigns.nominations import SOCIETY_RECOMMENDER, ActionRefused
+from campaigns.nomination_errors import ActionRefused
 from campaigns.notice import close_due_notices, period_text, start_notice
+from campaigns.recommenders import SOCIETY_RECOMMENDER
 from cms.accounts import mark_email_verified
 from cms.models import MemberSociety
 from cms.storage import private_storage
@@ -101,7 +102,7 @@ def final_round(campaign, society, applicant, items=12, selected=10, status=Roun
             phone="010-68799025",
             email="zhangsan@example.com",
             applicant=applicant,
-            status=PASSED,
+            status=NominationStatus.PASSED,
         )
         for rank in range(1, items + 1)
     )
@@ -501,7 +502,9 @@ def test_upheld_with_promotion_disqualifies_and_moves_the_next_up(campaign, roun
     second, eleventh, twelfth = entry(round_, 2), entry(round_, 11), entry(round_, 12)
     assert second.disqualified and not second.advanced
     assert second.disqualified_reason == "经核实，应用数据不实。"
-    assert second.nomination.status == PASSED  # the nomination's status is left as is
+    assert (
+        second.nomination.status == NominationStatus.PASSED
+    )  # the nomination's status is left as is
     assert eleventh.advanced and not twelfth.advanced
     assert list(
         NominationEvent.objects.filter(nomination=second.nomination).values_list(

@@ -9,9 +9,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection, connections
 
-from campaigns import nominations
-from campaigns.models import Nomination
-from campaigns.models.nominations import DRAFT, SUBMITTED
+from campaigns import nominations, quotas
+from campaigns.models import Nomination, NominationStatus
+from campaigns.nomination_errors import InvalidNomination
+from campaigns.recommenders import SOCIETY_RECOMMENDER
 from cms.accounts import mark_email_verified
 from cms.models import MemberSociety
 from tests.campaigns.nomination_helpers import open_campaign, prepare_site
@@ -30,13 +31,13 @@ def draft(campaign, applicant, society, name):
         applicant=applicant,
         project_name=name,
         category="智能制造技术",
-        recommender_type=nominations.SOCIETY_RECOMMENDER,
+        recommender_type=SOCIETY_RECOMMENDER,
         recommender_society=society,
         applicant_organisation="某某公司",
         contact_person="张三",
         phone="010-1",
         email="z@example.com",
-        status=DRAFT,
+        status=NominationStatus.DRAFT,
     )
 
 
@@ -55,14 +56,14 @@ def test_only_one_of_two_simultaneous_submissions_gets_the_last_place(federation
     drafts = [draft(campaign, user, cmes, f"抢名额的项目{user.username}") for user in applicants]
 
     # Widen the window between counting and writing, so that without the lock both would pass.
-    counted = nominations.places_taken
+    counted = quotas.places_taken
 
     def slow_places_taken(*args, **kwargs):
         taken = counted(*args, **kwargs)
         time.sleep(0.5)
         return taken
 
-    monkeypatch.setattr(nominations, "places_taken", slow_places_taken)
+    monkeypatch.setattr(quotas, "places_taken", slow_places_taken)
     start = threading.Barrier(2)
     outcomes = {}
 
@@ -71,7 +72,7 @@ def test_only_one_of_two_simultaneous_submissions_gets_the_last_place(federation
             start.wait()
             nominations.perform(nomination, nominations.SUBMIT, user)
             outcomes[user.username] = "submitted"
-        except nominations.InvalidNomination as error:
+        except InvalidNomination as error:
             outcomes[user.username] = " ".join(error.messages)
         finally:
             connections.close_all()  # this thread's own connection
@@ -88,5 +89,5 @@ def test_only_one_of_two_simultaneous_submissions_gets_the_last_place(federation
     assert list(outcomes.values()).count("submitted") == 1, outcomes
     refused = next(v for v in outcomes.values() if v != "submitted")
     assert "推荐名额为 1 项，已全部使用" in refused
-    assert Nomination.objects.filter(status=SUBMITTED).count() == 1
-    assert Nomination.objects.filter(status=DRAFT).count() == 1
+    assert Nomination.objects.filter(status=NominationStatus.SUBMITTED).count() == 1
+    assert Nomination.objects.filter(status=NominationStatus.DRAFT).count() == 1

@@ -16,6 +16,7 @@ from campaigns.demo import review as demo_review
 from campaigns.models import (
     Assignment,
     Criterion,
+    NominationStatus,
     PanelMember,
     ReviewEvent,
     ReviewRound,
@@ -23,11 +24,9 @@ from campaigns.models import (
     Score,
     ScoreSheet,
 )
-from campaigns.models.nominations import DRAFT, ENDORSED, REJECTED
 from campaigns.models.review import AssignmentSource, RoundKind, RoundStatus, SheetStatus
-from cms.models import MemberSociety
 from cms.roles import Role
-from tests.campaigns.nomination_helpers import file_url, mp4, prepare_site
+from tests.campaigns.nomination_helpers import file_url, mp4
 from tests.campaigns.review_helpers import (
     DAY,
     campaign_2021,
@@ -54,30 +53,28 @@ INNOVATION, LEADERSHIP, APPLICATION = "创新性", "引领性", "应用性"
 
 
 # --- fixtures ---------------------------------------------------------------------------------
+# The places and people come from tests/campaigns/conftest.py (`campaign_index`, `cmes`, `caa`,
+# `people`), made by the factories.
 
 
 @pytest.fixture
-def index(federation):
-    return prepare_site(federation)
+def index(campaign_index):
+    return campaign_index
 
 
 @pytest.fixture
-def cmes(federation):
-    return MemberSociety.objects.get(abbreviation="CMES")
+def users(people):
+    """The office (editor, secretary), the applicant, CMES's person (society), an expert."""
+    return people
 
 
 @pytest.fixture
-def caa(federation):
-    return MemberSociety.objects.get(abbreviation="CAA")
+def campaign(index, cmes, caa):
+    return campaign_2024(index, societies=[cmes, caa])
 
 
 @pytest.fixture
-def campaign(index):
-    return campaign_2024(index)
-
-
-@pytest.fixture
-def experts(federation, cmes, caa):
+def experts(cmes, caa):
     """ann: no conflicts; bob: works at 某某大学, n1's applicant (typed with other spacing);
     cai: member of CAA on his profile; dan: in CMES's group."""
     return {
@@ -96,8 +93,8 @@ def world(campaign, users, experts, cmes, caa):
         campaign, users["applicant"], users["society"], users["editor"], "数字孪生产线", cmes
     )
     n2 = passed(campaign, users["applicant"], "智能焊接机器人", organisation="乙公司", society=caa)
-    draft = passed(campaign, users["applicant"], "草稿项目", status=DRAFT)
-    endorsed = passed(campaign, users["applicant"], "待审项目", status=ENDORSED)
+    draft = passed(campaign, users["applicant"], "草稿项目", status=NominationStatus.DRAFT)
+    endorsed = passed(campaign, users["applicant"], "待审项目", status=NominationStatus.ENDORSED)
     review_round = make_round(campaign, experts=experts.values(), chair=experts["ann"])
     rounds.open_round(review_round, users["editor"])
     return {
@@ -881,7 +878,7 @@ def test_admin_forms_validate(campaign, users, experts):
 def test_review_listing_queries(campaign, users, experts, count, django_assert_max_num_queries):
     for i in range(count):
         passed(campaign, users["applicant"], f"批量项目{i}", organisation=f"单位{i}")
-    passed(campaign, users["applicant"], "未通过项目", status=REJECTED)
+    passed(campaign, users["applicant"], "未通过项目", status=NominationStatus.REJECTED)
     review_round = make_round(campaign, experts=[experts["ann"], experts["bob"]])
     rounds.open_round(review_round, users["editor"])
     for nomination in list(review_round.entries.all()[:3]):

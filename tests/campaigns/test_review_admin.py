@@ -11,8 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from lxml import html
 
-from campaigns.models import Assignment, CampaignPage, Nomination, ReviewRound
-from campaigns.models.nominations import DRAFT, ENDORSED, PASSED, SUBMITTED
+from campaigns.models import Assignment, CampaignPage, Nomination, NominationStatus, ReviewRound
 from campaigns.models.review import RoundKind, RoundStatus
 from campaigns.round_dates import round_date_errors
 from cms.models import MemberSociety
@@ -199,12 +198,18 @@ def test_open_is_refused_with_its_reason_and_for_anyone_but_the_office(campaign,
 
 def add_nominations(campaign, applicant, count):
     societies = list(MemberSociety.objects.filter(abbreviation__in=["CMES", "CAA"]))
-    statuses = (SUBMITTED, ENDORSED, DRAFT, PASSED)
+    statuses = (
+        NominationStatus.SUBMITTED,
+        NominationStatus.ENDORSED,
+        NominationStatus.DRAFT,
+        NominationStatus.PASSED,
+    )
     Nomination.objects.bulk_create(
         Nomination(
             campaign=campaign,
             applicant=applicant,
-            project_name=f"{'草稿' if statuses[i % 4] == DRAFT else '申报'}项目{i:03d}",
+            project_name=f"{'草稿' if statuses[i % 4] == NominationStatus.DRAFT else '申报'}"
+            f"项目{i:03d}",
             category="智能制造技术",
             recommender_type="成员学会",
             recommender_society=societies[i % 2],
@@ -233,7 +238,7 @@ def test_the_office_listing_leaves_the_applicants_drafts_out_unless_asked(campai
     text = listing(office, drafts="only")
     assert "草稿项目002" in text and "申报项目" not in text
     # Choosing 草稿 as the status is asking for them too.
-    text = listing(office, status=DRAFT)
+    text = listing(office, status=NominationStatus.DRAFT)
     assert "草稿项目002" in text and "申报项目" not in text
     # A bad filter value shows no drafts either.
     assert "草稿项目" not in listing(office, drafts="everything")

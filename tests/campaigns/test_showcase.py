@@ -15,16 +15,16 @@ from campaigns.demo.showcase import ensure_index
 from campaigns.models import (
     AchievementPage,
     Nomination,
+    NominationStatus,
     PublicNotice,
     ReviewRound,
     RoundEntry,
     ShowcaseIndexPage,
+    ShowcaseListKind,
     ShowcaseYearPage,
 )
-from campaigns.models.nominations import PASSED
 from campaigns.models.review import RoundKind, RoundStatus
-from campaigns.models.showcase import CHINA, WORLD
-from campaigns.nominations import ActionRefused
+from campaigns.nomination_errors import ActionRefused
 from campaigns.showcase import create_china_items
 from cms.models import MemberSociety
 from tests.campaigns.factories import add_achievements
@@ -63,7 +63,7 @@ def add_year(index, year, **fields):
 
 
 def add_item(year_page, title, publish=True, **fields):
-    fields.setdefault("list", CHINA)
+    fields.setdefault("list", ShowcaseListKind.CHINA)
     fields.setdefault("organisations", "某大学")
     page = AchievementPage(
         title=title, slug=f"item-{AchievementPage.objects.count() + 1}", **fields
@@ -102,7 +102,13 @@ def showcase(index, societies):
         category="智能产品",
         recommender_society=societies["CMES"],
     )
-    add_item(y2021, "（演示）世界示例条目", list=WORLD, synthetic=True, category="智能制造技术")
+    add_item(
+        y2021,
+        "（演示）世界示例条目",
+        list=ShowcaseListKind.WORLD,
+        synthetic=True,
+        category="智能制造技术",
+    )
     add_item(
         y2023,
         "增材制造产线全流程自动化成套装备",
@@ -117,7 +123,7 @@ def showcase(index, societies):
         category="智能产品",
         recommender_society=societies["CMES"],
     )
-    add_item(y2023, "小型工业机器人 IRB 1010", list=WORLD, organisations="ABB")
+    add_item(y2023, "小型工业机器人 IRB 1010", list=ShowcaseListKind.WORLD, organisations="ABB")
     add_item(y2023, "未发布的草稿条目", publish=False, category="智能产品")
     return {"index": index, 2021: y2021, 2023: y2023}  # fmt: skip
 
@@ -188,7 +194,7 @@ def test_filter_selects_are_built_from_the_published_items(client, showcase, soc
         for name in ("year", "list", "category", "society")
     }
     assert options["year"] == ["", "2023", "2021"]
-    assert options["list"] == ["", WORLD, CHINA]
+    assert options["list"] == ["", ShowcaseListKind.WORLD, ShowcaseListKind.CHINA]
     # The draft's category is its own only once published.
     assert options["category"] == ["", "智能产品", "智能制造技术", "智能生产"]
     assert sorted(options["society"][1:]) == sorted(
@@ -299,13 +305,15 @@ def test_load_demo_builds_the_showcase_with_the_verified_items(client):
     assert verified.count() == 8
     item = verified.get(title="活体细胞精准操作机器人技术及系统")
     assert item.organisations == "南开大学、南开大学深圳研究院、天津市农业科学院"
-    assert item.source == "科技日报 2023-12-09" and item.list == CHINA and item.live
+    assert (
+        item.source == "科技日报 2023-12-09" and item.list == ShowcaseListKind.CHINA and item.live
+    )
     # Every synthetic item says so in its title and its data; every list of every year has items.
     for page in AchievementPage.objects.filter(synthetic=True):
         assert page.title.startswith("（演示）") and "虚构" in page.source
     for year_page in ShowcaseYearPage.objects.all():
         lists = set(AchievementPage.objects.child_of(year_page).values_list("list", flat=True))
-        assert lists == {WORLD, CHINA}, year_page.year
+        assert lists == {ShowcaseListKind.WORLD, ShowcaseListKind.CHINA}, year_page.year
 
     text = text_of(client.get(y2023.url))
     assert "小型工业机器人 IRB 1010" in text and "aspenONE V14" in text
@@ -334,7 +342,7 @@ def bulk_items(year_page, count, societies):
         year_page,
         count,
         title=lambda i: f"批量条目{i}",
-        list=lambda i: (WORLD, CHINA)[i % 2],
+        list=lambda i: (ShowcaseListKind.WORLD, ShowcaseListKind.CHINA)[i % 2],
         rank=lambda i: i + 1,
         category=lambda i: ("智能产品", "智能生产")[i % 2],
         recommender_society=lambda i: societies[("CMES", "CAA")[i % 2]],
@@ -420,7 +428,7 @@ def nomination(campaign, users, name, society):
         phone="010-1",
         email="z@example.com",
         applicant=users["applicant"],
-        status=PASSED,
+        status=NominationStatus.PASSED,
     )
 
 
@@ -461,7 +469,7 @@ def test_create_china_items_makes_drafts_in_rank_order(campaign, users, result, 
         ("第四名项目", 3),
     ]
     first = items[0]
-    assert first.list == CHINA and not first.live and first.has_unpublished_changes
+    assert first.list == ShowcaseListKind.CHINA and not first.live and first.has_unpublished_changes
     assert first.organisations == "第一名项目的完成单位"
     assert first.recommender == "中国机械工程学会"
     assert first.recommender_society == societies["CMES"]

@@ -3,7 +3,8 @@ trimmed mean, ties on the first criterion then the next), conflicts of interest,
 office, confirmation by the chair with the result hash, the exports, the Word result sheet, the
 stage entries in the monthly report, who may see what, and the ranking view's query count.
 
-Sheets and scores are made with the ORM: the scoring pages are tested on their own."""
+Rounds, sheets and scores are made with the factories, not through the scoring pages: those are
+tested on their own."""
 
 import csv
 import datetime
@@ -13,7 +14,6 @@ from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -24,23 +24,31 @@ from campaigns import rounds, tally
 from campaigns.models import (
     Assignment,
     Nomination,
-    PanelMember,
+    NominationStatus,
     ReviewRound,
     RoundEntry,
     Score,
     ScoreSheet,
 )
-from campaigns.models.nominations import PASSED
 from campaigns.models.review import Aggregation, RoundKind, RoundStatus, SheetStatus
 from campaigns.reporting import entries_for
 from campaigns.result_sheet import result_sheet_docx, result_sheet_title
 from cms.cn_dates import cn_date
-from cms.models import MemberSociety
 from cms.periods import Period
-from cms.roles import Role, group_for
+from cms.roles import Role
 from reports.models import MonthlyReportPage
-from tests.campaigns.factories import published_campaign
-from tests.campaigns.nomination_helpers import prepare_site
+from tests.campaigns.factories import (
+    AssignmentFactory,
+    CampaignRecommenderFactory,
+    NominationFactory,
+    PanelMemberFactory,
+    ReviewRoundFactory,
+    RoundEntryFactory,
+    ScoreFactory,
+    ScoreSheetFactory,
+    published_campaign,
+)
+from tests.cms.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -54,33 +62,41 @@ CRITERIA = [
 
 
 # --- building a round -------------------------------------------------------------------------
+# With the factories; the places and people come from tests/campaigns/conftest.py.
 
 
 @pytest.fixture
-def campaign(federation):
-    index = prepare_site(federation)
-    return published_campaign(
-        index, title="2024 中国智能制造科技进展", slug="progress-2024", year=2024
+def users(people):
+    """The office (editor, secretary), the applicant, CMES's person (society), an expert on no
+    panel (expert)."""
+    return people
+
+
+@pytest.fixture
+def campaign(campaign_index, cmes):
+    campaign = published_campaign(
+        campaign_index, title="2024 中国智能制造科技进展", slug="progress-2024", year=2024
     )
+    CampaignRecommenderFactory(page=campaign, society=cmes)
+    return campaign
 
 
 def make_expert(username, chair_of=None):
-    user = get_user_model().objects.create_user(username, f"{username}@example.org", "pw")
-    user.groups.add(group_for(Role.EXPERT))
+    user = UserFactory(username=username, roles=[Role.EXPERT])
     if chair_of is not None:
-        PanelMember.objects.create(round=chair_of, expert=user, is_chair=True)
+        PanelMemberFactory(round=chair_of, expert=user, chair=True)
     return user
 
 
 @pytest.fixture
-def experts(db, federation):
+def experts(db):
     return [make_expert(f"e{i}") for i in range(1, 5)]
 
 
 def make_round(
     campaign, experts, kind=RoundKind.FIRST, aggregation=Aggregation.MEAN, advance=3, forward=1
 ):
-    review_round = ReviewRound.objects.create(
+    review_round = ReviewRoundFactory(
         campaign=campaign,
         kind=kind,
         opens_on=datetime.date(2024, 9, 1),
@@ -88,62 +104,56 @@ def make_round(
         aggregation=aggregation,
         advance_count=advance,
         forward_count=forward,
-        status=RoundStatus.OPEN,
+        open=True,
         criteria=CRITERIA,
     )
     for index, expert in enumerate(experts):
-        PanelMember.objects.create(round=review_round, expert=expert, is_chair=index == 0)
+        PanelMemberFactory(round=review_round, expert=expert, is_chair=index == 0)
     return review_round
 
 
 def add_nomination(review_round, name, applicant, experts, excluded=()):
-    society = MemberSociety.objects.order_by("pk").first()
-    nomination, _created = Nomination.objects.get_or_create(
+    """A nomination that passed formal review (written in that state; the campaign's society
+    recommends it), entered in the round and assigned to `experts`; a nomination of that name
+    made before is entered again."""
+    nomination = Nomination.objects.filter(
+        campaign=review_round.campaign, project_name=name
+    ).first() or NominationFactory(
         campaign=review_round.campaign,
         project_name=name,
-        defaults={
-            "category": "智能制造技术",
-            "recommender_type": "成员学会",
-            "recommender_society": society,
-            "applicant_organisation": f"{name}公司",
-            "contact_person": "张三",
-            "phone": "010-1",
-            "email": "a@example.org",
-            "applicant": applicant,
-            "status": PASSED,
-        },
+        category="智能制造技术",
+        applicant_organisation=f"{name}公司",
+        contact_person="张三",
+        phone="010-1",
+        email="a@example.org",
+        applicant=applicant,
+        status=NominationStatus.PASSED,
     )
-    RoundEntry.objects.create(round=review_round, nomination=nomination)
+    RoundEntryFactory(round=review_round, nomination=nomination)
     for expert in experts:
-        Assignment.objects.create(
-            round=review_round,
-            nomination=nomination,
-            expert=expert,
-            excluded=expert in excluded,
-            exclusion_reason="申报单位回避" if expert in excluded else "",
-        )
+        if expert in excluded:
+            AssignmentFactory(
+                round=review_round,
+                nomination=nomination,
+                expert=expert,
+                recused=True,
+                exclusion_reason="申报单位回避",
+            )
+        else:
+            AssignmentFactory(round=review_round, nomination=nomination, expert=expert)
     return nomination
 
 
 def give(review_round, nomination, expert, a, b, c, status=SheetStatus.SUBMITTED, reasons=None):
-    sheet = ScoreSheet.objects.create(
+    sheet = ScoreSheetFactory(
         round=review_round,
         nomination=nomination,
         expert=expert,
-        status=status,
-        submitted_at=timezone.now() if status == SheetStatus.SUBMITTED else None,
+        submitted=status == SheetStatus.SUBMITTED,
     )
     reasons = reasons or {}
-    Score.objects.bulk_create(
-        Score(
-            sheet=sheet,
-            criterion=name,
-            value=D(str(value)),
-            reason=reasons.get(name, ""),
-            recorded_by=expert,
-        )
-        for name, value in ((A, a), (B, b), (C, c))
-    )
+    for name, value in ((A, a), (B, b), (C, c)):
+        ScoreFactory(sheet=sheet, criterion=name, value=D(str(value)), reason=reasons.get(name, ""))
     return sheet
 
 
@@ -254,7 +264,7 @@ def test_ties_go_to_the_next_criterion_and_full_ties_share_the_rank(campaign, ex
 def test_the_current_version_counts(scored, users):
     review_round, noms = scored(Aggregation.MEAN)
     sheet = ScoreSheet.objects.get(round=review_round, nomination=noms["R"], expert__username="e3")
-    Score.objects.create(
+    ScoreFactory(
         sheet=sheet,
         criterion=A,
         value=D("10"),
@@ -596,12 +606,12 @@ def committed(django_capture_on_commit_callbacks, caplog):
 
 
 def test_stage_entries_reach_the_report_of_the_month_of_confirmation(
-    scored, experts, users, federation, committed
+    scored, experts, users, report_index, committed
 ):
     today = timezone.localdate()
     report = MonthlyReportPage(period_start=today.replace(day=1), period_end=today, live=False)
     with committed():
-        federation["report_index"].add_child(instance=report)
+        report_index.add_child(instance=report)
         report.save_revision()
 
     first, _noms = scored(Aggregation.MEAN, advance=2, forward=1)
@@ -624,8 +634,8 @@ def test_stage_entries_reach_the_report_of_the_month_of_confirmation(
     # The final round, straight from the entries of the period.
     final = make_round(first.campaign, experts[:1], kind=RoundKind.FINAL, advance=1, forward=0)
     nomination = Nomination.objects.get(project_name="P项目")
-    RoundEntry.objects.create(round=final, nomination=nomination)
-    Assignment.objects.create(round=final, nomination=nomination, expert=experts[0])
+    RoundEntryFactory(round=final, nomination=nomination)
+    AssignmentFactory(round=final, nomination=nomination, expert=experts[0])
     give(final, nomination, experts[0], 9, 9, 9)
     with committed():
         rounds.close_round(final, users["editor"])

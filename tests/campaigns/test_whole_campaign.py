@@ -38,17 +38,17 @@ from campaigns.demo.showcase import ensure_index
 from campaigns.models import (
     AchievementPage,
     Nomination,
+    NominationStatus,
     Objection,
     PanelMember,
     PublicNotice,
     ReviewRound,
     RoundEntry,
+    ShowcaseListKind,
     ShowcaseYearPage,
 )
 from campaigns.models.milestones import MilestoneKind
-from campaigns.models.nominations import PASSED, REJECTED
 from campaigns.models.review import ObjectionStatus, RoundKind, RoundStatus, RuleScope
-from campaigns.models.showcase import CHINA
 from campaigns.tally import verify_result
 from cms.models import MemberSociety
 from reports.models import MonthlyReportPage
@@ -273,8 +273,8 @@ def test_a_whole_campaign_from_the_call_to_the_showcase(federation, users, synce
             assert response.status_code == 302, page_text(response)
         statuses = my_nominations(applicant)
         assert statuses == {**dict.fromkeys(PROJECTS, "通过形式审查"), N6: "未通过形式审查"}
-        assert Nomination.objects.filter(status=PASSED).count() == 5
-        assert Nomination.objects.get(project_name=N6).status == REJECTED
+        assert Nomination.objects.filter(status=NominationStatus.PASSED).count() == 5
+        assert Nomination.objects.get(project_name=N6).status == NominationStatus.REJECTED
 
     # --- the first round ----------------------------------------------------------------------
     with on(first_opens), synced():
@@ -502,7 +502,10 @@ def test_a_whole_campaign_from_the_call_to_the_showcase(federation, users, synce
         year_page = ShowcaseYearPage.objects.get(year=campaign.year)
         assert year_page.get_parent().pk == showcase_index.pk and not year_page.live
         items = list(AchievementPage.objects.child_of(year_page).order_by("rank"))
-        assert [(i.title, i.rank, i.list) for i in items] == [(N3, 1, CHINA), (N2, 2, CHINA)]
+        assert [(i.title, i.rank, i.list) for i in items] == [
+            (N3, 1, ShowcaseListKind.CHINA),
+            (N2, 2, ShowcaseListKind.CHINA),
+        ]
         assert [i.organisations for i in items] == [PROJECTS[N3][0], PROJECTS[N2][0]]
         assert all(not i.live and i.recommender_society == cmes for i in items)
         assert Client().get(f"{showcase_index.url}{year_page.slug}/").status_code == 404

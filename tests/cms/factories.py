@@ -3,23 +3,29 @@ import datetime
 import factory
 import wagtail_factories
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
+from taggit.models import Tag
 
 from cms.models import (
+    AccountProfile,
     DeliveryAttempt,
+    FederationSettings,
+    GroupRole,
     HomePage,
     MemberSociety,
     MessageState,
     Mode,
     NewsIndexPage,
     NewsPage,
+    NewsPageTag,
     Notification,
     NotificationPreference,
     OutboxMessage,
     StandardPage,
     Workstream,
 )
-from cms.roles import group_for
+from cms.roles import Role, group_for
 
 
 class HomePageFactory(wagtail_factories.PageFactory):
@@ -79,7 +85,9 @@ class WorkstreamFactory(factory.django.DjangoModelFactory):
 
 class UserFactory(factory.django.DjangoModelFactory):
     """A user; `roles=[Role.EXPERT, …]` puts them in those roles' groups (made through
-    `cms.roles.group_for`, never looked up in the demo data)."""
+    `cms.roles.group_for`, never looked up in the demo data), `societies=[…]` in those member
+    societies' groups, `verified=True` verifies their email as the link does (which makes them
+    an applicant), `admin=True` lets them into the Wagtail admin."""
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
@@ -93,6 +101,95 @@ class UserFactory(factory.django.DjangoModelFactory):
     def roles(self, create, extracted, **kwargs):
         if create and extracted:
             self.groups.add(*(group_for(role) for role in extracted))
+
+    @factory.post_generation
+    def societies(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.add(*(society.group for society in extracted))
+
+    @factory.post_generation
+    def verified(self, create, extracted, **kwargs):
+        if create and extracted:
+            from cms.accounts import mark_email_verified
+
+            mark_email_verified(self)
+
+    @factory.post_generation
+    def admin(self, create, extracted, **kwargs):
+        if create and extracted:
+            access = Permission.objects.get(
+                content_type__app_label="wagtailadmin", codename="access_admin"
+            )
+            self.user_permissions.add(access)
+
+
+class AccountProfileFactory(factory.django.DjangoModelFactory):
+    """An expert's profile (organisation, society); `verified=True` for a verified address."""
+
+    user = factory.SubFactory(UserFactory)
+    organisation = "某某大学"
+
+    class Meta:
+        model = AccountProfile
+        django_get_or_create = ["user"]
+
+    class Params:
+        verified = factory.Trait(
+            email_verified_at=factory.LazyFunction(timezone.now),
+            verified_email=factory.SelfAttribute("user.email"),
+        )
+
+
+class GroupFactory(factory.django.DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"用户组{n}")
+
+    class Meta:
+        model = Group
+        django_get_or_create = ["name"]
+
+
+class GroupRoleFactory(factory.django.DjangoModelFactory):
+    """The record of which group plays a role (the expert's by default); `group_for` makes the
+    same when a role's group is first needed."""
+
+    group = factory.SubFactory(GroupFactory)
+    code = Role.EXPERT
+
+    class Meta:
+        model = GroupRole
+        django_get_or_create = ["code"]
+
+
+class FederationSettingsFactory(factory.django.DjangoModelFactory):
+    """The federation's settings of a site (a new site with its own root page unless given)."""
+
+    site = factory.SubFactory(wagtail_factories.SiteFactory)
+    address = "北京市海淀区"
+    phone = "010-68799025"
+    email = "imac@example.org"
+
+    class Meta:
+        model = FederationSettings
+        django_get_or_create = ["site"]
+
+
+class TagFactory(factory.django.DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"智能制造{n}")
+    slug = factory.Sequence(lambda n: f"news-tag-{n}")
+
+    class Meta:
+        model = Tag
+        django_get_or_create = ["name"]
+
+
+class NewsPageTagFactory(factory.django.DjangoModelFactory):
+    """A tag on a news page."""
+
+    content_object = factory.SubFactory(NewsPageFactory)
+    tag = factory.SubFactory(TagFactory)
+
+    class Meta:
+        model = NewsPageTag
 
 
 class OutboxMessageFactory(factory.django.DjangoModelFactory):

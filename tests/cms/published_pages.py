@@ -4,8 +4,7 @@ a search or an API test looks for: news, activities, 双十 items and monthly re
 import datetime
 
 from activities.models import ActivityPage
-from campaigns.models import AchievementPage
-from campaigns.models.showcase import CHINA
+from campaigns.models import AchievementPage, ShowcaseListKind
 from cms.models import NewsPage
 from reports.models import MonthlyReportPage, PlanEntry, ProgressEntry
 from tests.cms.factories import news_body
@@ -42,7 +41,7 @@ def add_activity(society_page, title, summary, place, paragraphs, participants="
 def add_achievement(year_page, title, organisations, summary, paragraphs):
     page = AchievementPage(
         title=title,
-        list=CHINA,
+        list=ShowcaseListKind.CHINA,
         organisations=organisations,
         summary=summary,
         body=news_body(paragraphs),

@@ -7,6 +7,7 @@ import wagtail_factories
 from django.utils import timezone
 from wagtail.models import Site
 
+from campaigns.models import ShowcaseListKind
 from tests.cms.bulk_pages import add_children
 from tests.cms.factories import NewsPageFactory
 
@@ -60,7 +61,6 @@ def full_site(federation, society_pages):
     """Something in every home-page section and a page of every public type."""
     from campaigns.demo.showcase import ensure_index
     from campaigns.models import Milestone
-    from campaigns.models.showcase import CHINA, WORLD
     from cms.models import FederationSettings, Workstream
     from tests.activities.factories import ActivityPageFactory
     from tests.campaigns.nomination_helpers import closed_campaign, open_campaign, prepare_site
@@ -103,10 +103,10 @@ def full_site(federation, society_pages):
         release_place="南京",
     )
     achievement = add_item(
-        year, "活体细胞精准操作机器人技术及系统", rank=1, category="智能产品", list=CHINA,
-        body=picture_body(image, caption="机器人系统"),
+        year, "活体细胞精准操作机器人技术及系统", rank=1, category="智能产品",
+        list=ShowcaseListKind.CHINA, body=picture_body(image, caption="机器人系统"),
     )  # fmt: skip
-    add_item(year, "小型工业机器人 IRB 1010", list=WORLD, organisations="ABB")
+    add_item(year, "小型工业机器人 IRB 1010", list=ShowcaseListKind.WORLD, organisations="ABB")
 
     workstreams = list(Workstream.objects.order_by("order"))
     report = MonthlyReportPageFactory(

@@ -3,9 +3,17 @@ import datetime
 import factory
 import wagtail_factories
 
+from cms.linked_entries import Origin
 from cms.periods import add_months
-from reports.models import MonthlyReportPage, PlanEntry, ProgressEntry, ReportIndexPage
+from reports.models import (
+    MonthlyReportPage,
+    PlanEntry,
+    PressRelease,
+    ProgressEntry,
+    ReportIndexPage,
+)
 from tests.cms.bulk_pages import add_children
+from tests.cms.factories import NewsPageFactory, WorkstreamFactory
 
 
 class ReportIndexPageFactory(wagtail_factories.PageFactory):
@@ -22,6 +30,57 @@ class MonthlyReportPageFactory(wagtail_factories.PageFactory):
 
     class Meta:
         model = MonthlyReportPage
+
+
+def _report_of_its_own():
+    """A report of a month no other factory-made entry's report has (one report a month)."""
+    return factory.SubFactory(
+        MonthlyReportPageFactory,
+        period_start=factory.Sequence(lambda n: add_months(datetime.date(2001, 1, 1), n)),
+    )
+
+
+class ProgressEntryFactory(factory.django.DjangoModelFactory):
+    """A manual entry of a report's progress section; `linked=True` for one the sync wrote from
+    a milestone, `rewritten=True` for such an entry an editor rewrote; `hidden=True` (the
+    field) for a hidden one."""
+
+    page = _report_of_its_own()
+    workstream = factory.SubFactory(WorkstreamFactory)
+    body = factory.Sequence(lambda n: f"第{n + 1}项工作：**推进**智能制造协同创新。")
+    sort_order = factory.Sequence(lambda n: n)
+
+    class Meta:
+        model = ProgressEntry
+
+    class Params:
+        linked = factory.Trait(
+            origin=Origin.MILESTONE,
+            origin_key=factory.Sequence(lambda n: f"milestone:{n + 1}"),
+            link_url="/campaigns/2021-china-progress/",
+            synced_body=factory.SelfAttribute("body"),
+        )
+        rewritten = factory.Trait(
+            linked=True,
+            synced_body="2021年7月20日，召开初评会议。",
+            body="2021年7月20日，在北京召开初评会议。",
+        )
+
+
+class PlanEntryFactory(ProgressEntryFactory):
+    """An entry of a report's plan section (the same traits)."""
+
+    class Meta:
+        model = PlanEntry
+
+
+class PressReleaseFactory(factory.django.DjangoModelFactory):
+    page = _report_of_its_own()
+    news_page = factory.SubFactory(NewsPageFactory)
+    sort_order = factory.Sequence(lambda n: n)
+
+    class Meta:
+        model = PressRelease
 
 
 def add_entries(report, workstreams, count, section="progress"):

@@ -18,8 +18,7 @@ from docx import Document
 from wagtail.models import Revision
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
-from campaigns.models import Milestone, NominationEvent
-from campaigns.models.nominations import ENDORSED, PASSED, SUBMITTED
+from campaigns.models import Milestone, NominationEvent, NominationStatus
 from campaigns.reporting import entries_for
 from cms.periods import Period
 from reports.docx_export import export_report
@@ -453,7 +452,7 @@ def nominate(campaign, applicant, submitted_at, passed_at=None, **fields):
     nomination = NominationFactory(
         campaign=campaign,
         applicant=applicant,
-        status=SUBMITTED,
+        status=NominationStatus.SUBMITTED,
         submitted_at=submitted_at,
         **fields,
     )
@@ -462,8 +461,8 @@ def nominate(campaign, applicant, submitted_at, passed_at=None, **fields):
             NominationEvent.objects.create(
                 nomination=nomination,
                 action="formal_review",
-                from_status=ENDORSED,
-                to_status=PASSED,
+                from_status=NominationStatus.ENDORSED,
+                to_status=NominationStatus.PASSED,
             )
     return nomination
 
