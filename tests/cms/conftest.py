@@ -47,22 +47,6 @@ def year_page(federation):
 
 
 @pytest.fixture
-def smtp_server(settings):
-    """A real SMTP server (tests/smtp_server.py) that Django's mail goes to for the test."""
-    from tests.smtp_server import SmtpServer
-
-    server = SmtpServer()
-    server.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = server.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_TIMEOUT = 5
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def notice_kind():
     """A kind of the tests' own, on the default templates (`subject` and `message` given)."""
     from cms.notifications.kinds import Kind, register_kind, unregister_kind
