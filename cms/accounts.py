@@ -12,10 +12,8 @@ from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import UserCreationForm
 from django.core import signing
-from django.core.mail import send_mail
 from django.db import transaction
 from django.shortcuts import redirect, render, resolve_url
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -90,14 +88,34 @@ def site_link(path):
 
 
 def send_verification_email(request, user):
-    link = site_link(reverse("verify_email", args=[verification_token(user)]))
-    context = {"user": user, "link": link, "days": VERIFY_MAX_AGE // 86400}
-    send_mail(
-        subject=render_to_string("registration/verification_email_subject.txt", context).strip(),
-        message=render_to_string("registration/verification_email.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[user.email],
-    )
+    """The link, through the outbox (`cms.notifications`): sent once the account is saved, and
+    shown in 发件箱 with the mail server's answer. The caller has counted the limits
+    (`count_verification_mail`)."""
+    from cms.notifications import notify
+    from cms.notifications.registrations import VERIFY_EMAIL_KIND
+
+    link = reverse("verify_email", args=[verification_token(user)])
+    notify(user, VERIFY_EMAIL_KIND, {"user": user, "days": VERIFY_MAX_AGE // 86400}, link)
+
+
+def count_verification_mail(request, email, account=None):
+    """Count one more verification mail to `email` (for `account`, when it exists) asked for
+    from the request's address; LimitReached (nothing counted) past any limit."""
+    pairs = [("verify", account.pk)] if account is not None else []
+    pairs += [
+        ("verify-address", email.strip().lower()),
+        ("verify-ip", limits.client_address(request)),
+    ]
+    limits.count_each(pairs)
+
+
+def limit_message(reached):
+    wait = limits.wait_text(reached.wait)
+    if reached.action == "register":
+        return _("来自您所在网络的注册过多，请 %(wait)s后再试。") % {"wait": wait}
+    if reached.action == "verify-address":
+        return _("发往该邮箱的验证邮件过多，请 %(wait)s后再试。") % {"wait": wait}
+    return _("验证邮件发送次数过多，请 %(wait)s后再试。") % {"wait": wait}
 
 
 # --- forms ------------------------------------------------------------------------------------
@@ -161,13 +179,11 @@ def register(request):
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
+            limits.check("register", limits.client_address(request))
+            count_verification_mail(request, form.cleaned_data["email"])
             limits.count("register", limits.client_address(request))
         except limits.LimitReached as reached:
-            form.add_error(
-                None,
-                _("来自您所在网络的注册过多，请 %(wait)s后再试。")
-                % {"wait": limits.wait_text(reached.wait)},
-            )
+            form.add_error(None, limit_message(reached))
             return render(
                 request,
                 "registration/register.html",
@@ -211,13 +227,9 @@ def resend_verification(request):
         messages.info(request, _("您的邮箱已经验证过了。"))
         return redirect("verify_email_sent")
     try:
-        limits.count("verify", request.user.pk)
+        count_verification_mail(request, request.user.email, account=request.user)
     except limits.LimitReached as reached:
-        messages.error(
-            request,
-            _("验证邮件发送次数过多，请 %(wait)s后再试。")
-            % {"wait": limits.wait_text(reached.wait)},
-        )
+        messages.error(request, limit_message(reached))
     else:
         send_verification_email(request, request.user)
         messages.success(

@@ -9,7 +9,8 @@ a callable with the `lianhe_header_links` Wagtail hook instead:
             return HeaderLink(_("我的申报"), reverse("my_nominations"), order=10)
 
 The callable returns a `HeaderLink` (or None to show nothing). It runs on every public page, so
-it must not query the database: decide from the request alone.
+it must not query the database: decide from the request alone (or from the cache, as the
+notifications' unread count does).
 """
 
 from dataclasses import dataclass
@@ -25,6 +26,8 @@ class HeaderLink:
     url: str
     # Lower comes first; all of them come before the header's own 登录/退出.
     order: int = 100
+    # A count beside the label (the unread notifications); 0 shows none.
+    badge: int = 0
 
 
 def header_links(request):

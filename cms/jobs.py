@@ -30,3 +30,20 @@ def all_jobs():
 def publish_scheduled():
     """Publish pages whose go-live time has come and unpublish expired ones (Wagtail's command)."""
     call_command("publish_scheduled", verbosity=0)
+
+
+@periodic_job("send_due_messages")
+def send_due_messages():
+    """The outbox's safety net: what a task did not send (the mail server was down, a worker
+    was lost), once its wait is over."""
+    from cms.notifications.delivery import send_due
+
+    send_due()
+
+
+@periodic_job("send_daily_digests")
+def send_daily_digests():
+    """Yesterday's digest-mode notifications, one mail per person (once a day, whenever run)."""
+    from cms.notifications.digest import send_daily_digests as send
+
+    send()

@@ -23,6 +23,8 @@ from django.utils.translation import gettext as _
 MAIL_LIMITS = {
     "register": (5, 3600),  # new accounts from one address
     "verify": (3, 3600),  # verification links resent to one account
+    "verify-address": (3, 3600),  # verification mails to one e-mail address
+    "verify-ip": (10, 3600),  # verification mails asked for from one address
     "reset": (3, 3600),  # password-reset mails to one e-mail address
     "reset-ip": (10, 3600),  # password-reset requests from one address
 }
@@ -34,16 +36,31 @@ def wait_text(seconds):
 
 
 class LimitReached(Exception):
-    def __init__(self, wait):
+    def __init__(self, wait, action=""):
         super().__init__(wait)
         self.wait = wait  # seconds
+        self.action = action  # the limit reached, of MAIL_LIMITS
+
+
+def _key(action, who):
+    return f"lianhe-limit:{action}:{who}"
+
+
+def check(action, who):
+    """LimitReached if one more `action` by `who` would be past the limit; counts nothing."""
+    limit, _window = MAIL_LIMITS[action]
+    started = cache.get(_key(action, who))
+    now = time.time()
+    if started is not None and started[1] > now and started[0] >= limit:
+        raise LimitReached(started[1] - now, action)
 
 
 def count(action, who):
     """Count one more `action` by `who`; LimitReached (with the seconds to wait) past the limit,
     and then nothing is counted."""
-    limit, window = MAIL_LIMITS[action]
-    key = f"lianhe-limit:{action}:{who}"
+    check(action, who)
+    _limit, window = MAIL_LIMITS[action]
+    key = _key(action, who)
     # The window starts with the first request: its end is stored beside the count.
     started = cache.get(key)
     now = time.time()
@@ -51,9 +68,15 @@ def count(action, who):
         cache.set(key, (1, now + window), window)
         return
     used, ends = started
-    if used >= limit:
-        raise LimitReached(ends - now)
     cache.set(key, (used + 1, ends), max(1, int(ends - now)))
+
+
+def count_each(pairs):
+    """Count one more of each (action, who), or, when any is past its limit, none of them."""
+    for action, who in pairs:
+        check(action, who)
+    for action, who in pairs:
+        count(action, who)
 
 
 def client_address(request):

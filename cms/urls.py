@@ -54,6 +54,7 @@ urlpatterns = [
     path("accounts/verify/", accounts.verify_email_sent, name="verify_email_sent"),
     path("accounts/verify/resend/", accounts.resend_verification, name="resend_verification"),
     path("accounts/verify/<str:token>/", accounts.verify_email, name="verify_email"),
+    path("notifications/", include("cms.notifications.urls")),
     *(path("", include(urlconf)) for urlconf in APP_URLCONFS),
     # Calendars of pages (`/activities/calendar.ics`): page URLs cannot hold a dot.
     re_path(

@@ -78,3 +78,46 @@ def hide_site_reports(request, menu_items):
     from cms.site_reports import hide_site_reports
 
     hide_site_reports(request, menu_items)
+
+
+# Notifications (`cms.notifications`): cms's own kinds, the 发件箱, the person's inbox.
+@hooks.register("lianhe_notification_kinds")
+def cms_notification_kinds():
+    from cms.notifications.registrations import cms_kinds
+
+    return cms_kinds()
+
+
+@hooks.register("register_admin_viewset")
+def register_outbox_viewset():
+    from cms.notifications.admin import OutboxViewSet
+
+    return OutboxViewSet()
+
+
+@hooks.register("register_admin_urls")
+def register_notification_admin_urls():
+    from cms.notifications.admin import admin_urls
+
+    return admin_urls()
+
+
+@hooks.register("register_admin_menu_item")
+def register_notification_menu_item():
+    from cms.notifications.admin import inbox_menu_item
+
+    return inbox_menu_item()
+
+
+@hooks.register("construct_homepage_panels")
+def add_notifications_panel(request, panels):
+    from cms.notifications.admin import InboxPanel
+
+    panels.append(InboxPanel())
+
+
+@hooks.register("lianhe_header_links")
+def notifications_header_link(request):
+    from cms.notifications.header import notifications_link
+
+    return notifications_link(request)

@@ -121,3 +121,19 @@ def society_pages(activities_index):
         page.society.abbreviation: page
         for page in SocietyActivitiesPage.objects.select_related("society")
     }
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server (tests/smtp_server.py) that Django's mail goes to for the test."""
+    from tests.smtp_server import SmtpServer
+
+    server = SmtpServer()
+    server.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 5
+    yield server
+    server.stop()

@@ -53,6 +53,7 @@ from tests.campaigns.factories import (
 )
 from tests.cms.factories import (
     AccountProfileFactory,
+    DeliveryAttemptFactory,
     FederationSettingsFactory,
     GroupRoleFactory,
     HomePageFactory,
@@ -60,6 +61,9 @@ from tests.cms.factories import (
     NewsIndexPageFactory,
     NewsPageFactory,
     NewsPageTagFactory,
+    NotificationFactory,
+    NotificationPreferenceFactory,
+    OutboxMessageFactory,
     StandardPageFactory,
     UserFactory,
     WorkstreamFactory,
@@ -128,6 +132,11 @@ FACTORIES = [
     ShowcaseYearPageFactory,
     AchievementPageFactory,
     AchievementTagFactory,
+    # notifications
+    OutboxMessageFactory,
+    DeliveryAttemptFactory,
+    NotificationFactory,
+    NotificationPreferenceFactory,
 ]
 
 

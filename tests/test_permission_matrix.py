@@ -245,6 +245,10 @@ wagtailadmin_block_preview                                 LOGIN  LOGIN  LOGIN  
 reports_discard_source_changes                             LOGIN  LOGIN  LOGIN  LOGIN  LOGIN  DENY   DENY   OK     OK     OK
 reports_word_draft                                         LOGIN  LOGIN  LOGIN  LOGIN  LOGIN  DENY   DENY   OK     OK     OK
 campaign_ranking:index                                     LOGIN  LOGIN  LOGIN  LOGIN  LOGIN  DENY   DENY   OK     OK     OK
+cms_admin_notifications                                    LOGIN  LOGIN  LOGIN  LOGIN  LOGIN  OK     OK     OK     OK     OK
+outbox:index                                               LOGIN  LOGIN  LOGIN  LOGIN  LOGIN  DENY   DENY   OK     OK     OK
+outbox:index_results                                       LOGIN  LOGIN  LOGIN  LOGIN  LOGIN  DENY   DENY   OK     OK     OK
+outbox:inspect                                             LOGIN  LOGIN  LOGIN  LOGIN  LOGIN  DENY   DENY   NO     NO     NO
 campaign_ranking:ranking @ open_round                      LOGIN  LOGIN  LOGIN  LOGIN  LOGIN  DENY   DENY   OK     OK     OK
 campaign_ranking:ranking @ closed_round                    LOGIN  LOGIN  LOGIN  LOGIN  LOGIN  DENY   DENY   OK     OK     OK
 campaign_ranking:ranking @ final_confirmed                 LOGIN  LOGIN  LOGIN  LOGIN  LOGIN  DENY   DENY   OK     OK     OK  # its chair's account deleted: was a 500
@@ -412,6 +416,11 @@ verify_email_sent                                          LOGIN  OK     OK     
 resend_verification                                        LOGIN  405    405    405    405    405    405    405    405    405
 verify_email                                               BAD    BAD    BAD    BAD    BAD    BAD    BAD    BAD    BAD    BAD
 my_nominations                                             LOGIN  OK     OK     OK     OK     OK     OK     OK     OK     OK
+notifications:inbox                                        LOGIN  OK     OK     OK     OK     OK     OK     OK     OK     OK
+notifications:read                                         LOGIN  405    405    405    405    405    405    405    405    405
+notifications:read_all                                     LOGIN  405    405    405    405    405    405    405    405    405
+notifications:preferences                                  LOGIN  OK     OK     OK     OK     OK     OK     OK     OK     OK
+notifications:unsubscribe                                  BAD    BAD    BAD    BAD    BAD    BAD    BAD    BAD    BAD    BAD
 
 # the experts' pages: the open round (both experts; expert A chairs it and is excluded from review_two),
 # the closed round (waiting for its chair, expert A), the confirmed final round (its chair's account deleted)

@@ -1,4 +1,12 @@
 from .accounts import AccountProfile
+from .notifications import (
+    DeliveryAttempt,
+    MessageState,
+    Mode,
+    Notification,
+    NotificationPreference,
+    OutboxMessage,
+)
 from .pages import HomePage, NewsIndexPage, NewsPage, NewsPageTag, StandardPage
 from .roles import GroupRole
 from .site_settings import FederationSettings
@@ -6,13 +14,19 @@ from .snippets import MemberSociety, Workstream
 
 __all__ = [
     "AccountProfile",
+    "DeliveryAttempt",
     "FederationSettings",
     "GroupRole",
     "HomePage",
     "MemberSociety",
+    "MessageState",
+    "Mode",
     "NewsIndexPage",
     "NewsPage",
     "NewsPageTag",
+    "Notification",
+    "NotificationPreference",
+    "OutboxMessage",
     "StandardPage",
     "Workstream",
 ]

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -308,6 +309,13 @@ CELERY_BEAT_SCHEDULE = {
     "close_notices": {"task": "campaigns.tasks.close_notices", "schedule": 3600.0},
     # Each feed has its own interval; this only picks the feeds that are due.
     "ingest_feeds": {"task": "activities.tasks.ingest_due_feeds", "schedule": 300.0},
+    # The outbox's retries (cms.notifications.delivery): each message waits its own time.
+    "send_due_messages": {"task": "cms.tasks.send_due_messages", "schedule": 60.0},
+    # Yesterday's digests, at 8:00 in Beijing (CELERY_TIMEZONE).
+    "send_daily_digests": {
+        "task": "cms.tasks.send_daily_digests",
+        "schedule": crontab(hour=8, minute=0),
+    },
 }
 
 # Feed ingestion (activities.fetch): what one fetch may cost, and whether feeds may live on

@@ -4,6 +4,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
 from .base import SILENCED_SYSTEM_CHECKS, env, env_bool, env_list
+from .email_url import parse_email_url
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
@@ -79,5 +80,10 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "20"))
+# One address for all of it (`smtp://user:pass@host:587/?tls=True`, `smtps://…`) wins over
+# the separate variables.
+if env("EMAIL_URL"):
+    globals().update(parse_email_url(env("EMAIL_URL")))
 
 LOGGING["root"]["level"] = env("LOG_LEVEL", "INFO")

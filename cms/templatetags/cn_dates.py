@@ -21,3 +21,9 @@ def cn_numeral(value):
         return chinese_numeral(int(value))
     except (TypeError, ValueError):
         return value
+
+
+@register.filter
+def cn_datetime(value):
+    """`2021年7月9日 19:58` in the site's time zone; "" for none."""
+    return cn_dates.cn_datetime(value) if value else ""

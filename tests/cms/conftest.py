@@ -44,3 +44,20 @@ def year_page(federation):
     index = ensure_showcase_index(federation["home"])
     page = ShowcaseYearPage(title="2024 年“双十”科技进展", slug="2024", year=2024)
     return publish(index, page)
+
+
+@pytest.fixture
+def notice_kind():
+    """A kind of the tests' own, on the default templates (`subject` and `message` given)."""
+    from cms.notifications.kinds import Kind, register_kind, unregister_kind
+
+    kind = register_kind(Kind("tests.notice", "测试通知", audience="申报单位"))
+    yield kind
+    unregister_kind(kind.code)
+
+
+@pytest.fixture
+def on_commit(django_capture_on_commit_callbacks):
+    """`with on_commit():` runs, at its end, what the code inside left for after commit (the
+    test's own transaction never commits)."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)

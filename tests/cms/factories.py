@@ -9,13 +9,19 @@ from taggit.models import Tag
 
 from cms.models import (
     AccountProfile,
+    DeliveryAttempt,
     FederationSettings,
     GroupRole,
     HomePage,
     MemberSociety,
+    MessageState,
+    Mode,
     NewsIndexPage,
     NewsPage,
     NewsPageTag,
+    Notification,
+    NotificationPreference,
+    OutboxMessage,
     StandardPage,
     Workstream,
 )
@@ -184,3 +190,49 @@ class NewsPageTagFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = NewsPageTag
+
+
+class OutboxMessageFactory(factory.django.DjangoModelFactory):
+    """A message waiting in the 发件箱 (`cms.notifications`), written as `notify` writes it."""
+
+    recipient = factory.SubFactory(UserFactory)
+    address = factory.LazyAttribute(lambda o: o.recipient.email)
+    kind = "cms.verify_email"
+    subject = "请验证您的邮箱 - 中国科协智能制造学会联合体"
+    text_body = "感谢您注册中国科协智能制造学会联合体申报账号。"
+    next_attempt_at = factory.LazyFunction(timezone.now)
+
+    class Meta:
+        model = OutboxMessage
+
+
+class DeliveryAttemptFactory(factory.django.DjangoModelFactory):
+    message = factory.SubFactory(OutboxMessageFactory)
+    outcome = MessageState.DEFERRED
+    error = "SMTP 451 4.3.0 Temporary failure, try again later"
+
+    class Meta:
+        model = DeliveryAttempt
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    """An unread item of a person's inbox (通知)."""
+
+    recipient = factory.SubFactory(UserFactory)
+    kind = "cms.digest"
+    subject = factory.Sequence(lambda n: f"第{n}条通知")
+    text = "您的申报已获学会推荐。"
+    link = "http://testserver/accounts/nominations/"
+    mode = Mode.EMAIL
+
+    class Meta:
+        model = Notification
+
+
+class NotificationPreferenceFactory(factory.django.DjangoModelFactory):
+    user = factory.SubFactory(UserFactory)
+    kind = factory.Sequence(lambda n: f"tests.kind{n}")
+    mode = Mode.OFF
+
+    class Meta:
+        model = NotificationPreference

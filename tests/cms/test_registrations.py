@@ -27,12 +27,20 @@ def test_search_groups_come_in_their_order():
     assert keys == ["news", "showcase", "activities", "campaigns", "reports"]
 
 
-def test_the_header_links_an_applicant_to_their_nominations_once_signed_in():
+@pytest.mark.django_db
+def test_the_header_links_an_applicant_to_their_nominations_and_inbox_once_signed_in():
+    from tests.cms.factories import NotificationFactory, UserFactory
+
     request = RequestFactory().get("/")
     request.user = SimpleNamespace(is_authenticated=False)
     assert header_links(request) == []
-    request.user = SimpleNamespace(is_authenticated=True)
-    assert header_links(request) == [HeaderLink("我的申报", "/accounts/nominations/", order=10)]
+    request.user = UserFactory()
+    NotificationFactory.create_batch(2, recipient=request.user)
+    assert header_links(request) == [
+        HeaderLink("我的申报", "/accounts/nominations/", order=10),
+        # cms's own (`cms.notifications.header`), with the unread count.
+        HeaderLink("通知", "/notifications/", order=90, badge=2),
+    ]
 
 
 def test_every_app_of_the_project_has_its_urls_included():

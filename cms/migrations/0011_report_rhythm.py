@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cms', '0009_group_roles'),
+        ('cms', '0010_notifications'),
     ]
 
     operations = [
