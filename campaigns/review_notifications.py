@@ -94,7 +94,9 @@ def applicant_link():
 
 
 def notice_link(campaign):
-    return campaign.get_url() + campaign.reverse_subpage("notice")
+    """The public notice page, or nothing where the campaign is on no site."""
+    url = campaign.get_url()
+    return url + campaign.reverse_subpage("notice") if url else ""
 
 
 def _to_score(review_round, expert_ids=None):

@@ -19,6 +19,8 @@ from tests.campaigns.factories import ReviewRoundFactory, RoundEntryFactory
 from tests.campaigns.review_helpers import (
     DAY,
     campaign_2024,
+    conflict_post,
+    conflict_url,
     login,
     make_expert,
     make_round,
@@ -375,3 +377,22 @@ def test_opening_costs_a_constant_per_expert(campaign_index, office, cmes, caa):
     # each recipient. Opening itself (entries, assignments, conflicts) stays constant.
     assert counts[5] - counts[3] == 2 * per_expert
     assert per_expert <= 15
+
+
+def test_a_conflict_declared_on_the_last_sheet_outstanding_completes_the_round(
+    world, smtp_server, on_commit
+):
+    review_round = open_through_the_admin(world, on_commit)
+    submit(review_round, world["ann"], world["n1"], on_commit)
+    submit(review_round, world["ann"], world["n2"], on_commit)
+    assert all(mails(smtp_server, person) == [] for person in world["office"])
+    with on_commit():
+        response = login(world["bob"]).post(
+            conflict_url(review_round, world["n2"]), conflict_post("曾参与该项目的技术咨询")
+        )
+    assert response.status_code == 302
+    for person in world["office"]:
+        assert [s.startswith("可结束评审") for s in subjects(smtp_server, person)] == [True]
+    # bob's only mail is his assignment, which never named FIRST.
+    assert len(mails(smtp_server, world["bob"])) == 1
+    assert FIRST not in everything_to(smtp_server, world["bob"])
