@@ -396,3 +396,24 @@ def test_a_conflict_declared_on_the_last_sheet_outstanding_completes_the_round(
     # bob's only mail is his assignment, which never named FIRST.
     assert len(mails(smtp_server, world["bob"])) == 1
     assert FIRST not in everything_to(smtp_server, world["bob"])
+
+
+def test_the_final_rounds_result_reads_selected_or_not(world, campaign):
+    from cms.notifications.kinds import get_kind
+    from cms.notifications.rendering import render
+
+    final_round = ReviewRoundFactory(campaign=campaign, kind=RoundKind.FINAL, confirmed=True)
+    kind = get_kind("campaigns.review_round_result")
+    for advanced, words in ((True, "入选，将进入公示"), (False, "未入选")):
+        entry = RoundEntryFactory(
+            round=final_round, nomination=world["n1" if advanced else "n2"], advanced=advanced
+        )
+        context = {
+            "round": final_round,
+            "entry": entry,
+            "nomination": entry.nomination,
+            "final": True,
+            "recipient": entry.nomination.applicant,
+        }
+        rendered = render(kind, context, "http://testserver/accounts/nominations/")
+        assert rendered.subject.startswith("终评结果：") and words in rendered.text
