@@ -9,3 +9,13 @@ def close_notices():
     from campaigns.notice import close_due_notices
 
     return close_due_notices()
+
+
+@periodic_job("review_reminders")
+def review_reminders():
+    """The experts' reminders 3 days and 1 day before a round's end, and the office's notice of
+    the sheets still missing once it has passed (Asia/Shanghai dates; each mail once)."""
+    from campaigns.review_notifications import review_reminders as remind
+    from cms.models.pages import today_in_shanghai
+
+    return remind(today_in_shanghai())

@@ -8,3 +8,8 @@ from campaigns import jobs
 @shared_task(name="campaigns.tasks.close_notices")
 def close_notices():
     return jobs.close_notices()
+
+
+@shared_task(name="campaigns.tasks.review_reminders")
+def review_reminders():
+    return jobs.review_reminders()
