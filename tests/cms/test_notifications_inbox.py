@@ -107,11 +107,10 @@ def test_the_preferences_page_sets_each_kind(client, person):
     assert "每日汇总" in content and "不发邮件" in content
     # The account's own mails (verification) cannot be turned off.
     assert "邮箱验证" not in content
-    # The form as the browser sends it: every kind's choice (the apps' kinds too), one changed.
+    # The whole form, as a browser sends it: every app's kinds, each as the page shows it.
     shown = {kind.code: mode for kind, mode in preferences_of(person)}
-    response = client.post(
-        "/notifications/preferences/", {**shown, "tests.notice": "digest"}, follow=True
-    )
+    data = {**shown, "tests.notice": "digest"}
+    response = client.post("/notifications/preferences/", data, follow=True)
     assert "通知设置已保存" in response.content.decode()
     chosen = NotificationPreference.objects.filter(user=person, kind="tests.notice")
     assert chosen.get().mode == Mode.DIGEST
