@@ -33,6 +33,7 @@ def _kind(code, label, template):
         code,
         label,
         audience=_("成员学会"),
+        roles=(Role.MEMBER_SOCIETY,),
         subject_template=f"activities/notifications/{template}_subject.txt",
         text_template=f"activities/notifications/{template}.txt",
     )

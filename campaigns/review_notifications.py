@@ -26,7 +26,7 @@ from campaigns.models import Assignment, Objection, ReviewRound, RoundEntry, Sco
 from campaigns.models.review import ObjectionStatus, RoundKind, RoundStatus, SheetStatus
 from campaigns.tally import missing_sheets
 from cms.notifications import Kind, notify
-from cms.roles import OFFICE_ROLES
+from cms.roles import OFFICE_ROLES, Role
 
 ASSIGNED = "campaigns.review_assigned"
 REMINDER = "campaigns.review_reminder"
@@ -42,17 +42,23 @@ OBJECTION_DECIDED = "campaigns.objection_decided"
 # Days before a round's end on which experts with unsubmitted sheets are reminded.
 REMINDER_DAYS = (3, 1)
 
-EXPERT = _("评审专家")
-OFFICE = _("联合体秘书处")
-APPLICANT = _("申报单位")
+EXPERT, OFFICE, APPLICANT = "expert", "office", "applicant"
+# Who reads a kind, in words (the preferences page, the 发件箱) and as the roles it is offered to.
+AUDIENCES = {
+    EXPERT: (_("评审专家"), (Role.EXPERT,)),
+    OFFICE: (_("联合体秘书处"), OFFICE_ROLES),
+    APPLICANT: (_("申报单位"), (Role.APPLICANT,)),
+}
 
 
 def _kind(code, label, audience, template):
     folder = "campaigns/notifications"
+    words, roles = AUDIENCES[audience]
     return Kind(
         code,
         label,
-        audience=audience,
+        audience=words,
+        roles=roles,
         subject_template=f"{folder}/{template}_subject.txt",
         text_template=f"{folder}/{template}.txt",
     )

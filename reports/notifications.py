@@ -14,11 +14,12 @@ REPORT_DUE = "reports.report_due"
 APPROVAL_WAITING = "reports.approval_waiting"
 
 
-def _kind(code, label, audience, name):
+def _kind(code, label, audience, name, role):
     return Kind(
         code,
         label,
         audience=audience,
+        roles=(role,),
         subject_template=f"reports/notifications/{name}_subject.txt",
         text_template=f"reports/notifications/{name}.txt",
     )
@@ -26,9 +27,17 @@ def _kind(code, label, audience, name):
 
 def report_kinds():
     return [
-        _kind(REPORT_CREATED, _("本月月报草稿已建立"), _("秘书处编辑"), "report_created"),
-        _kind(REPORT_DUE, _("月报即将到期"), _("秘书处编辑"), "report_due"),
-        _kind(APPROVAL_WAITING, _("月报等待审批"), _("秘书长"), "approval_waiting"),
+        _kind(
+            REPORT_CREATED, _("本月月报草稿已建立"), _("秘书处编辑"), "report_created", Role.EDITOR
+        ),
+        _kind(REPORT_DUE, _("月报即将到期"), _("秘书处编辑"), "report_due", Role.EDITOR),
+        _kind(
+            APPROVAL_WAITING,
+            _("月报等待审批"),
+            _("秘书长"),
+            "approval_waiting",
+            Role.SECRETARY_GENERAL,
+        ),
     ]
 
 

@@ -184,3 +184,22 @@ def test_the_admin_shows_the_count_in_the_menu_a_dashboard_panel_and_the_inbox(c
         assert "没有未读通知" in client.get("/admin/").content.decode()
     finally:
         unregister_kind("tests.notice")
+
+
+def test_each_person_is_offered_only_the_kinds_sent_to_their_roles(client):
+    from cms.roles import Role
+
+    applicant = UserFactory(username="firm", roles=[Role.APPLICANT])
+    society = UserFactory(username="cmes", roles=[Role.MEMBER_SOCIETY])
+    offered = {
+        user.username: {kind.code for kind, _mode in preferences_of(user)}
+        for user in (applicant, society)
+    }
+    assert "campaigns.review_round_result" in offered["firm"]
+    assert "activities.feed_unhealthy" not in offered["firm"]
+    assert "reports.report_due" not in offered["firm"]
+    assert "activities.feed_unhealthy" in offered["cmes"]
+    assert "campaigns.review_assigned" not in offered["cmes"]
+    client.force_login(applicant)
+    page = client.get("/notifications/preferences/").content.decode()
+    assert "评审结果" in page and "订阅源多次抓取失败" not in page
