@@ -9,3 +9,12 @@ def close_notices():
     from campaigns.notice import close_due_notices
 
     return close_due_notices()
+
+
+@periodic_job("remind_unsubmitted_drafts")
+def remind_unsubmitted_drafts():
+    """Remind the applicants of unsubmitted drafts 3 days and 1 day before the deadline (each
+    reminder once, however often it runs)."""
+    from campaigns.nomination_notifications import remind_unsubmitted_drafts as remind
+
+    return remind()

@@ -8,3 +8,8 @@ from campaigns import jobs
 @shared_task(name="campaigns.tasks.close_notices")
 def close_notices():
     return jobs.close_notices()
+
+
+@shared_task(name="campaigns.tasks.remind_unsubmitted_drafts")
+def remind_unsubmitted_drafts():
+    return jobs.remind_unsubmitted_drafts()

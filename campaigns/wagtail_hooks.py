@@ -9,6 +9,7 @@ from wagtail import hooks
 from campaigns.admin import CampaignViewSetGroup, NoticeViewSetGroup, ranking, showcase
 from campaigns.models import AchievementPage, CampaignPage
 from cms.header_links import HEADER_LINKS_HOOK, HeaderLink
+from cms.notifications import NOTIFICATION_KINDS_HOOK
 from cms.search import SEARCH_GROUPS_HOOK, Group
 
 
@@ -87,3 +88,11 @@ def register_nomination_log_actions(actions):
     from campaigns.nominations import DELETE_LOG_ACTION
 
     actions.register_action(DELETE_LOG_ACTION, _("删除申报草稿"), _("申报单位删除了申报草稿"))
+
+
+# Notifications (`cms.notifications`): the nominations' events.
+@hooks.register(NOTIFICATION_KINDS_HOOK)
+def nomination_notification_kinds():
+    from campaigns.nomination_notifications import nomination_kinds
+
+    return nomination_kinds()
