@@ -137,3 +137,10 @@ def smtp_server(settings):
     settings.EMAIL_TIMEOUT = 5
     yield server
     server.stop()
+
+
+@pytest.fixture
+def on_commit(django_capture_on_commit_callbacks):
+    """`with on_commit():` runs, at its end, what the code inside left for after commit (the
+    test's own transaction never commits)."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)

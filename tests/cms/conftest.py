@@ -54,10 +54,3 @@ def notice_kind():
     kind = register_kind(Kind("tests.notice", "测试通知", audience="申报单位"))
     yield kind
     unregister_kind(kind.code)
-
-
-@pytest.fixture
-def on_commit(django_capture_on_commit_callbacks):
-    """`with on_commit():` runs, at its end, what the code inside left for after commit (the
-    test's own transaction never commits)."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cms.models import Mode, Notification, NotificationPreference
-from cms.notifications.preferences import unsubscribe_path
+from cms.notifications.preferences import preferences_of, unsubscribe_path
 from tests.cms.factories import UserFactory
 from tests.cms.notification_helpers import send_notice
 
@@ -107,12 +107,16 @@ def test_the_preferences_page_sets_each_kind(client, person):
     assert "每日汇总" in content and "不发邮件" in content
     # The account's own mails (verification) cannot be turned off.
     assert "邮箱验证" not in content
-    response = client.post("/notifications/preferences/", {"tests.notice": "digest"}, follow=True)
+    # The whole form as the page shows it (the apps' kinds too), one kind changed.
+    shown = {kind.code: mode for kind, mode in preferences_of(person)}
+    response = client.post(
+        "/notifications/preferences/", {**shown, "tests.notice": "digest"}, follow=True
+    )
     assert "通知设置已保存" in response.content.decode()
-    assert NotificationPreference.objects.get(user=person).mode == Mode.DIGEST
+    assert NotificationPreference.objects.get(user=person, kind="tests.notice").mode == Mode.DIGEST
     response = client.post("/notifications/preferences/", {"tests.notice": "loud"})
     assert response.status_code == 200
-    assert NotificationPreference.objects.get(user=person).mode == Mode.DIGEST
+    assert NotificationPreference.objects.get(user=person, kind="tests.notice").mode == Mode.DIGEST
 
 
 def test_the_unsubscribe_link_turns_the_kind_off_without_signing_in(client, person):
