@@ -3,16 +3,16 @@ the member societies."""
 
 from activities.models import ActivitiesIndexPage, ActivityPage
 from cms.home_sections import HomeSection
+from cms.restrictions import public
+from cms.site_pages import index_page
 
 HOME_ACTIVITIES_COUNT = 5
 
 
 def activities_section(request, site):
-    activities = ActivityPage.objects.live().public()
-    indexes = ActivitiesIndexPage.objects.live().public()
+    activities = public(ActivityPage.objects.live())
     if site is not None:
         activities = activities.descendant_of(site.root_page)
-        indexes = indexes.descendant_of(site.root_page)
     activities = (
         activities.defer_streamfields()
         .select_related("society")
@@ -20,6 +20,6 @@ def activities_section(request, site):
     )
     return HomeSection(
         "activities/home_section.html",
-        {"activities": activities, "index": indexes.first()},
+        {"activities": activities, "index": index_page(request, site, ActivitiesIndexPage)},
         order=30,
     )

@@ -1,18 +1,20 @@
 """A feed's lease and health: one worker at a time per feed (a lease taken with one conditional
 UPDATE), failures backed off exponentially (interval × 2^failures, at most a day), a feed shown
-unhealthy after `UNHEALTHY_AFTER` failures in a row and stopped for good on HTTP 410. Used by
+unhealthy after `UNHEALTHY_AFTER` failures in a row and stopped for good on HTTP 410 — its
+society told of either turn (`activities.notifications.feed_failed`). Used by
 `activities.ingest`."""
 
 import datetime
 import uuid
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from activities.models import Feed, FeedStatus
 from activities.models import feeds as feed_models
+from activities.notifications import feed_failed
 
 # The lease covers one run of `ingest_feed`: the download (FEEDS_TOTAL_TIMEOUT at most, the
 # deadline of activities.fetch covers the whole exchange) and storing at most
@@ -85,6 +87,11 @@ def record_failure(feed, lease, now, message, status_code=None, gone=False):
             status=status,
             next_fetch_at=now + backoff(feed, failures),
         )
-    Feed.objects.filter(pk=feed.pk, lease_until=lease).update(**values)
-    feed.refresh_from_db()
+    previous = feed.status
+    with transaction.atomic():
+        recorded = Feed.objects.filter(pk=feed.pk, lease_until=lease).update(**values)
+        feed.refresh_from_db()
+        if recorded:
+            # The society hears of its feed turning unhealthy or stopped with the change.
+            feed_failed(feed, previous)
     return status

@@ -13,6 +13,7 @@ from activities.models import ActivityKind, ActivityPage
 from cms.cn_dates import cn_date_range
 from cms.linked_entries import LinkedEntry, Origin, sentence
 from cms.models import Workstream
+from cms.restrictions import public_q
 
 # An activity without a workstream is most often a meeting or forum between societies: the
 # report files it under 学术交流 (or its synonym 技术交流), or under the first workstream when a
@@ -36,7 +37,7 @@ def activities_in(period):
     )
     return (
         ActivityPage.objects.live()
-        .public()
+        .filter(public_q())
         .filter(overlapping)
         .defer_streamfields()
         .select_related("workstream", "society")

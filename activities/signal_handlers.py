@@ -1,12 +1,20 @@
 """A society saved anywhere (admin, command, demo) gets its area in step at once; an activity
 moved to another society's page belongs to that society; an activity changed says which days its
-linked entry (`activities.reporting`) concerns, before and after the change."""
+linked entry (`activities.reporting`) concerns, before and after the change; an activity approved
+or sent back by the secretariat is told to its society (`activities.notifications`)."""
 
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
-from wagtail.signals import page_published, page_unpublished, post_page_move
+from wagtail.signals import (
+    page_published,
+    page_unpublished,
+    post_page_move,
+    task_approved,
+    task_rejected,
+)
 
 from activities.models import ActivityPage, SocietyActivitiesPage
+from activities.notifications import activity_approved, activity_returned
 from cms.models import MemberSociety
 from cms.signals import send_linked_entries_changed
 
@@ -76,3 +84,17 @@ def activity_saved(sender, instance, raw=False, **kwargs):
 @receiver(post_delete, sender=ActivityPage)
 def activity_deleted(sender, instance, **kwargs):
     send_linked_entries_changed(ActivityPage, spans=[(instance.start_date, instance.end_date)])
+
+
+# Notifications (`activities.notifications`): the secretariat's review, told to the society -----
+
+
+@receiver(task_approved, dispatch_uid="activities_notify_task_approved")
+def review_approved(sender, instance, **kwargs):
+    """Inside `TaskState.approve`'s transaction, after the workflow moved on (or finished)."""
+    activity_approved(instance)
+
+
+@receiver(task_rejected, dispatch_uid="activities_notify_task_rejected")
+def review_rejected(sender, instance, **kwargs):
+    activity_returned(instance)

@@ -18,6 +18,7 @@ from activities.month_calendar import month_grid, neighbour_month, reachable
 from cms.filter_forms import FilterForm, ignored
 from cms.models import MemberSociety, Workstream
 from cms.periods import month_bounds
+from cms.restrictions import public_q
 
 ACTIVITIES_PER_PAGE = 20
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
@@ -27,7 +28,7 @@ def public_activities(root):
     """Live, public activities below `root` (the index or one society's page), newest first."""
     return (
         ActivityPage.objects.live()
-        .public()
+        .filter(public_q())
         .descendant_of(root)
         # An activity stays hidden while its society's page is unpublished.
         .filter(society__activities_page__live=True)

@@ -9,6 +9,7 @@ from wagtail import hooks
 from activities import permissions
 from activities.admin_viewsets import FeedViewSet
 from activities.models import ActivityPage
+from cms.notifications import NOTIFICATION_KINDS_HOOK
 from cms.search import SEARCH_GROUPS_HOOK, Group
 
 
@@ -50,3 +51,11 @@ def _activity_date(page):
 @hooks.register(SEARCH_GROUPS_HOOK)
 def activities_search_group():
     return Group("activities", _("成员学会活动"), ActivityPage, date=_activity_date, order=30)
+
+
+# Notifications (`cms.notifications`): what a member society is told (`activities.notifications`).
+@hooks.register(NOTIFICATION_KINDS_HOOK)
+def activities_notification_kinds():
+    from activities.notifications import activities_kinds
+
+    return activities_kinds()

@@ -8,6 +8,8 @@ from django.utils import timezone
 from campaigns.models import CampaignIndexPage, CampaignPage, Milestone, ShowcaseYearPage
 from campaigns.models.milestones import MilestoneKind
 from cms.home_sections import HomeSection
+from cms.restrictions import public
+from cms.site_pages import index_page
 
 
 def _under_site(queryset, site):
@@ -30,7 +32,7 @@ def open_campaigns(site, today):
         .order_by("date", "pk")
     )
     campaigns = (
-        _under_site(CampaignPage.objects.live().public(), site)
+        _under_site(public(CampaignPage.objects.live()), site)
         .filter(Exists(opened), Exists(not_closed))
         .prefetch_related(Prefetch("milestones", queryset=upcoming, to_attr="upcoming_milestones"))
         .order_by("-year", "title")
@@ -45,7 +47,7 @@ def open_campaigns(site, today):
 
 def campaigns_section(request, site):
     today = timezone.localdate()
-    index = _under_site(CampaignIndexPage.objects.live().public(), site).first()
+    index = index_page(request, site, CampaignIndexPage)
     return HomeSection(
         "campaigns/home_campaigns.html",
         {"campaigns": open_campaigns(site, today), "index": index, "today": today},
@@ -54,9 +56,7 @@ def campaigns_section(request, site):
 
 
 def showcase_section(request, site):
-    year_page = (
-        _under_site(ShowcaseYearPage.objects.live().public(), site).order_by("-year").first()
-    )
+    year_page = _under_site(public(ShowcaseYearPage.objects.live()), site).order_by("-year").first()
     if year_page is None:
         return None
     return HomeSection("campaigns/home_showcase.html", {"year_page": year_page}, order=40)

@@ -8,12 +8,13 @@ from django.utils.translation import gettext as _
 
 from campaigns.models import CampaignPage, Milestone
 from cms.models import FederationSettings
+from cms.restrictions import public
 from cms.syndication import all_day_event, calendar_response, new_calendar, uid_host
 
 
 def public_milestones(index):
     """Milestones of the live, public campaigns under `index`, in date order."""
-    campaigns = CampaignPage.objects.live().public().child_of(index).values("pk")
+    campaigns = public(CampaignPage.objects.live()).child_of(index).values("pk")
     return (
         Milestone.objects.filter(campaign_id__in=Subquery(campaigns))
         .select_related("campaign")

@@ -18,3 +18,13 @@ def remind_unsubmitted_drafts():
     from campaigns.nomination_notifications import remind_unsubmitted_drafts as remind
 
     return remind()
+
+
+@periodic_job("review_reminders")
+def review_reminders():
+    """The experts' reminders 3 days and 1 day before a round's end, and the office's notice of
+    the sheets still missing once it has passed (Asia/Shanghai dates; each mail once)."""
+    from campaigns.review_notifications import review_reminders as remind
+    from cms.models.pages import today_in_shanghai
+
+    return remind(today_in_shanghai())

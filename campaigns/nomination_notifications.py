@@ -36,19 +36,34 @@ AWAITS_REVIEW = "campaigns.nomination_awaits_review"
 REMINDER_DAYS = (1, 3)
 
 
+APPLICANT, SOCIETY, OFFICE = "applicant", "society", "office"
+# Who reads a kind, in words (the preferences page, the 发件箱) and as the roles it is offered to.
+AUDIENCES = {
+    APPLICANT: (_("申报单位"), (Role.APPLICANT,)),
+    # The office when the recommender is no society (an expert, a government body).
+    SOCIETY: (
+        _("推荐单位（成员学会；无推荐学会时为秘书处）"),
+        (Role.MEMBER_SOCIETY, *OFFICE_ROLES),
+    ),
+    OFFICE: (_("联合体秘书处"), OFFICE_ROLES),
+}
+
+
 def _kind(code, label, audience):
     name = code.split(".", 1)[1].removeprefix("nomination_")
+    words, roles = AUDIENCES[audience]
     return Kind(
         code,
         label,
-        audience=audience,
+        audience=words,
+        roles=roles,
         subject_template=f"campaigns/notifications/{name}_subject.txt",
         text_template=f"campaigns/notifications/{name}.txt",
     )
 
 
 def nomination_kinds():
-    applicant, society, office = _("申报单位"), _("推荐单位（成员学会）"), _("联合体秘书处")
+    applicant, society, office = APPLICANT, SOCIETY, OFFICE
     return [
         _kind(RECEIVED, _("申报已提交（回执）"), applicant),
         _kind(ENDORSED, _("申报已获推荐"), applicant),
@@ -108,25 +123,43 @@ def _key(nomination, event, name):
     return f"nomination:{nomination.pk}:{name}:{event.pk}"
 
 
-def _tell_applicant(nomination, event, code, name, **context):
+def _tell_applicant(nomination, event, code, name, attachments=(), **context):
     return notify(
         nomination.applicant,
         code,
         {"nomination": nomination, "reason": event.reason, **context},
         applicant_link(nomination),
         key=_key(nomination, event, name),
+        attachments=attachments,
     )
+
+
+def receipt_attachment(nomination):
+    """(file name, bytes, content type) of the Word 回执, signed as the download signs it."""
+    from campaigns.receipt import receipt_docx, receipt_filename
+    from cms.docx_cjk import DOCX_CONTENT_TYPE
+    from cms.models import FederationSettings
+
+    site = nomination.campaign.get_site()
+    federation = (
+        FederationSettings.for_site(site) if site else FederationSettings()
+    ).federation_name
+    content = receipt_docx(nomination, federation)
+    return receipt_filename(nomination), content, DOCX_CONTENT_TYPE
 
 
 # --- the events ---------------------------------------------------------------------------------
 
 
 def nomination_received(nomination, event):
-    """The applicant's receipt of a submission, with where to download the Word 回执."""
+    """The applicant's receipt of a submission: the Word 回执 attached, and where to download it."""
     from cms.accounts import site_link
 
     receipt = site_link(reverse("nomination_receipt", args=[nomination.pk]))
-    return _tell_applicant(nomination, event, RECEIVED, "submitted", receipt_link=receipt)
+    attachments = [receipt_attachment(nomination)]
+    return _tell_applicant(
+        nomination, event, RECEIVED, "submitted", attachments, receipt_link=receipt
+    )
 
 
 def nomination_endorsed(nomination, event):

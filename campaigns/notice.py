@@ -32,6 +32,7 @@ from campaigns.models.review import (
 )
 from campaigns.nomination_errors import ActionRefused
 from campaigns.review import _lock
+from campaigns.review_notifications import notice_ended, notice_started
 from cms.accounts import is_email_verified
 from cms.cn_dates import cn_date
 from cms.roles import is_office, society_ids
@@ -185,11 +186,13 @@ def start_notice(campaign, user, starts_on=None):
     days = campaign.notice_days or 7
 
     def change(transition):
-        return PublicNotice.objects.create(
+        notice = PublicNotice.objects.create(
             campaign=campaign,
             starts_on=starts_on,
             ends_on=starts_on + datetime.timedelta(days=days - 1),
         )
+        notice_started(notice, final_round(campaign))
+        return notice
 
     return NOTICES.perform(
         None,
@@ -233,5 +236,6 @@ def close_due_notices(today=None):
                 change=change,
                 campaign_id=notice.campaign_id,
             )
+            notice_ended(notice)
             closed += 1
     return closed

@@ -33,6 +33,7 @@ from campaigns.notice import (
     final_round,
     listed_entry,
 )
+from campaigns.review_notifications import objection_decided, objection_filed
 from cms.docx_cjk import DOCX_CONTENT_TYPE
 from cms.locks import locked
 from cms.upload_checks import (
@@ -162,6 +163,7 @@ def file_objection(notice, user, entry, reason, attachment=None, today=None):
             objection.attachment.save(f"{uuid.uuid4().hex}{extension[0]}", attachment, save=False)
         objection.status = transition.to_status
         objection.save()
+        objection_filed(objection)
         return objection
 
     try:
@@ -236,14 +238,14 @@ def decide_objection(objection, user, decision, reason, promote_next=False):
                 )
 
         def change(transition):
-            promoted = False
+            promoted = None
             if decision == ObjectionStatus.UPHELD:
                 promoted = _disqualify(current, user, reason, promote_next)
             current.status = transition.to_status
             current.decided_by = user
             current.decided_at = timezone.now()
             current.decision_reason = reason
-            current.promoted_next = promoted
+            current.promoted_next = promoted is not None
             current.save(
                 update_fields=[
                     "status",
@@ -253,6 +255,7 @@ def decide_objection(objection, user, decision, reason, promote_next=False):
                     "promoted_next",
                 ]
             )
+            objection_decided(current, promoted)
             return current
 
         return OBJECTIONS.perform(
@@ -270,7 +273,8 @@ def decide_objection(objection, user, decision, reason, promote_next=False):
 
 def _disqualify(objection, user, reason, promote_next):
     """An upheld objection: its item leaves the selection and, with `promote_next`, the
-    next-ranked item moves up (both in the nominations' log). Returns whether one moved up."""
+    next-ranked item moves up (both in the nominations' log). Returns the entry moved up, or
+    None."""
     round_ = final_round(objection.notice.campaign_id)
     entry = _locked_entry(round_.pk, objection.nomination_id) if round_ else None
     if entry is None:
@@ -287,7 +291,7 @@ def _disqualify(objection, user, reason, promote_next):
         entry.save(update_fields=["disqualified", "advanced", "disqualified_reason"])
         _log(entry.nomination, DISQUALIFY, user, reason)
     if not promote_next:
-        return False
+        return None
     following = next_ranked(round_.pk)
     if following is None:
         raise InvalidObjection(
@@ -301,4 +305,4 @@ def _disqualify(objection, user, reason, promote_next):
         user,
         _("递补：“%(name)s”取消入选。") % {"name": entry.nomination.project_name},
     )
-    return True
+    return following

@@ -28,6 +28,7 @@ from campaigns.review import (
     can_declare_conflict,
     can_open_round,
 )
+from campaigns.review_notifications import maybe_complete, round_confirmed, round_opened
 from campaigns.scoring import advances, forwards, freeze_criteria
 from campaigns.tally import can_close, can_confirm, hash_rows, missing_sheets, result_rows_of, tally
 
@@ -139,6 +140,7 @@ def open_round(review_round, user, today=None):
                     )
                 )
         Assignment.objects.bulk_create(assignments)
+        round_opened(current)
         return current
 
     _perform(review_round, OPEN, user, can_open_round, change)
@@ -231,6 +233,8 @@ def declare_conflict(assignment, expert, reason):
             campaign_id=current.round.campaign_id,
             nomination_id=current.nomination_id,
         )
+        # Excluded from the last sheet outstanding: the round may now be complete.
+        maybe_complete(current.round)
     return current
 
 
@@ -286,6 +290,8 @@ def confirm_round(review_round, user):
         current.save(
             update_fields=["result_rows", "result_hash", "status", "confirmed_at", "confirmed_by"]
         )
+        # The result is final now (closing again after an amendment could still change it).
+        round_confirmed(current)
         return current
 
     _perform(review_round, CONFIRM, user, can_confirm, change)

@@ -19,6 +19,7 @@ from campaigns.lifecycle import NONE, LifeCycle, Transition
 from campaigns.models import Assignment, JustificationRule, ReviewRound, Score, ScoreSheet
 from campaigns.models.review import EventSubject, RuleScope, SheetStatus
 from campaigns.review import InvalidSheet, ReviewRefused, _lock, can_amend, can_score
+from campaigns.review_notifications import maybe_complete, score_amended
 from campaigns.scoring import criteria_of, current_scores, format_number, weighted_total
 
 SAVE = "save"
@@ -242,7 +243,7 @@ def save_sheet(
             current.save(update_fields=fields)
             return current
 
-        return SHEETS.perform(
+        done = SHEETS.perform(
             sheet,
             SUBMIT if submit else SAVE,
             expert,
@@ -252,6 +253,9 @@ def save_sheet(
             campaign_id=current_round.campaign_id,
             nomination_id=nomination.pk,
         )
+        if submit:
+            maybe_complete(current_round)
+        return done
 
 
 # --- the office's amendments ------------------------------------------------------------------
@@ -331,4 +335,5 @@ def amend_score(sheet, criterion, value, reason, user, score_reason=None):
             campaign_id=current.round.campaign_id,
             nomination_id=current.nomination_id,
         )
+        score_amended(amended[0], current)
         return amended[0]

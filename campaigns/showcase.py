@@ -33,6 +33,7 @@ from campaigns.nomination_errors import ActionRefused
 from campaigns.quotas import lock_campaign
 from cms.filter_forms import FilterForm, ignored
 from cms.models import MemberSociety
+from cms.restrictions import public, public_q
 from cms.roles import is_office
 
 LIST_ORDER = {ShowcaseListKind.WORLD: 0, ShowcaseListKind.CHINA: 1}
@@ -51,14 +52,14 @@ def parent_path(page):
 
 def live_year_pages(index):
     """The index's live, public year pages, newest first."""
-    return list(ShowcaseYearPage.objects.live().public().child_of(index).order_by("-year"))
+    return list(public(ShowcaseYearPage.objects.live()).child_of(index).order_by("-year"))
 
 
 def live_achievements(root):
     """Live, public items under `root` (the index or one year), ready for a listing."""
     return (
         AchievementPage.objects.live()
-        .public()
+        .filter(public_q())
         .descendant_of(root)
         .defer_streamfields()
         .select_related("recommender_society")
@@ -108,7 +109,7 @@ class ShowcaseFilterForm(FilterForm):
 
 def filter_choices(root):
     """The categories and member societies of the live items under `root`."""
-    items = AchievementPage.objects.live().public().descendant_of(root)
+    items = public(AchievementPage.objects.live()).descendant_of(root)
     categories = sorted(
         items.exclude(category="").order_by().values_list("category", flat=True).distinct()
     )
@@ -173,7 +174,7 @@ def index_context(index, data):
     summaries = {p.path: YearSummary(p) for p in years}
     rows = (
         AchievementPage.objects.live()
-        .public()
+        .filter(public_q())
         .descendant_of(index)
         .values_list("path", "list", "synthetic")
     )

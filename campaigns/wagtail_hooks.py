@@ -96,3 +96,11 @@ def nomination_notification_kinds():
     from campaigns.nomination_notifications import nomination_kinds
 
     return nomination_kinds()
+
+
+# Notifications (`cms.notifications`): the review's kinds (rounds, sheets, notice, objections).
+@hooks.register(NOTIFICATION_KINDS_HOOK)
+def review_notification_kinds():
+    from campaigns.review_notifications import review_kinds
+
+    return review_kinds()

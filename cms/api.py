@@ -14,6 +14,7 @@ from wagtail.images import get_image_model
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 from wagtail.models import Page, ReferenceIndex
 
+from cms.restrictions import public
 from cms.search import under_unpublished_pages
 
 
@@ -37,7 +38,7 @@ class PublicPagesAPIViewSet(PagesAPIViewSet):
 
 
 def public_pages():
-    return Page.objects.live().public().exclude(under_unpublished_pages())
+    return public(Page.objects.live()).exclude(under_unpublished_pages())
 
 
 class PublishedImagesAPIViewSet(ImagesAPIViewSet):

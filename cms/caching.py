@@ -28,6 +28,8 @@ from django.utils.cache import patch_cache_control
 from wagtail.contrib.frontend_cache.utils import PurgeBatch, get_backends
 from wagtail.models import Page, ReferenceIndex
 
+from cms.restrictions import public
+
 logger = logging.getLogger(__name__)
 
 SHAREABLE_STATUSES = {200, 301, 302, 404}
@@ -142,7 +144,7 @@ def affected_urls(page, old_url_path=None):
 
 
 def all_page_urls():
-    return _page_urls(Page.objects.live().public().filter(depth__gt=1).specific(defer=True))
+    return _page_urls(public(Page.objects.live()).filter(depth__gt=1).specific(defer=True))
 
 
 # Clearing ------------------------------------------------------------------------------------

@@ -60,6 +60,21 @@ def is_office(user):
     return _cached(user, "office", lambda: user.groups.filter(role__code__in=OFFICE_ROLES).exists())
 
 
+def roles_of(user):
+    """The role codes of `user`'s groups (every role for a superuser)."""
+    if not _active(user):
+        return frozenset()
+    if user.is_superuser:
+        return frozenset(Role.values)
+    return _cached(
+        user,
+        "roles",
+        lambda: frozenset(
+            user.groups.filter(role__isnull=False).values_list("role__code", flat=True)
+        ),
+    )
+
+
 def society_ids(user):
     """The member societies whose groups `user` is in."""
     if not _active(user):

@@ -110,6 +110,8 @@ def search_pages(query, limit=RESULTS_PER_GROUP):
         return SearchOutcome(query, [], [])
     search_string = " ".join(terms)
     hidden = under_unpublished_pages()
+    # The search backend filters only on plain field lookups: `cms.restrictions.public` (an
+    # EXISTS) is not one of them, so search keeps Wagtail's `.public()` (issue 16 redoes it).
     pages = Page.objects.live().public().exclude(hidden)
     groups = []
     models = []

@@ -19,6 +19,7 @@ from wagtail import hooks
 from wagtail.models import Page
 
 from cms.models.site_settings import FederationSettings
+from cms.restrictions import public_q
 
 FEED_LENGTH = 50
 
@@ -87,7 +88,7 @@ class NewsRssFeed(PageFeed):
 
         return (
             NewsPage.objects.live()
-            .public()
+            .filter(public_q())
             .child_of(obj)
             .defer_streamfields()
             .order_by("-date", "-pk")[:FEED_LENGTH]

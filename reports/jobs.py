@@ -13,8 +13,10 @@ def sync_reports():
 
 @periodic_job("monthly_rhythm")
 def monthly_rhythm():
-    """The month's draft report on the 1st (Asia/Shanghai), with its linked entries (idempotent:
-    the job runs every hour)."""
-    from reports.rhythm import ensure_month_report
+    """The month's draft report on the 1st (Asia/Shanghai), with its linked entries, and the
+    reminders of due days and waiting approvals (idempotent: the job runs every hour)."""
+    from reports.rhythm import ensure_month_report, remind
 
-    return ensure_month_report()
+    created = ensure_month_report()
+    remind()
+    return created

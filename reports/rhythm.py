@@ -10,6 +10,7 @@ runs every hour, and a notification carries a key that makes a second run send n
 import datetime
 
 from django.db import transaction
+from django.utils import timezone
 from wagtail.log_actions import log
 from wagtail.models import Site
 
@@ -17,6 +18,7 @@ from cms.locks import locked
 from cms.models import FederationSettings
 from cms.models.pages import today_in_shanghai
 from cms.periods import Period, add_months
+from reports import notifications
 from reports.models import MonthlyReportPage, ReportIndexPage
 from reports.sync import sync_report
 
@@ -49,6 +51,7 @@ def ensure_month_report(today=None):
     None when there was nothing to do (a report exists, or the site has no report index)."""
     today = today or today_in_shanghai()
     period = Period.of(today)
+    # One transaction: the editors are told exactly when the draft exists, entries and all.
     with transaction.atomic():
         index = locked(ReportIndexPage.objects.order_by("path")).first()
         if index is None or reports_covering(period).exists():
@@ -58,8 +61,23 @@ def ensure_month_report(today=None):
         index.add_child(instance=page)
         log(instance=page, action=CREATE_LOG_ACTION, user=None)
         page.save_revision(user=None, log_action=False, clean=False)
-    sync_report(page)
+        result = sync_report(page)
+        notifications.report_created(page, result.revision.as_object() if result.revision else page)
     return page
+
+
+def remind(today=None, now=None):
+    """Tell the editors of the reports whose due day comes, and the secretary-general of those
+    that wait for approval; each once (the notifications' keys). Returns how many reports."""
+    settings = federation_settings()
+    due = reports_to_remind(today, settings)
+    with transaction.atomic():
+        for report, day in due:
+            notifications.report_due(report, day)
+        waiting = reports_waiting_approval(now or timezone.now(), settings)
+        for report, state in waiting:
+            notifications.approval_waiting(report, state, settings.approval_reminder_days)
+    return len(due) + len(waiting)
 
 
 def awaiting_report(report):

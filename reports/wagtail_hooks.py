@@ -12,6 +12,7 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.widgets import Button
 
 import reports.compare  # noqa: F401 - registers the yes/no comparison
+from cms.notifications import NOTIFICATION_KINDS_HOOK
 from cms.search import SEARCH_GROUPS_HOOK, Group
 from reports.models import MonthlyReportPage
 from reports.review_word import awaiting_reports, may_review, word_draft_url, word_draft_view
@@ -212,3 +213,10 @@ def reports_search_group():
         text=_report_text,
         order=50,
     )
+
+
+@hooks.register(NOTIFICATION_KINDS_HOOK)
+def report_notification_kinds():
+    from reports.notifications import report_kinds
+
+    return report_kinds()

@@ -427,6 +427,10 @@ def _public(world: World):
             "-": _url("wagtaildocs_authenticate_with_password", 999999)
         },
         "verify_email": {"-": _url("verify_email", "bad-token")},
+        "nomination_receipt": {
+            t: _url("nomination_receipt", world[t].pk)
+            for t in ("nomination_a", "nomination_b", "draft_a")
+        },
         "wagtailcore_authenticate_with_password": {
             "report_private": _url(
                 "wagtailcore_authenticate_with_password", restriction.pk, world["report_private"].pk

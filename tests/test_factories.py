@@ -63,6 +63,7 @@ from tests.cms.factories import (
     NewsPageTagFactory,
     NotificationFactory,
     NotificationPreferenceFactory,
+    OutboxAttachmentFactory,
     OutboxMessageFactory,
     StandardPageFactory,
     UserFactory,
@@ -134,6 +135,7 @@ FACTORIES = [
     AchievementTagFactory,
     # notifications
     OutboxMessageFactory,
+    OutboxAttachmentFactory,
     DeliveryAttemptFactory,
     NotificationFactory,
     NotificationPreferenceFactory,

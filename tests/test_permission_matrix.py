@@ -416,6 +416,10 @@ verify_email_sent                                          LOGIN  OK     OK     
 resend_verification                                        LOGIN  405    405    405    405    405    405    405    405    405
 verify_email                                               BAD    BAD    BAD    BAD    BAD    BAD    BAD    BAD    BAD    BAD
 my_nominations                                             LOGIN  OK     OK     OK     OK     OK     OK     OK     OK     OK
+# a submitted nomination's receipt: whoever may see the nomination; a draft has none yet
+nomination_receipt @ nomination_a                          LOGIN  OK     404    404    404    OK     404    OK     OK     OK
+nomination_receipt @ nomination_b                          LOGIN  404    OK     404    404    404    OK     OK     OK     OK
+nomination_receipt @ draft_a                               LOGIN  404    404    404    404    404    404    404    404    404
 notifications:inbox                                        LOGIN  OK     OK     OK     OK     OK     OK     OK     OK     OK
 notifications:read                                         LOGIN  405    405    405    405    405    405    405    405    405
 notifications:read_all                                     LOGIN  405    405    405    405    405    405    405    405    405

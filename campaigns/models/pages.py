@@ -10,6 +10,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from cms.restrictions import public_q
 from cms.search_text import SegmentedSearchMixin
 
 
@@ -39,7 +40,7 @@ class CampaignIndexPage(RoutablePageMixin, Page):
         today = timezone.localdate()
         campaigns = list(
             CampaignPage.objects.live()
-            .public()
+            .filter(public_q())
             .child_of(self)
             .select_related("notice")
             .prefetch_related("milestones")

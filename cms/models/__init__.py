@@ -5,6 +5,7 @@ from .notifications import (
     Mode,
     Notification,
     NotificationPreference,
+    OutboxAttachment,
     OutboxMessage,
 )
 from .pages import HomePage, NewsIndexPage, NewsPage, NewsPageTag, StandardPage
@@ -26,6 +27,7 @@ __all__ = [
     "NewsPageTag",
     "Notification",
     "NotificationPreference",
+    "OutboxAttachment",
     "OutboxMessage",
     "StandardPage",
     "Workstream",

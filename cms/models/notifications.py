@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cms.storage import private_storage
+
 
 class Mode(models.TextChoices):
     """How a person receives a kind: each by e-mail, not by e-mail, or in one daily mail."""
@@ -91,6 +93,32 @@ class DeliveryAttempt(models.Model):
 
     def __str__(self):
         return f"{self.message_id}: {self.get_outcome_display()}"
+
+
+def attachment_upload_to(instance, filename):
+    return f"outbox/{instance.message_id}/{filename}"
+
+
+class OutboxAttachment(models.Model):
+    """A file a mail carries (an applicant's 申报回执), made when the mail is written and kept
+    privately beside it, so a retry days later sends the same file."""
+
+    message = models.ForeignKey(
+        OutboxMessage,
+        verbose_name=_("邮件"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    filename = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(_("文件类型"), max_length=200)
+    file = models.FileField(_("文件"), storage=private_storage, upload_to=attachment_upload_to)
+
+    class Meta:
+        verbose_name = _("邮件附件")
+        verbose_name_plural = _("邮件附件")
+
+    def __str__(self):
+        return self.filename
 
 
 class Notification(models.Model):

@@ -15,6 +15,7 @@ from wagtail.search import index
 
 from cms.blocks import BodyBlock
 from cms.lead_text import LeadMixin
+from cms.restrictions import public_q
 from cms.search_text import SegmentedSearchMixin
 
 NEWS_PER_PAGE = 20
@@ -39,31 +40,33 @@ class HomePage(Page):
         from wagtail.models import Site
 
         from cms.home_sections import home_sections
+        from cms.site_pages import index_page
 
+        site = Site.find_for_request(request)
         context = super().get_context(request, *args, **kwargs)
         context["latest_news"] = (
             NewsPage.objects.live()
-            .public()
+            .filter(public_q())
             .descendant_of(self)
             .defer_streamfields()
             .order_by("-date", "-pk")[:6]
         )
-        context["news_index"] = NewsIndexPage.objects.live().descendant_of(self).first()
+        context["news_index"] = index_page(request, site, NewsIndexPage)
         # The apps' sections (open campaigns, activities, 双十, reports) come through a hook, as
         # cms may not import the apps.
-        site = Site.find_for_request(request)
         context["home_sections"] = home_sections(request, site)
-        context["intro_text"] = self.intro_beyond_name(site)
+        context["intro_text"] = self.intro_beyond_name(request)
         return context
 
-    def intro_beyond_name(self, site):
+    def intro_beyond_name(self, request):
         """The intro's text, unless it only repeats the federation's name (the header shows it)."""
         from django.utils.html import strip_tags
 
         from cms.models.site_settings import FederationSettings
 
         text = strip_tags(self.intro or "").strip()
-        name = FederationSettings.for_site(site).federation_name if site else ""
+        # for_request: the header's settings, read once per request.
+        name = FederationSettings.for_request(request).federation_name
         return "" if not text or text == name else text
 
 
@@ -112,7 +115,7 @@ class NewsIndexPage(RoutablePageMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         news = (
             NewsPage.objects.live()
-            .public()
+            .filter(public_q())
             .child_of(self)
             .defer_streamfields()
             .prefetch_related("tags")
@@ -210,7 +213,7 @@ class NewsPage(LeadMixin, SegmentedSearchMixin, Page):
         others to fill the list — a fixed number of queries whatever the amount of news."""
         others = (
             NewsPage.objects.live()
-            .public()
+            .filter(public_q())
             .exclude(pk=self.pk)
             .defer_streamfields()
             .order_by("-date", "-pk")

@@ -10,7 +10,7 @@ from wagtail.admin.admin_url_finder import NullAdminURLFinder
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 
@@ -71,7 +71,11 @@ class OutboxViewSet(ModelViewSet):
     copy_view_enabled = False
     filterset_class = OutboxFilterSet
     list_display = [
-        Column("subject", label=_("主题"), accessor="subject"),
+        TitleColumn(
+            "subject",
+            label=_("主题"),
+            get_url=lambda m: reverse("outbox:inspect", args=[m.pk]),
+        ),
         Column("address", label=_("收件人"), accessor="address"),
         Column("kind", label=_("类型"), accessor=lambda m: kind_label(m.kind)),
         Column("state", label=_("状态"), accessor="get_state_display"),

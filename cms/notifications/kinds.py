@@ -50,6 +50,9 @@ class Kind:
     required: bool = False
     # Whether it also appears in the person's inbox (通知).
     inbox: bool = True
+    # The roles (`cms.roles.Role`) of the people it is sent to: its preference is offered to
+    # them only (an applicant is not asked about feeds). Empty: anyone.
+    roles: tuple = ()
 
     def __post_init__(self):
         # A kind one may take out of the mail must stay somewhere: in the inbox.

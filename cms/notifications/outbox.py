@@ -7,13 +7,21 @@ from functools import partial
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cms.models import DeliveryAttempt, MessageState, Mode, Notification, OutboxMessage
+from cms.models import (
+    DeliveryAttempt,
+    MessageState,
+    Mode,
+    Notification,
+    OutboxAttachment,
+    OutboxMessage,
+)
 from cms.notifications.inbox import forget_unread_counts
 from cms.notifications.kinds import get_kind
 from cms.notifications.lifecycle import next_state
@@ -21,12 +29,13 @@ from cms.notifications.preferences import modes_for, unsubscribe_path
 from cms.notifications.rendering import render
 
 
-def notify(recipients, kind, context=None, link="", *, key=""):
+def notify(recipients, kind, context=None, link="", *, key="", attachments=()):
     """Tell `recipients` (a user, or an iterable or queryset of users) about an event of
     `kind` (a registered code). `context` fills the kind's templates (each also gets
     `recipient` and `link`); `link` is where to act, a path on the site or a full address.
     `key` names the event ("nomination:12:endorsed"): a recipient gets one notification per
-    kind and key however often it is called. Returns the outbox messages written.
+    kind and key however often it is called. `attachments`: (file name, bytes, content type)
+    of files every mail carries (not the inbox item). Returns the outbox messages written.
 
     Never fails for a recipient's address: one without an address gets the inbox item only,
     an invalid one is recorded as bounced in the 发件箱."""
@@ -38,11 +47,19 @@ def notify(recipients, kind, context=None, link="", *, key=""):
     link = absolute_link(link)
     with transaction.atomic():
         messages = _notify_all(users, kind, context or {}, link, key, modes)
+        for message in messages:
+            _attach(message, attachments)
     forget_unread_counts([user.pk for user in users])
     pending = [message.pk for message in messages if message.state == MessageState.PENDING]
     if pending:
         transaction.on_commit(partial(enqueue, pending), robust=True)
     return messages
+
+
+def _attach(message, attachments):
+    for filename, content, content_type in attachments:
+        attachment = OutboxAttachment(message=message, filename=filename, content_type=content_type)
+        attachment.file.save(filename, ContentFile(content), save=True)
 
 
 def enqueue(pks):

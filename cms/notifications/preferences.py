@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from cms.models import Mode, NotificationPreference
 from cms.notifications.kinds import all_kinds, get_kind
+from cms.roles import roles_of
 
 UNSUBSCRIBE_SALT = "lianhe.notifications.unsubscribe"
 
@@ -24,12 +25,14 @@ def modes_for(users, kind):
 
 
 def preferences_of(user):
-    """[(kind, mode)] for every kind the person may choose for."""
+    """[(kind, mode)] for every kind the person may choose for: those not required that are
+    sent to people of one of the person's roles."""
     chosen = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "mode"))
+    roles = roles_of(user)
     return [
         (kind, chosen.get(kind.code, kind.default_mode))
         for kind in all_kinds().values()
-        if not kind.required
+        if not kind.required and (not kind.roles or roles & set(kind.roles))
     ]
 
 

@@ -312,6 +312,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "campaigns.tasks.remind_unsubmitted_drafts",
         "schedule": 3600.0,
     },
+    # The review's reminders (3 days and 1 day before a round's end) and missing sheets.
+    "review_reminders": {"task": "campaigns.tasks.review_reminders", "schedule": 3600.0},
     # Each feed has its own interval; this only picks the feeds that are due.
     "ingest_feeds": {"task": "activities.tasks.ingest_due_feeds", "schedule": 300.0},
     # The outbox's retries (cms.notifications.delivery): each message waits its own time.

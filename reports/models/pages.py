@@ -11,6 +11,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cms.periods import Period
+from cms.restrictions import public
 from cms.search_text import SegmentedSearchMixin
 from reports.forms import MonthlyReportForm
 from reports.models.entries import group_by_workstream
@@ -33,7 +34,7 @@ class ReportIndexPage(Page):
     def reports_for(self, request):
         reports = MonthlyReportPage.objects.live().child_of(self).order_by("-period_start")
         if not request.user.is_authenticated:
-            reports = reports.public()
+            reports = public(reports)
         return reports.only("id", "title", "slug", "url_path", "period_start", "period_end")
 
     def get_context(self, request, *args, **kwargs):

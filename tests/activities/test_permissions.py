@@ -11,7 +11,14 @@ from wagtail.models import Page, WorkflowState
 from activities.models import ActivityPage
 from cms.roles import Role, users_with_role
 from tests.activities.factories import ActivityPageFactory
-from tests.activities.helpers import denied, make_society_user, messages_of
+from tests.activities.helpers import (
+    activity_form,
+    add_url,
+    approve_url,
+    denied,
+    make_society_user,
+    messages_of,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -31,45 +38,11 @@ def cmes_draft(society_pages):
     return page
 
 
-def add_url(parent):
-    return reverse("wagtailadmin_pages:add", args=("activities", "activitypage", parent.pk))
-
-
-def activity_form(title="仪器仪表学会智能制造论坛", **extra):
-    data = {
-        "title": title,
-        "slug": "forum",
-        "start_date": "2021-07-15",
-        "end_date": "",
-        "kind": "forum",
-        "workstream": "",
-        "place": "北京",
-        "participants": "",
-        "summary": "论坛在北京召开。",
-        "body-count": "0",
-        "source_url": "",
-        "comments-TOTAL_FORMS": "0",
-        "comments-INITIAL_FORMS": "0",
-        "comments-MIN_NUM_FORMS": "0",
-        "comments-MAX_NUM_FORMS": "1000",
-    }
-    data.update(extra)
-    return data
-
-
 def text_of(response):
     """What the user would read: JSON answers (choosers, the admin API) decoded."""
     if response.get("Content-Type", "").startswith("application/json"):
         return json.dumps(response.json(), ensure_ascii=False)
     return response.content.decode()
-
-
-def approve_url(page, action="approve"):
-    state = WorkflowState.objects.get(object_id=str(page.pk), status="in_progress")
-    return reverse(
-        "wagtailadmin_pages:workflow_action",
-        args=(page.pk, action, state.current_task_state.pk),
-    )
 
 
 @pytest.fixture

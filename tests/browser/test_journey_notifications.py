@@ -60,3 +60,39 @@ def test_the_unread_count_goes_when_all_are_read(page, demo, login, endorsed_kin
     expect(page.locator(".inbox-item.unread")).to_have_count(0)
     expect(page.locator(".account-links .unread-badge")).to_have_count(0)
     shot(page, "2-inbox-read")
+
+
+def test_an_editor_sees_the_count_in_the_admin_menu_and_reads_the_inbox(
+    page, demo, login, endorsed_kind
+):
+    from django.contrib.auth import get_user_model
+
+    from cms.notifications import notify
+
+    editor = get_user_model().objects.get(username="editor")
+    notify(
+        editor,
+        endorsed_kind.code,
+        {
+            "subject": "有 1 项申报待形式审查",
+            "message": "“工业大模型平台”已获学会推荐，待形式审查。",
+        },
+        "/admin/",
+        key="browser:admin",
+    )
+    login("editor")
+    expect(page.locator("#wagtail-sidebar")).to_contain_text("通知（1）")
+    expect(page.get_by_role("heading", name="我的通知")).to_be_visible()
+    expect(page.get_by_text("您有 1 条未读通知。")).to_be_visible()
+    page.get_by_role("link", name="查看全部通知").click()
+    expect(page.locator(".inbox-summary")).to_have_text("1 条未读")
+    shot(page, "3-admin-inbox")
+    page.get_by_role("button", name="全部标为已读").click()
+    expect(page.locator(".inbox-summary")).to_have_text("没有未读通知")
+    expect(page.locator("#wagtail-sidebar")).not_to_contain_text("通知（1）")
+    # The office's 发件箱 lists the mail that went out with it.
+    page.goto("/admin/outbox/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("发件箱")
+    expect(page.get_by_role("table")).to_contain_text("有 1 项申报待形式审查")
+    expect(page.get_by_role("table")).to_contain_text("已发送")
+    shot(page, "4-outbox")

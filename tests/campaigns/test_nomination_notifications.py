@@ -118,12 +118,17 @@ def test_a_submission_sends_the_receipt_and_tells_the_recommending_society_only(
     assert receipt_link in receipt and "回执" in receipt and "下载" in receipt
     assert "等待推荐单位（中国机械工程学会）推荐" in receipt
     assert BASE + nomination_url(nomination) in receipt
-    # The link in the mail downloads the Word receipt.
+    # The Word receipt is attached, and the link in the mail downloads it too.
+    ((mail,),) = [smtp_server.to(applicant.email)]
+    (attached,) = mail.iter_attachments()
+    assert attached.get_filename() == f"申报回执-{campaign.year}-{nomination.pk:06d}.docx"
+    assert attached.get_content().startswith(b"PK")
     download = login(applicant).get(receipt_link.removeprefix(BASE))
     assert download.status_code == 200 and download.content.startswith(b"PK")
 
     for person in (society_member, colleague):
         assert subjects(smtp_server, person) == [f"待推荐：{NAME}"]
+        assert not list(smtp_server.to(person.email)[0].iter_attachments())
         (body,) = bodies(smtp_server, person)
         assert "等待中国机械工程学会推荐" in body and "某某智能装备有限公司" in body
         assert BASE + review_url(nomination) in body

@@ -21,6 +21,7 @@ from cms.models import (
     NewsPageTag,
     Notification,
     NotificationPreference,
+    OutboxAttachment,
     OutboxMessage,
     StandardPage,
     Workstream,
@@ -204,6 +205,18 @@ class OutboxMessageFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = OutboxMessage
+
+
+class OutboxAttachmentFactory(factory.django.DjangoModelFactory):
+    """A Word file a mail carries, as `notify(..., attachments=…)` stores it."""
+
+    message = factory.SubFactory(OutboxMessageFactory)
+    filename = "申报回执-2024-000001.docx"
+    content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    file = factory.django.FileField(filename="receipt.docx", data=b"PK\x03\x04")
+
+    class Meta:
+        model = OutboxAttachment
 
 
 class DeliveryAttemptFactory(factory.django.DjangoModelFactory):

@@ -122,6 +122,14 @@ def count_queries(client, url):
     return len(queries)
 
 
+def test_the_home_page_costs_at_most_fifteen_queries(client, site):
+    """Every section of the full site (news, open calls, activities, 双十, reports) and the
+    header: the view restrictions are part of each page query, the index pages and the menu come
+    from one query of the site's top-level pages (issue 16: 24 before, 26 cold)."""
+    client.get("/")  # warm the per-process caches (content types, site root paths)
+    assert count_queries(client, "/") <= 15
+
+
 # 1,000 news take about ten seconds to create with the factory; the activities grow too.
 @pytest.mark.parametrize("more", [10, 1000])
 def test_home_queries_do_not_grow_with_the_news(client, site, django_assert_max_num_queries, more):

@@ -107,16 +107,16 @@ def test_the_preferences_page_sets_each_kind(client, person):
     assert "每日汇总" in content and "不发邮件" in content
     # The account's own mails (verification) cannot be turned off.
     assert "邮箱验证" not in content
-    # The whole form as the page shows it (the apps' kinds too), one kind changed.
+    # The whole form, as a browser sends it: every app's kinds, each as the page shows it.
     shown = {kind.code: mode for kind, mode in preferences_of(person)}
-    response = client.post(
-        "/notifications/preferences/", {**shown, "tests.notice": "digest"}, follow=True
-    )
+    data = {**shown, "tests.notice": "digest"}
+    response = client.post("/notifications/preferences/", data, follow=True)
     assert "通知设置已保存" in response.content.decode()
-    assert NotificationPreference.objects.get(user=person, kind="tests.notice").mode == Mode.DIGEST
-    response = client.post("/notifications/preferences/", {"tests.notice": "loud"})
+    chosen = NotificationPreference.objects.filter(user=person, kind="tests.notice")
+    assert chosen.get().mode == Mode.DIGEST
+    response = client.post("/notifications/preferences/", {**shown, "tests.notice": "loud"})
     assert response.status_code == 200
-    assert NotificationPreference.objects.get(user=person, kind="tests.notice").mode == Mode.DIGEST
+    assert chosen.get().mode == Mode.DIGEST
 
 
 def test_the_unsubscribe_link_turns_the_kind_off_without_signing_in(client, person):
@@ -184,3 +184,22 @@ def test_the_admin_shows_the_count_in_the_menu_a_dashboard_panel_and_the_inbox(c
         assert "没有未读通知" in client.get("/admin/").content.decode()
     finally:
         unregister_kind("tests.notice")
+
+
+def test_each_person_is_offered_only_the_kinds_sent_to_their_roles(client):
+    from cms.roles import Role
+
+    applicant = UserFactory(username="firm", roles=[Role.APPLICANT])
+    society = UserFactory(username="cmes", roles=[Role.MEMBER_SOCIETY])
+    offered = {
+        user.username: {kind.code for kind, _mode in preferences_of(user)}
+        for user in (applicant, society)
+    }
+    assert "campaigns.review_round_result" in offered["firm"]
+    assert "activities.feed_unhealthy" not in offered["firm"]
+    assert "reports.report_due" not in offered["firm"]
+    assert "activities.feed_unhealthy" in offered["cmes"]
+    assert "campaigns.review_assigned" not in offered["cmes"]
+    client.force_login(applicant)
+    page = client.get("/notifications/preferences/").content.decode()
+    assert "评审结果" in page and "订阅源多次抓取失败" not in page

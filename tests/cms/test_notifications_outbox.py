@@ -228,8 +228,9 @@ def test_the_outbox_listing_shows_a_bounce_with_its_error(
     assert "发件箱" in content
     assert "gone@example.com" in content and "被拒收" in content
     assert "SMTP 550" in content and "User unknown" in content
-    # Filtered by state, kind and recipient.
     message = OutboxMessage.objects.get()
+    assert f'href="/admin/outbox/inspect/{message.pk}/"' in content
+    # Filtered by state, kind and recipient.
     for query in (
         "state=bounced",
         f"kind={notice_kind.code}",
