@@ -11,6 +11,15 @@ def close_notices():
     return close_due_notices()
 
 
+@periodic_job("remind_unsubmitted_drafts")
+def remind_unsubmitted_drafts():
+    """Remind the applicants of unsubmitted drafts 3 days and 1 day before the deadline (each
+    reminder once, however often it runs)."""
+    from campaigns.nomination_notifications import remind_unsubmitted_drafts as remind
+
+    return remind()
+
+
 @periodic_job("review_reminders")
 def review_reminders():
     """The experts' reminders 3 days and 1 day before a round's end, and the office's notice of

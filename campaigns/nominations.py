@@ -158,6 +158,7 @@ def perform(nomination, action, user, reason="", today=None):
     """Take `action` on `nomination` as `user`; returns the nomination as it now is (None once a
     draft is deleted). Raises `ActionRefused` (not allowed now) or `InvalidNomination` (missing
     reason, files, quota) and then changes nothing."""
+    from campaigns.nomination_notifications import announce  # it names this module's actions
     from campaigns.permissions import can_perform  # it reads this module's table
 
     reason = (reason or "").strip()
@@ -190,7 +191,8 @@ def perform(nomination, action, user, reason="", today=None):
             current.submitted_at = timezone.now()
             fields.append("submitted_at")
         current.save(update_fields=fields)
-        log_event(current, action, user, from_status, reason)
+        # Whoever the change concerns is told in its transaction (sent once it commits).
+        announce(current, log_event(current, action, user, from_status, reason))
     return current
 
 

@@ -56,18 +56,25 @@ def call_is_open(campaign, today=None):
 def correction_is_open(campaign, today=None):
     """Whether corrections requested in formal review may still be made: until the first round
     (初评) begins; without a first-round date, always."""
-    from campaigns.models.milestones import MilestoneKind
     from cms.cn_dates import cn_date
 
     today = today or timezone.localdate()
+    first_round = first_round_date(campaign)
+    if first_round and today >= first_round:
+        return False, _("第一轮遴选已于 %(date)s 开始，不能再修改申报。") % {
+            "date": cn_date(first_round)
+        }
+    return True, ""
+
+
+def first_round_date(campaign):
+    """The day the first round (初评) begins, which ends the corrections; None without one."""
+    from campaigns.models.milestones import MilestoneKind
+
     first_round = (
         campaign.milestones.filter(kind=MilestoneKind.FIRST_ROUND).order_by("date").first()
     )
-    if first_round and today >= first_round.date:
-        return False, _("第一轮遴选已于 %(date)s 开始，不能再修改申报。") % {
-            "date": cn_date(first_round.date)
-        }
-    return True, ""
+    return first_round.date if first_round else None
 
 
 def can_apply(user, campaign, today=None):

@@ -10,6 +10,11 @@ def close_notices():
     return jobs.close_notices()
 
 
+@shared_task(name="campaigns.tasks.remind_unsubmitted_drafts")
+def remind_unsubmitted_drafts():
+    return jobs.remind_unsubmitted_drafts()
+
+
 @shared_task(name="campaigns.tasks.review_reminders")
 def review_reminders():
     return jobs.review_reminders()

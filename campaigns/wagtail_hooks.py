@@ -90,6 +90,14 @@ def register_nomination_log_actions(actions):
     actions.register_action(DELETE_LOG_ACTION, _("删除申报草稿"), _("申报单位删除了申报草稿"))
 
 
+# Notifications (`cms.notifications`): the nominations' events.
+@hooks.register(NOTIFICATION_KINDS_HOOK)
+def nomination_notification_kinds():
+    from campaigns.nomination_notifications import nomination_kinds
+
+    return nomination_kinds()
+
+
 # Notifications (`cms.notifications`): the review's kinds (rounds, sheets, notice, objections).
 @hooks.register(NOTIFICATION_KINDS_HOOK)
 def review_notification_kinds():

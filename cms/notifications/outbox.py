@@ -45,13 +45,10 @@ def notify(recipients, kind, context=None, link="", *, key="", attachments=()):
         return []
     modes = modes_for(users, kind)
     link = absolute_link(link)
-    messages = []
     with transaction.atomic():
-        for user in users:
-            message = _notify_one(user, kind, context or {}, link, key, modes[user.pk])
-            if message is not None:
-                _attach(message, attachments)
-                messages.append(message)
+        messages = _notify_all(users, kind, context or {}, link, key, modes)
+        for message in messages:
+            _attach(message, attachments)
     forget_unread_counts([user.pk for user in users])
     pending = [message.pk for message in messages if message.state == MessageState.PENDING]
     if pending:
@@ -95,6 +92,90 @@ def _already_sent(user, kind, key):
         Notification.objects.filter(recipient=user, kind=kind.code, key=key).exists()
         or OutboxMessage.objects.filter(recipient=user, kind=kind.code, key=key).exists()
     )
+
+
+def _not_yet_told(users, kind, key):
+    """`users` without a notification of `kind` and `key` yet (two queries for them all)."""
+    if not key:
+        return users
+    told = set(
+        Notification.objects.filter(
+            recipient__in=[user.pk for user in users], kind=kind.code, key=key
+        ).values_list("recipient_id", flat=True)
+    )
+    told.update(
+        OutboxMessage.objects.filter(
+            recipient__in=[user.pk for user in users], kind=kind.code, key=key
+        ).values_list("recipient_id", flat=True)
+    )
+    return [user for user in users if user.pk not in told]
+
+
+def _notify_all(users, kind, context, link, key, modes):
+    """Every recipient's rows in a few queries however many they are (a society's people, the
+    whole office); should a concurrent call with the same key win for some, one by one."""
+    users = _not_yet_told(users, kind, key)
+    try:
+        with transaction.atomic():
+            return _write_all(users, kind, context, link, key, modes)
+    except IntegrityError:
+        if not key:
+            raise
+    told = (_notify_one(user, kind, context, link, key, modes[user.pk]) for user in users)
+    return [message for message in told if message is not None]
+
+
+def _write_all(users, kind, context, link, key, modes):
+    rows = []  # (user, rendered, unsaved message or None)
+    for user in users:
+        unsubscribe = "" if kind.required else absolute_link(unsubscribe_path(user, kind.code))
+        rendered = render(kind, {**context, "recipient": user}, link, unsubscribe)
+        message = None
+        if modes[user.pk] == Mode.EMAIL and user.email:
+            message = _message(user, kind, key, rendered, unsubscribe)
+        rows.append((user, rendered, message))
+    messages = OutboxMessage.objects.bulk_create([m for _u, _r, m in rows if m is not None])
+    DeliveryAttempt.objects.bulk_create(
+        DeliveryAttempt(message=m, outcome=m.state, error=m.last_error)
+        for m in messages
+        if m.state != MessageState.PENDING
+    )
+    if kind.inbox:
+        Notification.objects.bulk_create(
+            Notification(
+                recipient=user,
+                kind=kind.code,
+                key=key,
+                subject=rendered.subject,
+                text=rendered.text,
+                link=link,
+                mode=modes[user.pk],
+                message=message,
+            )
+            for user, rendered, message in rows
+        )
+    return messages
+
+
+def _message(user, kind, key, rendered, unsubscribe):
+    """An unsaved outbox message, rejected at once (bounced, with why) for an invalid address."""
+    message = OutboxMessage(
+        recipient=user,
+        address=user.email,
+        kind=kind.code,
+        key=key,
+        subject=rendered.subject,
+        text_body=rendered.text_body,
+        html_body=rendered.html_body,
+        unsubscribe_url=unsubscribe,
+        next_attempt_at=timezone.now(),
+    )
+    try:
+        validate_email(message.address)
+    except ValidationError:
+        message.state = next_state(message.state, "reject")
+        message.last_error = _("邮箱地址无效：%(address)s") % {"address": message.address}
+    return message
 
 
 def _notify_one(user, kind, context, link, key, mode):

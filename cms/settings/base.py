@@ -307,6 +307,11 @@ CELERY_BEAT_SCHEDULE = {
     "monthly_rhythm": {"task": "reports.tasks.monthly_rhythm", "schedule": 3600.0},
     # Notices close the day after their last day; hourly is soon enough after midnight.
     "close_notices": {"task": "campaigns.tasks.close_notices", "schedule": 3600.0},
+    # The applicants' deadline reminders (3 days, 1 day before; Beijing dates); hourly.
+    "remind_unsubmitted_drafts": {
+        "task": "campaigns.tasks.remind_unsubmitted_drafts",
+        "schedule": 3600.0,
+    },
     # The review's reminders (3 days and 1 day before a round's end) and missing sheets.
     "review_reminders": {"task": "campaigns.tasks.review_reminders", "schedule": 3600.0},
     # Each feed has its own interval; this only picks the feeds that are due.
