@@ -11,7 +11,6 @@ Never another society's people, and never an expert: the nominations are not the
 before a round gives them one."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -20,7 +19,7 @@ from campaigns.nominations import CORRECT, ENDORSE, PASS, REJECT, RETURN, SUBMIT
 from campaigns.permissions import first_round_date
 from cms.models.pages import today_in_shanghai
 from cms.notifications import Kind, notify
-from cms.roles import OFFICE_ROLES, Role, users_with_role
+from cms.roles import OFFICE_ROLES, Role, office_people, users_with_role
 
 RECEIVED = "campaigns.nomination_received"
 ENDORSED = "campaigns.nomination_endorsed"
@@ -91,16 +90,10 @@ def society_people(society):
     return _not_experts(users_with_role(Role.MEMBER_SOCIETY).filter(groups=society.group_id))
 
 
-def office_people():
-    """The secretariat, as `cms.roles.is_office` counts it: its two roles and the superusers."""
-    office = Q(groups__role__code__in=OFFICE_ROLES) | Q(is_superuser=True)
-    return _not_experts(get_user_model().objects.filter(office))
-
-
 def recommender_people(nomination):
     if nomination.recommender_society_id:
         return society_people(nomination.recommender_society)
-    return office_people()
+    return _not_experts(office_people())
 
 
 # --- where to act -------------------------------------------------------------------------------
@@ -196,7 +189,7 @@ def awaits_recommendation(nomination, event):
 
 def awaits_review(nomination, event):
     return notify(
-        office_people(),
+        _not_experts(office_people()),
         AWAITS_REVIEW,
         {"nomination": nomination, "corrected": event.action == SUBMIT},
         review_link(nomination),

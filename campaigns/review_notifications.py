@@ -18,7 +18,6 @@ Every call names its event with a key, so a job run twice, or a round closed twi
 
 import datetime
 
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -26,7 +25,7 @@ from campaigns.models import Assignment, Objection, ReviewRound, RoundEntry, Sco
 from campaigns.models.review import ObjectionStatus, RoundKind, RoundStatus, SheetStatus
 from campaigns.tally import missing_sheets
 from cms.notifications import Kind, notify
-from cms.roles import OFFICE_ROLES, Role
+from cms.roles import OFFICE_ROLES, Role, office_people
 
 ASSIGNED = "campaigns.review_assigned"
 REMINDER = "campaigns.review_reminder"
@@ -80,11 +79,6 @@ def review_kinds():
 
 
 # --- who, and where to act --------------------------------------------------------------------
-
-
-def office_people():
-    """The secretariat's active accounts: the people of the roles `is_office` rests on."""
-    return get_user_model().objects.filter(groups__role__code__in=OFFICE_ROLES, is_active=True)
 
 
 def queue_link():

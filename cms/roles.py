@@ -95,6 +95,17 @@ def users_with_role(role):
     return get_user_model().objects.filter(groups__role__code=role)
 
 
+def office_people():
+    """Who the secretariat's notifications go to: the active people of its two roles. Not the
+    superusers, who may act as office (`is_office`) but are the site's technical
+    administrators, not its staff."""
+    return (
+        get_user_model()
+        .objects.filter(groups__role__code__in=OFFICE_ROLES, is_active=True)
+        .distinct()
+    )
+
+
 class OfficePermissionPolicy(ModelPermissionPolicy):
     """The office may take `actions` (every action unless given) on the model's instances,
     nobody else any; subclasses narrow it per instance or let others look."""
