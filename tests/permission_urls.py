@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Page, PageViewRestriction, Site, UploadedFile, get_page_models
 
+from campaigns.models import ScoreSheet
 from tests.permission_world import World
 
 SERVE = "wagtail_serve"
@@ -262,6 +263,11 @@ def _admin_records(world: World):
     }
     for name in ("review:sheet", "review:conflict"):
         urls[name] = {t: _url(name, world[r].pk, world[n].pk) for t, (r, n) in sheets.items()}
+    open_sheets = ScoreSheet.objects.filter(round=world["open_round"])
+    urls["campaign_ranking:amend"] = {
+        t: _url("campaign_ranking:amend", world["open_round"].pk, open_sheets.get(expert=e).pk)
+        for t, e in (("submitted_b", world.users["expB"]), ("draft_a", world.users["expA"]))
+    }
     urls["campaigns_publish_showcase"] = {
         t: _url("campaigns_publish_showcase", world[t].pk) for t in ("notice_call", "open_call")
     }

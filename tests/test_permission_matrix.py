@@ -252,6 +252,9 @@ outbox:inspect                                             LOGIN  LOGIN  LOGIN  
 campaign_ranking:ranking @ open_round                      LOGIN  LOGIN  LOGIN  LOGIN  LOGIN  DENY   DENY   OK     OK     OK
 campaign_ranking:ranking @ closed_round                    LOGIN  LOGIN  LOGIN  LOGIN  LOGIN  DENY   DENY   OK     OK     OK
 campaign_ranking:ranking @ final_confirmed                 LOGIN  LOGIN  LOGIN  LOGIN  LOGIN  DENY   DENY   OK     OK     OK  # its chair's account deleted: was a 500
+# amending a score: the office, a submitted sheet only (expert A's is still a draft)
+campaign_ranking:amend @ submitted_b                       LOGIN  LOGIN  LOGIN  LOGIN  LOGIN  DENY   DENY   OK     OK     OK
+campaign_ranking:amend @ draft_a                           LOGIN  LOGIN  LOGIN  LOGIN  LOGIN  DENY   DENY   DENY   DENY   DENY
 campaign_ranking:close                                     LOGIN  LOGIN  LOGIN  LOGIN  LOGIN  405    405    405    405    405
 campaign_ranking:xlsx                                      LOGIN  LOGIN  LOGIN  LOGIN  LOGIN  DENY   DENY   OK     OK     OK
 campaign_ranking:csv                                       LOGIN  LOGIN  LOGIN  LOGIN  LOGIN  DENY   DENY   OK     OK     OK

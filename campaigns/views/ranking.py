@@ -38,6 +38,7 @@ from campaigns.tally import (
     tally,
     verify_result,
 )
+from campaigns.views.amend import amend_view
 from cms.docx_cjk import DOCX_CONTENT_TYPE
 from cms.roles import is_office
 
@@ -149,6 +150,8 @@ def _ranking_context(request, review_round, rows=None, refusal=None):
         if review_round.status != RoundStatus.CONFIRMED
         else [],
         "can_close": can_close(request.user, review_round)[0],
+        # Submitted sheets may be amended until the chair confirms the result.
+        "can_amend": review_round.status != RoundStatus.CONFIRMED,
         "verified": verify_result(review_round)
         if review_round.status == RoundStatus.CONFIRMED
         else None,
@@ -243,6 +246,7 @@ admin_urlpatterns = [
     path("<int:pk>/ranking.xlsx", ranking_xlsx, name="xlsx"),
     path("<int:pk>/ranking.csv", ranking_csv, name="csv"),
     path("<int:pk>/result.docx", result_docx, name="docx"),
+    path("<int:pk>/sheets/<int:sheet_pk>/amend/", amend_view, name="amend"),
 ]
 
 

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from campaigns import jobs, sheets
+from campaigns import jobs
 from campaigns.models import Objection, PublicNotice, ReviewRound, ScoreSheet
 from campaigns.models.review import ObjectionStatus, RoundKind, RoundStatus
 from cms.models import MessageState, OutboxMessage
@@ -206,19 +206,58 @@ def test_missing_sheets_at_the_end_date_tell_the_office_once(world, smtp_server,
     assert FIRST not in everything_to(smtp_server, world["bob"])
 
 
-def test_an_office_amendment_tells_the_expert(world, smtp_server, on_commit):
+def amend_url(review_round, sheet):
+    return reverse("campaign_ranking:amend", args=[review_round.pk, sheet.pk])
+
+
+def test_an_office_amendment_in_the_admin_tells_the_expert(world, smtp_server, on_commit):
     review_round = open_through_the_admin(world, on_commit)
     submit(review_round, world["ann"], world["n1"], on_commit)
     sheet = ScoreSheet.objects.get(expert=world["ann"], nomination=world["n1"])
+    office = login(world["office"][0])
+    # The ranking links each submitted sheet to its amendment form.
+    ranking = office.get(reverse("campaign_ranking:ranking", args=[review_round.pk]))
+    assert amend_url(review_round, sheet) in ranking.content.decode()
+    form = office.get(amend_url(review_round, sheet)).content.decode()
+    assert "修改评分" in form and "评分记录" in form and FIRST in form
     before = len(smtp_server.messages)
-    # No view amends a score yet: the service the office's view will call.
     with on_commit():
-        sheets.amend_score(sheet, "创新性", "38", "专家来函更正", world["office"][0])
+        response = office.post(
+            amend_url(review_round, sheet),
+            {"criterion": "创新性", "value": "38", "reason": "专家来函更正", "score_reason": ""},
+            follow=True,
+        )
+    assert "已修改" in response.content.decode() and "并已通知该专家" in response.content.decode()
     (message,) = smtp_server.messages[before:]
     assert message["To"] == world["ann"].email
     assert subject(message) == f"您的评分已被修改：{FIRST}"
     assert "创新性 改为 38 分（第 2 版）" in text_of(message)
     assert "专家来函更正" in text_of(message)
+    versions = sheet.scores.filter(criterion="创新性").order_by("version")
+    assert [(v.version, v.value, v.amendment_reason) for v in versions][-1][0] == 2
+
+
+def test_an_amendment_without_a_reason_or_beyond_the_maximum_changes_nothing(
+    world, smtp_server, on_commit
+):
+    review_round = open_through_the_admin(world, on_commit)
+    submit(review_round, world["ann"], world["n1"], on_commit)
+    sheet = ScoreSheet.objects.get(expert=world["ann"], nomination=world["n1"])
+    office = login(world["office"][0])
+    before = (sheet.scores.count(), len(smtp_server.messages))
+    cases = [
+        ({"criterion": "创新性", "value": "38", "reason": ""}, "修改理由"),
+        ({"criterion": "创新性", "value": "99", "reason": "笔误"}, "创新性"),
+        ({"criterion": "创新性", "value": "abc", "reason": "笔误"}, "创新性"),
+    ]
+    for data, words in cases:
+        with on_commit():
+            response = office.post(amend_url(review_round, sheet), data)
+        assert response.status_code == 400
+        assert words in response.content.decode()
+    assert (sheet.scores.count(), len(smtp_server.messages)) == before
+    # Only the office amends: the expert's own account is refused.
+    assert login(world["ann"]).get(amend_url(review_round, sheet)).status_code in (302, 403)
 
 
 # --- the office and the applicants: closing and confirming ------------------------------------
