@@ -72,7 +72,8 @@ def amend_view(request, pk, sheet_pk):
                 },
             )
             return redirect("campaign_ranking:ranking", pk=sheet.round_id)
-    history = sheet.scores.select_related("recorded_by").order_by("criterion", "version")
+    order = {c.name: i for i, c in enumerate(criteria)}
+    history = sorted(sheet.scores.all(), key=lambda s: (order.get(s.criterion, 99), s.version))
     context = {
         "sheet": sheet,
         "round": sheet.round,
