@@ -50,9 +50,13 @@ class OutboxIndexView(IndexView):
 class OutboxInspectView(InspectView):
     template_name = "cms/admin/outbox_inspect.html"
 
+    def get_kind_display_value(self):
+        return kind_label(self.object.kind)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["attempts"] = self.object.attempt_log.all()
+        context["attachments"] = self.object.attachments.all()
         return context
 
 
@@ -87,8 +91,8 @@ class OutboxViewSet(ModelViewSet):
     inspect_view_fields = [
         "recipient",
         "address",
+        # The kind by its name; the idempotency key is the code's, not a person's to read.
         "kind",
-        "key",
         "subject",
         "state",
         "attempts",
