@@ -33,3 +33,11 @@ class CmsConfig(AppConfig):
 
         caching.connect_page_signals()
         caching.watch_models(FederationSettings, MemberSociety, Workstream, get_image_model())
+
+        from django.db.models.signals import post_save
+
+        from cms.image_copies import prepare_export_copy
+
+        post_save.connect(
+            prepare_export_copy, sender=get_image_model(), dispatch_uid="cms_image_export_copy"
+        )

@@ -38,3 +38,20 @@ def send_due_messages():
 @shared_task(name="cms.tasks.send_daily_digests")
 def send_daily_digests():
     jobs.send_daily_digests()
+
+
+# Decoding a large picture may fail for a moment (storage); the copy is idempotent.
+@shared_task(name="cms.tasks.make_export_copy", acks_late=True, max_retries=3)
+def make_export_copy(image_id):
+    from wagtail.images import get_image_model
+
+    from cms.image_copies import export_copy
+
+    image = get_image_model().objects.filter(pk=image_id).first()
+    if image is None:
+        return None
+    try:
+        return export_copy(image).pk
+    except (OSError, ValueError):
+        # An unreadable upload: the export says so in place of the picture.
+        return None

@@ -24,6 +24,7 @@ from cms.docx_cjk import (
     style_paragraph_style,
     style_run,
 )
+from cms.image_copies import export_copy
 from cms.models import FederationSettings
 from cms.sanitise import markdown_to_unsafe_html, sanitise_html
 
@@ -138,7 +139,8 @@ def add_markdown(document, text, layout):
 def add_picture(document, image):
     """The picture, centred; False when it could not be read."""
     try:
-        rendition = image.get_rendition("max-1600x1600|format-jpeg")
+        # Made when the picture was uploaded (`cms.image_copies`); made now only if missing.
+        rendition = export_copy(image)
         with rendition.file.open("rb") as handle:
             data = io.BytesIO(handle.read())
     except (OSError, ValueError):
