@@ -270,8 +270,8 @@ def measure(warm_up, reports):
     export_report(warm_up.page, site)
     rows = []
     for built in reports:
-        # The first export also makes the JPEG renditions of the report's photographs; the
-        # second finds them cached, which is what a repeated download costs.
+        # The photographs' JPEG copies were made when they were uploaded (cms.image_copies, a
+        # task after commit): the first export only reads them, as the second does.
         start = time.perf_counter()
         data = export_report(built.page, site)
         first = time.perf_counter() - start
@@ -357,8 +357,9 @@ def main():
             f"reports) took {build_seconds:.1f} s",
             "- database: "
             + ("throw-away SQLite file, synchronous=OFF" if own_database else "DATABASE_URL"),
-            "- entries = progress + plan entries; first export includes making the JPEG "
-            "renditions of the report's pictures, repeat export finds them cached",
+            "- entries = progress + plan entries; the pictures' JPEG copies are made at upload "
+            "(`cms.image_copies`, a Celery task after commit), so the first export only reads "
+            "them, as the repeat export does",
             "",
         ]
         lines = header + table(rows)
